@@ -1,0 +1,1 @@
+//! The built-in time provider (placeholder).
