@@ -12,9 +12,21 @@
 
 use std::path::PathBuf;
 
-use infra_value::{Type, Value};
+use infra_value::Value;
 
 pub mod registry;
+
+pub mod collection;
+pub mod conversion;
+pub mod crypto;
+pub mod datetime;
+pub mod encoding;
+pub mod filesystem;
+pub mod network;
+pub mod numeric;
+pub mod string;
+
+pub use registry::{Function, Param};
 
 /// What a function call may depend on beyond its arguments.
 #[derive(Clone, Debug)]
@@ -42,20 +54,6 @@ pub enum FuncError {
     Arity { summary: String, detail: String },
     Arg { index: usize, param: String, message: String },
     Call { message: String },
-}
-
-/// A function's signature, used by [`call`] for checking and conversion.
-#[derive(Clone, Debug)]
-pub struct Param {
-    pub name: &'static str,
-    /// `Type::Dynamic` accepts anything unconverted.
-    pub ty: Type,
-    pub allow_null: bool,
-    /// When false and the argument is (partly) unknown, the call returns an unknown result of
-    /// the function's return type without running.
-    pub allow_unknown: bool,
-    /// When false, marks are removed from the argument before the call and added to the result.
-    pub allow_marked: bool,
 }
 
 /// Calls built-in function `name` with already-evaluated arguments.
