@@ -1,0 +1,8 @@
+app = {
+  name     = "ledger-api"
+  replicas = 2
+  monitoring = {
+    interval = 30
+  }
+}
+admin_email = null

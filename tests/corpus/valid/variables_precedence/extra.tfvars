@@ -1,0 +1,2 @@
+instance_count = 3
+log_level      = "debug"
