@@ -90,6 +90,21 @@ open(known_path, "w").write("\n".join(sorted(known)) + "\n")
 PY
 }
 
+# sort_refresh FILE: Terraform refreshes in parallel, so the leading "Refreshing state..."
+# lines come in a random order; sort that leading block (byte order) to make goldens stable.
+sort_refresh() {
+  python3 - "$1" <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p, encoding="utf-8").read().split("\n")
+n = 0
+while n < len(lines) and ": Refreshing state... [" in lines[n]:
+    n += 1
+lines[:n] = sorted(lines[:n], key=lambda l: l.encode("utf-8"))
+open(p, "w", encoding="utf-8").write("\n".join(lines))
+PY
+}
+
 reduce_validate='[.diagnostics[] | {severity, summary, detail,
   filename: (.range.filename // null), line: (.range.start.line // null),
   column: (.range.start.column // null)}]'
@@ -115,6 +130,7 @@ record_valid() {
     normalize_state "$name"
     tf output -json > "$g/outputs.json" || exit 1
     tf plan -no-color -input=false -lock=false "${args[@]}" > "$g/replan.txt" 2>&1 || exit 1
+    sort_refresh "$g/replan.txt"
     rc=0; tf plan -detailed-exitcode -no-color -input=false -lock=false "${args[@]}" > /dev/null 2>&1 || rc=$?
     echo "$rc" > "$g/replan.exitcode"
     cp terraform.tfstate "$g/terraform.tfstate"
@@ -139,6 +155,7 @@ record_steps() {
       if [ "$step" != v1 ]; then
         rc=0; tf plan -no-color -input=false -lock=false "${args[@]}" > "$g/$step.plan.txt" 2> "$g/$step.plan.stderr.txt" || rc=$?
         [ -s "$g/$step.plan.stderr.txt" ] || rm -f "$g/$step.plan.stderr.txt"
+        sort_refresh "$g/$step.plan.txt"
         rc=0; tf plan -detailed-exitcode -no-color -input=false -lock=false "${args[@]}" > /dev/null 2>&1 || rc=$?
         echo "$rc" > "$g/$step.plan.exitcode"
         if [ "$rc" = 1 ]; then
