@@ -55,12 +55,13 @@ copy_config() {
 tf() { env "${CASE_ENV[@]}" "$TERRAFORM" "$@"; }
 
 # normalize_state SEED: rewrite lineage and terraform_data ids of ./terraform.tfstate
-# to deterministic UUIDs derived from SEED and the instance address. Ids already rewritten
+# (only those that are random UUIDs) to deterministic UUIDs derived from SEED and the instance address. Ids already rewritten
 # by an earlier step are kept, so an instance that was not replaced keeps its id.
 normalize_state() {
   [ -f terraform.tfstate ] || return 0
   python3 - "$1" <<'PY'
-import json, sys, uuid, os
+import json, sys, uuid, os, re
+uuid_re = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 seed = sys.argv[1]
 ns = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 raw = open("terraform.tfstate", encoding="utf-8").read()
@@ -77,7 +78,8 @@ for r in state.get("resources", []):
     addr = (r.get("module", "") + "." if r.get("module") else "") + r["type"] + "." + r["name"]
     for inst in r.get("instances", []):
         old = inst.get("attributes", {}).get("id")
-        if not old or old in known or old in repl:
+        # Only Terraform's random UUIDs; imported ids are chosen by the user and kept.
+        if not old or not uuid_re.match(old) or old in known or old in repl:
             continue
         key = json.dumps(inst.get("index_key"))
         new = str(uuid.uuid5(ns, "id/" + seed + "/" + addr + "/" + key + "/" + str(inst.get("deposed", ""))))
@@ -98,7 +100,7 @@ import sys
 p = sys.argv[1]
 lines = open(p, encoding="utf-8").read().split("\n")
 n = 0
-while n < len(lines) and ": Refreshing state... [" in lines[n]:
+while n < len(lines) and (": Refreshing state... [" in lines[n] or ": Preparing import... [" in lines[n]):
     n += 1
 lines[:n] = sorted(lines[:n], key=lambda l: l.encode("utf-8"))
 open(p, "w", encoding="utf-8").write("\n".join(lines))

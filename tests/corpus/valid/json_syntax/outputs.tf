@@ -1,0 +1,3 @@
+output "tags_from_hcl" {
+  value = local.all_tags
+}

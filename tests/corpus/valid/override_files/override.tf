@@ -1,0 +1,7 @@
+variable "instance_size" {
+  default = "medium"
+}
+
+locals {
+  region = "ca-central-1"
+}
