@@ -170,12 +170,13 @@ static TABLE: LazyLock<HashMap<&'static str, &'static Function>> = LazyLock::new
 });
 
 /// The function named `name`, if it is a built-in.
+/// Every built-in is also reachable as `core::name`, as in Terraform.
 pub fn lookup(name: &str) -> Option<&'static Function> {
-    TABLE.get(name).copied()
+    TABLE.get(name.strip_prefix("core::").unwrap_or(name)).copied()
 }
 
 pub fn exists(name: &str) -> bool {
-    TABLE.contains_key(name)
+    lookup(name).is_some()
 }
 
 pub fn names() -> Vec<&'static str> {
@@ -200,8 +201,9 @@ pub fn call_function(function: &Function, args: Vec<Value>, ctx: &FuncContext) -
         let param = param_at(function, index)?;
         match convert(arg, &param.ty) {
             Ok(v) => converted.push(v),
+            // hcl prints only the message of a conversion error, not its path.
             Err(e) => {
-                return Err(FuncError::Arg { index, param: param.name.to_string(), message: e.to_string() });
+                return Err(FuncError::Arg { index, param: param.name.to_string(), message: e.message });
             }
         }
     }
