@@ -1,0 +1,2 @@
+retention  = 14
+enable_waf = false
