@@ -1,0 +1,7 @@
+resource "terraform_data" "primary_db" {
+  input = "db-primary"
+}
+
+output "replicas" {
+  value = []
+}
