@@ -1,0 +1,145 @@
+//! Reading and writing state file bytes (no I/O: see [`crate::LocalStateFile`] for files).
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::ReadError;
+use crate::gojson;
+use crate::model::{StateFile, STATE_FORMAT_VERSION};
+
+/// Parses state file bytes.
+///
+/// Returns `Ok(None)` for an empty (or whitespace-only) input: Terraform treats a zero-length
+/// state file as "no state yet", and so do we. Any other input that is not a valid v4 state is an
+/// error that says what is wrong and where (line and column for JSON errors); older formats
+/// (1–3) and newer ones (5+) are refused with a [`ReadError::UnsupportedVersion`] rather than
+/// guessed at.
+pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(None);
+    }
+    if bytes.starts_with(b"tfstate") {
+        return Err(ReadError::LegacyBinary);
+    }
+
+    // First pass: only the version, so that a state of another format version is reported as
+    // such instead of as a confusing structural error about a field that moved.
+    #[derive(Deserialize)]
+    struct Probe {
+        version: Option<Value>,
+        terraform_version: Option<Value>,
+    }
+    let probe: Probe = serde_json::from_slice(bytes).map_err(json_error)?;
+    let version = match probe.version {
+        None | Some(Value::Null) => return Err(ReadError::MissingVersion),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(0) => return Err(ReadError::VersionZero),
+            Some(v) => v,
+            None => return Err(ReadError::InvalidVersion { found: n.to_string() }),
+        },
+        Some(other) => return Err(ReadError::InvalidVersion { found: other.to_string() }),
+    };
+    if version != STATE_FORMAT_VERSION {
+        let written_by = match probe.terraform_version {
+            Some(Value::String(s)) if !s.is_empty() => Some(s),
+            _ => None,
+        };
+        return Err(ReadError::UnsupportedVersion { version, written_by });
+    }
+
+    let mut state: StateFile = serde_json::from_slice(bytes).map_err(json_error)?;
+    validate(&state)?;
+    // Terraform treats an instance without attributes (and without legacy flat attributes) as an
+    // empty object.
+    for resource in &mut state.resources {
+        for instance in &mut resource.instances {
+            if instance.attributes.is_null() && instance.attributes_flat.is_none() {
+                instance.attributes = Value::Object(serde_json::Map::new());
+            }
+        }
+    }
+    Ok(Some(state))
+}
+
+/// Serialises a state exactly as Terraform 1.11 does: normalised order, Go's
+/// `MarshalIndent` layout and escaping, and a trailing newline.
+///
+/// The `version` written is always 4, whatever the field holds.
+pub fn write_state(state: &StateFile) -> String {
+    let mut state = state.clone();
+    state.version = STATE_FORMAT_VERSION;
+    state.normalize();
+    let mut text = gojson::to_string_pretty(&state_to_value(&state));
+    text.push('\n');
+    text
+}
+
+/// The state as a JSON value in Terraform's field order.
+pub(crate) fn state_to_value(state: &StateFile) -> Value {
+    // Serialising plain data structs with string keys into a `Value` cannot fail; an error here
+    // would be a bug in the derives, so fall back to `null` rather than panic.
+    serde_json::to_value(state).unwrap_or(Value::Null)
+}
+
+fn json_error(err: serde_json::Error) -> ReadError {
+    use serde_json::error::Category;
+    let (line, column) = (err.line(), err.column());
+    match err.classify() {
+        Category::Eof => ReadError::Truncated { line, column },
+        Category::Syntax => ReadError::Syntax { message: strip_position(&err), line, column },
+        Category::Data | Category::Io => {
+            ReadError::Structure { message: strip_position(&err), line, column }
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; we report the position in our own fields.
+fn strip_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// The checks Terraform's `prepareStateV4` makes beyond JSON structure.
+fn validate(state: &StateFile) -> Result<(), ReadError> {
+    let mut seen = HashSet::new();
+    for resource in &state.resources {
+        for instance in &resource.instances {
+            let addr = resource.instance_address(instance.index_key.as_ref());
+            if let Some(deposed) = &instance.deposed {
+                if deposed.len() != 8 {
+                    return Err(ReadError::Invalid {
+                        summary: "Invalid resource instance metadata in state".into(),
+                        detail: format!(
+                            "Instance {addr} has an object with deposed key \"{deposed}\", which is not correctly formatted."
+                        ),
+                    });
+                }
+            }
+            if !(instance.attributes.is_object() || instance.attributes.is_null()) {
+                return Err(ReadError::Invalid {
+                    summary: "Invalid resource instance attributes in state".into(),
+                    detail: format!("Instance {addr} has attributes that are not a JSON object."),
+                });
+            }
+            let key = (addr.clone(), instance.deposed.clone());
+            if !seen.insert(key) {
+                let detail = match &instance.deposed {
+                    Some(dk) => format!(
+                        "Instance {addr} deposed object \"{dk}\" appears multiple times in the state file."
+                    ),
+                    None => format!("Instance {addr} appears multiple times in the state file."),
+                };
+                return Err(ReadError::Invalid {
+                    summary: "Duplicate resource instance in state".into(),
+                    detail,
+                });
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! One state snapshot in a local file: read, atomic write with backup, serial rules, history.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::crypto::Encryption;
+use crate::error::{Error, Result};
+use crate::format::{read_state, write_state};
+use crate::fsutil::{atomic_write, ensure_dir, read_if_exists};
+use crate::model::{new_lineage, StateFile};
+
+/// Default number of snapshots kept in history.
+pub const DEFAULT_HISTORY_KEEP: usize = 10;
+
+/// A kept snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Serial of the snapshot.
+    pub serial: u64,
+    /// Its lineage.
+    pub lineage: String,
+    /// Where it is kept.
+    pub path: PathBuf,
+}
+
+/// A state file on the local filesystem, as Terraform's `statemgr.Filesystem` manages one.
+///
+/// It remembers the last snapshot it read or wrote (the *baseline*) so that:
+/// - a write whose content equals the baseline is skipped and keeps the serial (Terraform bumps
+///   the serial only when the content changes);
+/// - a write of another lineage than the stored one is refused ([`Error::LineageMismatch`]);
+/// - before the first write that changes the file, the file's previous bytes are copied to the
+///   backup path (`terraform.tfstate.backup`), once per `LocalStateFile`, as Terraform does per
+///   run — so the backup is "the state before this run".
+///
+/// It does not lock: callers hold a [`crate::LocalLock`] around read-modify-write sequences.
+#[derive(Debug)]
+pub struct LocalStateFile {
+    path: PathBuf,
+    backup_path: Option<PathBuf>,
+    baseline: Option<StateFile>,
+    baseline_loaded: bool,
+    backup_written: bool,
+    history_keep: usize,
+    encryption: Option<Arc<Encryption>>,
+}
+
+impl LocalStateFile {
+    /// A state file at `path`, with its backup at `<path>.backup` and no history.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let mut backup = path.clone().into_os_string();
+        backup.push(".backup");
+        LocalStateFile {
+            path,
+            backup_path: Some(PathBuf::from(backup)),
+            baseline: None,
+            baseline_loaded: false,
+            backup_written: false,
+            history_keep: 0,
+            encryption: None,
+        }
+    }
+
+    /// Sets (or with `None` disables) the backup file path (Terraform's `-backup`).
+    pub fn with_backup_path(mut self, backup: Option<PathBuf>) -> Self {
+        self.backup_path = backup;
+        self
+    }
+
+    /// Keeps the last `keep` written snapshots in `<path>.history/` (0 disables history).
+    pub fn with_history(mut self, keep: usize) -> Self {
+        self.history_keep = keep;
+        self
+    }
+
+    /// Encrypts everything this manager writes and requires encryption on read.
+    pub fn with_encryption(mut self, encryption: Option<Arc<Encryption>>) -> Self {
+        self.encryption = encryption;
+        self
+    }
+
+    /// The state file path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The backup path, if backups are enabled.
+    pub fn backup_path(&self) -> Option<&Path> {
+        self.backup_path.as_deref()
+    }
+
+    /// The history directory: `<path>.history`.
+    pub fn history_dir(&self) -> PathBuf {
+        let mut dir = self.path.clone().into_os_string();
+        dir.push(".history");
+        PathBuf::from(dir)
+    }
+
+    /// Reads the stored snapshot (`None` if the file is missing or empty) and makes it the
+    /// baseline. Never modifies the file, whatever its content.
+    pub fn read(&mut self) -> Result<Option<StateFile>> {
+        let state = self.read_path(&self.path.clone())?;
+        self.baseline = state.clone();
+        self.baseline_loaded = true;
+        Ok(state)
+    }
+
+    fn read_path(&self, path: &Path) -> Result<Option<StateFile>> {
+        let Some(bytes) = read_if_exists(path)? else {
+            return Ok(None);
+        };
+        let plain = self.decode(path, bytes)?;
+        read_state(&plain).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+    }
+
+    fn decode(&self, path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        crate::crypto::decode_for_read(self.encryption.as_deref(), path, bytes)
+    }
+
+    fn encode(&self, plain: &[u8]) -> Result<Vec<u8>> {
+        match &self.encryption {
+            Some(enc) => enc.encrypt(plain),
+            None => Ok(plain.to_vec()),
+        }
+    }
+
+    fn ensure_baseline(&mut self) -> Result<()> {
+        if !self.baseline_loaded {
+            self.read()?;
+        }
+        Ok(())
+    }
+
+    /// Persists `state`, deciding its serial and lineage, and returns whether the file changed.
+    ///
+    /// - No stored state: the lineage is kept if set (a fresh one is generated if empty) and the
+    ///   serial becomes `state.serial + 1` (so a new state's first write has serial 1).
+    /// - Stored state of the same lineage: if the content (outputs, resources, check results) is
+    ///   unchanged the write is skipped and `state.serial` is set to the stored serial; otherwise
+    ///   the serial becomes the stored serial + 1. An empty lineage in `state` adopts the stored one.
+    /// - Stored state of another lineage: [`Error::LineageMismatch`], nothing written.
+    ///
+    /// `state.serial`, `state.lineage` and `state.terraform_version` are updated in place.
+    pub fn write(&mut self, state: &mut StateFile) -> Result<bool> {
+        self.ensure_baseline()?;
+        state.terraform_version = crate::model::TERRAFORM_VERSION.to_owned();
+        match &self.baseline {
+            None => {
+                if state.lineage.is_empty() {
+                    state.lineage = new_lineage();
+                }
+                state.serial += 1;
+            }
+            Some(stored) => {
+                if state.lineage.is_empty() {
+                    state.lineage = stored.lineage.clone();
+                }
+                if state.lineage != stored.lineage {
+                    return Err(Error::LineageMismatch {
+                        path: self.path.clone(),
+                        stored: stored.lineage.clone(),
+                        writing: state.lineage.clone(),
+                    });
+                }
+                if state.same_content(stored) {
+                    state.serial = stored.serial;
+                    return Ok(false);
+                }
+                state.serial = stored.serial + 1;
+            }
+        }
+        self.persist(state)?;
+        Ok(true)
+    }
+
+    /// Writes `state` with exactly its serial and lineage (`state push`, migration).
+    ///
+    /// Unless `force`, refuses a different lineage ([`Error::LineageMismatch`]) and a serial
+    /// lower than the stored one ([`Error::SerialRegression`]), as Terraform's `state push` does.
+    pub fn push(&mut self, state: &StateFile, force: bool) -> Result<()> {
+        self.ensure_baseline()?;
+        if let (Some(stored), false) = (&self.baseline, force) {
+            if stored.lineage != state.lineage {
+                return Err(Error::LineageMismatch {
+                    path: self.path.clone(),
+                    stored: stored.lineage.clone(),
+                    writing: state.lineage.clone(),
+                });
+            }
+            if state.serial < stored.serial {
+                return Err(Error::SerialRegression {
+                    path: self.path.clone(),
+                    stored: stored.serial,
+                    writing: state.serial,
+                });
+            }
+        }
+        let mut state = state.clone();
+        if state.lineage.is_empty() {
+            state.lineage = new_lineage();
+        }
+        self.persist(&state)
+    }
+
+    fn persist(&mut self, state: &StateFile) -> Result<()> {
+        let text = write_state(state);
+        if !self.backup_written {
+            if let Some(backup) = &self.backup_path {
+                // The bytes as they are on disk (possibly encrypted), not a re-serialisation: the
+                // backup is exactly what was there.
+                if let Some(previous) = read_if_exists(&self.path)? {
+                    if !previous.is_empty() {
+                        atomic_write(backup, &previous)?;
+                    }
+                }
+            }
+            self.backup_written = true;
+        }
+        let bytes = self.encode(text.as_bytes())?;
+        atomic_write(&self.path, &bytes)?;
+        self.baseline = Some(state.clone());
+        self.baseline_loaded = true;
+        if self.history_keep > 0 {
+            self.save_history(state.serial, &bytes)?;
+        }
+        Ok(())
+    }
+
+    fn save_history(&self, serial: u64, bytes: &[u8]) -> Result<()> {
+        let dir = self.history_dir();
+        ensure_dir(&dir)?;
+        atomic_write(&dir.join(format!("{serial:020}.tfstate")), bytes)?;
+        let entries = self.history()?;
+        if entries.len() > self.history_keep {
+            for old in &entries[..entries.len() - self.history_keep] {
+                fs::remove_file(&old.path).map_err(|e| Error::io("removing old history snapshot", &old.path, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The kept snapshots, oldest first. Entries that cannot be read are skipped.
+    pub fn history(&self) -> Result<Vec<HistoryEntry>> {
+        let dir = self.history_dir();
+        let read = match fs::read_dir(&dir) {
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("listing history directory", &dir, e)),
+        };
+        let mut out = Vec::new();
+        for entry in read {
+            let entry = entry.map_err(|e| Error::io("listing history directory", &dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(serial) = name.strip_suffix(".tfstate").and_then(|s| s.parse::<u64>().ok()) else {
+                continue;
+            };
+            let path = entry.path();
+            let lineage = match self.read_path(&path) {
+                Ok(Some(state)) => state.lineage,
+                _ => continue,
+            };
+            out.push(HistoryEntry { serial, lineage, path });
+        }
+        out.sort_by_key(|e| e.serial);
+        Ok(out)
+    }
+
+    /// Reads the kept snapshot with the given serial.
+    pub fn history_snapshot(&self, serial: u64) -> Result<StateFile> {
+        let path = self.history_dir().join(format!("{serial:020}.tfstate"));
+        match self.read_path(&path)? {
+            Some(state) => Ok(state),
+            None => Err(Error::NoSuchSerial(serial)),
+        }
+    }
+}
