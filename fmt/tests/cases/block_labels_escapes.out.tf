@@ -1,0 +1,5 @@
+resource "aA" "b\\c" {}
+resource "c" {}
+locals {
+  x = "\u0041"
+}

@@ -1,0 +1,8 @@
+locals {
+script = <<EOT
+#!/bin/bash
+  echo   "hello"   
+	tabbed line
+EOT
+  after = 1
+}

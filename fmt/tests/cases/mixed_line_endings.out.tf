@@ -1,0 +1,4 @@
+a  = 1
+bb = 2
+# comment
+c = 3

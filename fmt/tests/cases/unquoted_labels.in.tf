@@ -1,0 +1,8 @@
+resource aws_instance web {
+  ami = "x"
+}
+data aws_ami "latest" {
+}
+module /* x */ "m" /* y */ {
+  source = "./m"
+}
