@@ -107,12 +107,14 @@ open(p, "w", encoding="utf-8").write("\n".join(lines))
 PY
 }
 
+# Terraform reports the diagnostics of one run in a nondeterministic order (parallel graph
+# walk), so the reduced list is sorted by position, then summary and detail.
 reduce_validate='[.diagnostics[] | {severity, summary, detail,
   filename: (.range.filename // null), line: (.range.start.line // null),
-  column: (.range.start.column // null)}]'
+  column: (.range.start.column // null)}] | sort_by(.filename // "", .line // 0, .column // 0, .summary, .detail)'
 reduce_stream='[.[] | select(.type == "diagnostic") | .diagnostic | {severity, summary, detail,
   filename: (.range.filename // null), line: (.range.start.line // null),
-  column: (.range.start.column // null)}]'
+  column: (.range.start.column // null)}] | sort_by(.filename // "", .line // 0, .column // 0, .summary, .detail)'
 
 record_valid() {
   local case="$1" name work g rc

@@ -1,0 +1,4 @@
+resource "terraform_data" "node" {
+  count = -1
+  input = "node"
+}

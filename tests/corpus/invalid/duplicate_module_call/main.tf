@@ -1,0 +1,7 @@
+module "cache" {
+  source = "./modules/cache"
+}
+
+module "cache" {
+  source = "./modules/cache"
+}

@@ -1,0 +1,7 @@
+resource "terraform_data" "cache" {
+  input = "redis"
+}
+
+resource "terraform_data" "cache" {
+  input = "memcached"
+}

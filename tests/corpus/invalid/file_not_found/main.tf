@@ -1,0 +1,3 @@
+resource "terraform_data" "config" {
+  input = file("${path.module}/config/app.yaml")
+}

@@ -1,0 +1,7 @@
+output "upper" {
+  value = upper(["a", "b"])
+}
+
+output "keys" {
+  value = keys("not a map")
+}

@@ -1,0 +1,4 @@
+locals {
+  ports = [80, 443]
+  total = length(local.ports) ^ 2
+}

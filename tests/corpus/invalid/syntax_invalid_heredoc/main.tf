@@ -1,0 +1,4 @@
+locals {
+  script = <<EOT
+#!/bin/bash
+echo "starting"

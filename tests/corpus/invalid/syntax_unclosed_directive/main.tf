@@ -1,0 +1,4 @@
+locals {
+  hosts = ["a", "b"]
+  list  = "%{ for h in local.hosts }${h},"
+}

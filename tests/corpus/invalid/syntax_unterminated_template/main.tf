@@ -1,0 +1,4 @@
+locals {
+  name    = "api"
+  message = "deploying ${local.name"
+}

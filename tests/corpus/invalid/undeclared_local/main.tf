@@ -1,0 +1,7 @@
+locals {
+  prefix = "shop"
+}
+
+output "bucket" {
+  value = "${local.prefix}-${local.suffix}"
+}

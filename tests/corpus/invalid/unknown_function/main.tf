@@ -1,0 +1,3 @@
+output "slug" {
+  value = slugify("My Service")
+}

@@ -1,0 +1,11 @@
+variable "replicas" {
+  type = number
+}
+
+variable "enable_tls" {
+  type = bool
+}
+
+output "replicas" {
+  value = var.replicas
+}

@@ -1,0 +1,2 @@
+instance_count = "three"
+zones          = "eu-west-1a"
