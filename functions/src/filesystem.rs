@@ -276,6 +276,9 @@ fn glob_walk(dir: PathBuf, segments: &[&str], out: &mut Vec<PathBuf>, depth: usi
         for entry in names {
             if entry.path().is_dir() {
                 glob_walk(entry.path(), segments, out, depth + 1);
+            } else if rest.is_empty() {
+                // A trailing `**` also matches the files in every directory.
+                out.push(entry.path());
             }
         }
         return;
