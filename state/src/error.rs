@@ -165,7 +165,7 @@ pub enum Error {
     #[error("{0}")]
     Crypto(String),
     /// A workspace name that cannot be used.
-    #[error("Invalid workspace name \"{0}\": a workspace name must be non-empty, at most 90 characters, and contain only letters, digits, '-', '_' and '.' (and not be \".\" or \"..\").")]
+    #[error("The workspace name \"{0}\" is not allowed. The name must contain only URL safe characters, and no path separators.")]
     InvalidWorkspace(String),
     /// Operating on a workspace that does not exist.
     #[error("Workspace \"{0}\" doesn't exist.")]
@@ -176,6 +176,10 @@ pub enum Error {
     /// Deleting the default workspace.
     #[error("Can't delete default workspace: the default workspace cannot be deleted.")]
     DeleteDefaultWorkspace,
+    /// A snapshot write (outside compaction) while the journal holds unmerged changes: writing
+    /// would let a later replay of those changes undo this write.
+    #[error("Cannot write state {0}: its journal holds changes not yet merged into the snapshot. Load and compact the state first.")]
+    JournalNotCompacted(String),
     /// A history entry that is not kept.
     #[error("No state snapshot with serial {0} is kept in history.")]
     NoSuchSerial(u64),

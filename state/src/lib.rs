@@ -20,17 +20,24 @@
 //!
 //! [`model`] for the data, [`LocalStateFile`] for persisting one snapshot.
 
+pub mod backend;
 pub mod crypto;
 pub mod error;
 pub mod format;
 mod fsutil;
 pub mod gojson;
+pub mod journal;
 pub mod local;
 pub mod lock;
 pub mod model;
 
+pub use backend::{valid_workspace_name, Backend, LocalBackend, LocalStateStore, StateStore, DEFAULT_WORKSPACE};
 pub use error::{Error, ReadError, Result};
 pub use format::{read_state, write_state};
+pub use journal::{
+    journal_path, new_idempotency_token, read_journal, replay, Intent, Journal, JournalContents, ListEntry,
+    LocalJournal, ObjectAddr, ObjectChange, Outcome, Record, Replay,
+};
 pub use local::{HistoryEntry, LocalStateFile, DEFAULT_HISTORY_KEEP};
 pub use lock::{force_unlock, lock_paths, read_lock_info, LocalLock, LockInfo};
 pub use model::{

@@ -1,0 +1,727 @@
+//! The apply journal: every resource operation recorded durably before apply moves on.
+//!
+//! Terraform persists the whole state at most every 20 seconds during apply, so a crash can lose
+//! the record of objects it just created (orphans). `infra` instead appends two small records per
+//! provider call to a journal beside the snapshot:
+//!
+//! 1. an **intent** ([`Intent`]) *before* the call: the object's address, the action, an
+//!    idempotency token the provider can attach to what it creates (a client token, a tag), and
+//!    the planned attributes — enough to find the object again if we die during the call;
+//! 2. an **outcome** ([`Outcome`]) *after* it: the objects' new states (or their removal), with
+//!    sensitive paths, dependencies and status, exactly as they go into the snapshot.
+//!
+//! Each append is O(size of that record) and durable (`write` + `fdatasync`) before it returns.
+//! Replaying = snapshot + outcomes and changes applied in order ([`replay`]); intents without an
+//! outcome are **pending**: the object may or may not exist, and the next run asks the provider
+//! (by token) and adopts or forgets it. Periodically, and at the end of a run, the journal is
+//! **compacted** into the snapshot.
+//!
+//! ## File format (`terraform.tfstate.journal`)
+//!
+//! The 8-byte magic `INFRAJ1\n`, then frames `[len: u32 LE][crc32(payload): u32 LE][payload]`
+//! where the payload is one [`Record`] as compact JSON. The first record is always
+//! [`Record::Begin`], naming the lineage and serial of the snapshot the journal applies on top
+//! of. A crash mid-append leaves a torn final frame (short, or with a bad checksum); readers
+//! detect and ignore it ([`JournalContents::torn_tail_bytes`]), and the next writer truncates it
+//! before appending. A bad frame *followed by valid frames* cannot come from a crash and is
+//! reported as corruption ([`Error::Journal`]) rather than silently dropping later records.
+//!
+//! ## Crash-safe compaction
+//!
+//! Compaction writes the merged snapshot (atomic rename), *then* replaces the journal with one
+//! whose `Begin` names the new serial and which carries over the still-pending intents. A crash
+//! between the two leaves the old journal beside the new snapshot; replaying it again is harmless
+//! because outcomes are absolute (they set or remove whole objects), so applying them twice gives
+//! the same state. The `Begin` lineage/serial detect a journal that belongs to another state or
+//! to a snapshot that was rolled back, which are errors.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::fsutil::{atomic_write, read_if_exists, STATE_FILE_MODE};
+use crate::gojson;
+use crate::model::{InstanceKey, InstanceState, OutputState, ResourceMode, ResourceState, StateFile};
+
+/// The first bytes of every journal file.
+pub const JOURNAL_MAGIC: &[u8; 8] = b"INFRAJ1\n";
+
+/// Frames larger than this are treated as corrupt (a torn length field could claim gigabytes).
+const MAX_FRAME: u32 = 256 * 1024 * 1024;
+
+/// The address of one object in state: a resource instance's current object, or a deposed one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ObjectAddr {
+    /// Module instance address (`module.a["x"]`), `None` for the root module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// Managed or data.
+    pub mode: ResourceMode,
+    /// Resource type.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Resource name.
+    pub name: String,
+    /// Instance key, if the resource uses `count` or `for_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_key: Option<InstanceKey>,
+    /// Deposed key, for a deposed object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<String>,
+}
+
+impl ObjectAddr {
+    /// The address of the current object of a resource instance.
+    pub fn instance(module: Option<&str>, mode: ResourceMode, type_: &str, name: &str, index_key: Option<InstanceKey>) -> Self {
+        ObjectAddr {
+            module: module.map(str::to_owned),
+            mode,
+            type_: type_.to_owned(),
+            name: name.to_owned(),
+            index_key,
+            deposed: None,
+        }
+    }
+
+    /// The instance address without the deposed key, e.g. `module.m.aws_instance.web[0]`.
+    pub fn instance_address(&self) -> String {
+        let mut out = String::new();
+        if let Some(module) = &self.module {
+            out.push_str(module);
+            out.push('.');
+        }
+        if self.mode == ResourceMode::Data {
+            out.push_str("data.");
+        }
+        out.push_str(&self.type_);
+        out.push('.');
+        out.push_str(&self.name);
+        if let Some(key) = &self.index_key {
+            out.push_str(&key.to_string());
+        }
+        out
+    }
+}
+
+impl fmt::Display for ObjectAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.instance_address())?;
+        if let Some(deposed) = &self.deposed {
+            write!(f, " (deposed object {deposed})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Recorded before a provider call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Intent {
+    /// Unique within the journal; assigned by [`LocalJournal::record_intent`].
+    pub id: u64,
+    /// The object the call acts on.
+    pub addr: ObjectAddr,
+    /// What is being done, for humans and for reconciliation: `create`, `update`, `delete`,
+    /// `replace`, `read`… (free text; this crate does not interpret it).
+    pub action: String,
+    /// An idempotency token given to the provider, so that the object can be found after a crash.
+    pub token: String,
+    /// The provider configuration address that will own the object.
+    pub provider: String,
+    /// The planned new attributes (the engine's encoding; may mark unknowns), or prior
+    /// attributes for a delete: whatever reconciliation needs to find the object.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub planned: Value,
+    /// When the intent was recorded (RFC 3339, UTC).
+    #[serde(default)]
+    pub at: String,
+}
+
+/// One object's new state (or removal), as it goes into the snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectChange {
+    /// The object.
+    pub addr: ObjectAddr,
+    /// Provider configuration address, recorded on the resource when the object is set.
+    #[serde(default)]
+    pub provider: String,
+    /// The new object (its `index_key` and `deposed` are taken from `addr`), or `None` when the
+    /// object no longer exists.
+    pub object: Option<InstanceState>,
+}
+
+/// Recorded after a provider call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The intent this completes.
+    pub intent: u64,
+    /// What changed in state (usually one entry; a create-before-destroy step may move an object
+    /// to a deposed key and set a new current one). Empty when the call failed without effect.
+    #[serde(default)]
+    pub changes: Vec<ObjectChange>,
+    /// The provider's error, if the call failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One journal record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Record {
+    /// First record: the snapshot this journal applies on top of.
+    Begin {
+        /// Lineage of that snapshot.
+        lineage: String,
+        /// Its serial.
+        base_serial: u64,
+    },
+    /// Before a provider call.
+    Intent(Intent),
+    /// After a provider call.
+    Outcome(Outcome),
+    /// A state change not tied to a provider call (data source read, `state rm`, refresh).
+    Change(ObjectChange),
+    /// A root output set (`Some`) or removed (`None`).
+    Output {
+        /// Output name.
+        name: String,
+        /// New value.
+        value: Option<OutputState>,
+    },
+}
+
+/// What was read from a journal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JournalContents {
+    /// Valid records, in order (the first is `Begin` when non-empty).
+    pub records: Vec<Record>,
+    /// Bytes of a torn final frame that were ignored (0 when the file ended cleanly).
+    pub torn_tail_bytes: u64,
+    /// Length of the valid prefix (where the next record goes).
+    pub valid_len: u64,
+}
+
+/// The state as it is after the journal: snapshot + recorded changes, and what is unconfirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    /// The merged state: the snapshot's serial and lineage, every outcome, change and output
+    /// applied in order.
+    pub state: StateFile,
+    /// Intents with no outcome, in order: operations that were in flight when the journal was
+    /// last written. Their objects may or may not exist.
+    pub pending: Vec<Intent>,
+    /// Intents whose outcome reported an error, with it.
+    pub failed: Vec<(Intent, String)>,
+    /// Number of outcome/change/output records applied.
+    pub applied: usize,
+    /// Bytes of a torn tail that were ignored.
+    pub torn_tail_bytes: u64,
+}
+
+/// A line of `state list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntry {
+    /// Instance address.
+    pub address: String,
+    /// `Some(action)` when an operation on this instance was in flight and not confirmed.
+    pub unconfirmed: Option<String>,
+}
+
+impl Replay {
+    /// Every resource instance (current objects) of the merged state, then any instance that only
+    /// a pending intent mentions; instances touched by a pending intent are marked unconfirmed.
+    pub fn list(&self) -> Vec<ListEntry> {
+        let pending: BTreeMap<String, &str> =
+            self.pending.iter().map(|i| (i.addr.instance_address(), i.action.as_str())).collect();
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (resource, instance) in self.state.instances() {
+            if instance.deposed.is_some() {
+                continue;
+            }
+            let address = resource.instance_address(instance.index_key.as_ref());
+            if !seen.insert(address.clone()) {
+                continue;
+            }
+            let unconfirmed = pending.get(&address).map(|a| (*a).to_owned());
+            out.push(ListEntry { address, unconfirmed });
+        }
+        for intent in &self.pending {
+            let address = intent.addr.instance_address();
+            if seen.insert(address.clone()) {
+                out.push(ListEntry { address, unconfirmed: Some(intent.action.clone()) });
+            }
+        }
+        out
+    }
+}
+
+/// Applies journal records to a snapshot.
+///
+/// `snapshot` is the stored snapshot (`None` when none exists yet). Errors when the journal's
+/// `Begin` names another lineage, or a serial newer than the snapshot's (the snapshot was rolled
+/// back: applying the journal could resurrect or lose objects, so a human must decide).
+pub fn replay(snapshot: Option<StateFile>, contents: &JournalContents, journal_path: &Path) -> Result<Replay> {
+    let mut records = contents.records.iter();
+    let mut state = snapshot.clone().unwrap_or_default();
+    match records.next() {
+        None => {
+            return Ok(Replay {
+                state,
+                pending: Vec::new(),
+                failed: Vec::new(),
+                applied: 0,
+                torn_tail_bytes: contents.torn_tail_bytes,
+            })
+        }
+        Some(Record::Begin { lineage, base_serial }) => match &snapshot {
+            None => {
+                state.lineage = lineage.clone();
+                state.serial = *base_serial;
+            }
+            Some(snap) => {
+                if &snap.lineage != lineage {
+                    return Err(Error::Journal {
+                        path: journal_path.to_path_buf(),
+                        reason: format!(
+                            "it belongs to state lineage \"{lineage}\" but the state has lineage \"{}\"",
+                            snap.lineage
+                        ),
+                    });
+                }
+                if snap.serial < *base_serial {
+                    return Err(Error::Journal {
+                        path: journal_path.to_path_buf(),
+                        reason: format!(
+                            "it applies on top of serial {base_serial} but the state snapshot has the older serial {} (was the snapshot restored from a backup?)",
+                            snap.serial
+                        ),
+                    });
+                }
+            }
+        },
+        Some(_) => {
+            return Err(Error::Journal {
+                path: journal_path.to_path_buf(),
+                reason: "its first record is not a Begin record".into(),
+            })
+        }
+    }
+    let mut intents: BTreeMap<u64, Intent> = BTreeMap::new();
+    let mut failed = Vec::new();
+    let mut applied = 0;
+    for record in records {
+        match record {
+            Record::Begin { .. } => {
+                return Err(Error::Journal {
+                    path: journal_path.to_path_buf(),
+                    reason: "it contains a second Begin record".into(),
+                })
+            }
+            Record::Intent(intent) => {
+                intents.insert(intent.id, intent.clone());
+            }
+            Record::Outcome(outcome) => {
+                for change in &outcome.changes {
+                    apply_change(&mut state, change);
+                }
+                let intent = intents.remove(&outcome.intent);
+                if let (Some(intent), Some(error)) = (intent, &outcome.error) {
+                    failed.push((intent, error.clone()));
+                }
+                applied += 1;
+            }
+            Record::Change(change) => {
+                apply_change(&mut state, change);
+                applied += 1;
+            }
+            Record::Output { name, value } => {
+                match value {
+                    Some(v) => state.outputs.insert(name.clone(), v.clone()),
+                    None => state.outputs.remove(name),
+                };
+                applied += 1;
+            }
+        }
+    }
+    state.normalize();
+    Ok(Replay {
+        state,
+        pending: intents.into_values().collect(),
+        failed,
+        applied,
+        torn_tail_bytes: contents.torn_tail_bytes,
+    })
+}
+
+/// Sets or removes one object in a state. Removing the last object of a resource removes the
+/// resource (Terraform prunes such husks at the end of an apply).
+pub fn apply_change(state: &mut StateFile, change: &ObjectChange) {
+    let addr = &change.addr;
+    let position = state.resources.iter().position(|r| {
+        r.module == addr.module && r.mode == addr.mode && r.type_ == addr.type_ && r.name == addr.name
+    });
+    let same_object = |i: &InstanceState| i.index_key == addr.index_key && i.deposed == addr.deposed;
+    match (&change.object, position) {
+        (Some(object), Some(p)) => {
+            let resource = &mut state.resources[p];
+            if !change.provider.is_empty() {
+                resource.provider = change.provider.clone();
+            }
+            let mut object = object.clone();
+            object.index_key = addr.index_key.clone();
+            object.deposed = addr.deposed.clone();
+            match resource.instances.iter_mut().find(|i| same_object(i)) {
+                Some(existing) => *existing = object,
+                None => resource.instances.push(object),
+            }
+        }
+        (Some(object), None) => {
+            let mut object = object.clone();
+            object.index_key = addr.index_key.clone();
+            object.deposed = addr.deposed.clone();
+            state.resources.push(ResourceState {
+                module: addr.module.clone(),
+                mode: addr.mode,
+                type_: addr.type_.clone(),
+                name: addr.name.clone(),
+                each: None,
+                provider: change.provider.clone(),
+                instances: vec![object],
+            });
+        }
+        (None, Some(p)) => {
+            state.resources[p].instances.retain(|i| !same_object(i));
+            if state.resources[p].instances.is_empty() {
+                state.resources.remove(p);
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+/// CRC-32 (IEEE 802.3, as zlib and Go's `hash/crc32.ChecksumIEEE`).
+pub fn crc32(data: &[u8]) -> u32 {
+    const TABLE: [u32; 256] = {
+        let mut table = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                k += 1;
+            }
+            table[i] = c;
+            i += 1;
+        }
+        table
+    };
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc = TABLE[((crc ^ b as u32) & 0xFF) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+/// Encodes one record as a frame.
+pub fn encode_frame(record: &Record) -> Vec<u8> {
+    let payload = gojson::to_string_compact(&serde_json::to_value(record).unwrap_or(Value::Null));
+    let payload = payload.as_bytes();
+    let mut frame = Vec::with_capacity(payload.len() + 8);
+    frame.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    frame.extend_from_slice(&crc32(payload).to_le_bytes());
+    frame.extend_from_slice(payload);
+    frame
+}
+
+enum Frame {
+    Ok(Record, usize),
+    Bad,
+}
+
+fn parse_frame(bytes: &[u8]) -> Frame {
+    if bytes.len() < 8 {
+        return Frame::Bad;
+    }
+    let len = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    let crc = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+    if len > MAX_FRAME || bytes.len() < 8 + len as usize {
+        return Frame::Bad;
+    }
+    let payload = &bytes[8..8 + len as usize];
+    if crc32(payload) != crc {
+        return Frame::Bad;
+    }
+    match serde_json::from_slice::<Record>(payload) {
+        Ok(record) => Frame::Ok(record, 8 + len as usize),
+        Err(_) => Frame::Bad,
+    }
+}
+
+/// Parses journal bytes. A torn final frame is ignored and reported; corruption followed by
+/// valid frames, or a foreign file, is an error.
+pub fn parse_journal(bytes: &[u8], path: &Path) -> Result<JournalContents> {
+    if bytes.is_empty() {
+        return Ok(JournalContents::default());
+    }
+    if bytes.len() < JOURNAL_MAGIC.len() {
+        if JOURNAL_MAGIC.starts_with(bytes) {
+            // Torn while the file was being created.
+            return Ok(JournalContents { records: Vec::new(), torn_tail_bytes: bytes.len() as u64, valid_len: 0 });
+        }
+        return Err(not_a_journal(path));
+    }
+    if &bytes[..JOURNAL_MAGIC.len()] != JOURNAL_MAGIC {
+        return Err(not_a_journal(path));
+    }
+    let mut offset = JOURNAL_MAGIC.len();
+    let mut records = Vec::new();
+    while offset < bytes.len() {
+        match parse_frame(&bytes[offset..]) {
+            Frame::Ok(record, used) => {
+                records.push(record);
+                offset += used;
+            }
+            Frame::Bad => {
+                // A crash can only tear the last frame. If a valid frame follows the bad one, the
+                // file was damaged some other way: refuse rather than drop the records after it.
+                let rest = &bytes[offset..];
+                if rest.len() >= 8 {
+                    let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                    let next = 8usize.saturating_add(len);
+                    if len as u32 <= MAX_FRAME && next < rest.len() {
+                        if let Frame::Ok(..) = parse_frame(&rest[next..]) {
+                            return Err(Error::Journal {
+                                path: path.to_path_buf(),
+                                reason: format!("the record at byte {offset} is corrupt but later records are intact"),
+                            });
+                        }
+                    }
+                }
+                return Ok(JournalContents {
+                    records,
+                    torn_tail_bytes: (bytes.len() - offset) as u64,
+                    valid_len: offset as u64,
+                });
+            }
+        }
+    }
+    Ok(JournalContents { records, torn_tail_bytes: 0, valid_len: offset as u64 })
+}
+
+fn not_a_journal(path: &Path) -> Error {
+    Error::Journal { path: path.to_path_buf(), reason: "it is not an infra journal (bad magic bytes)".into() }
+}
+
+/// Reads a journal file without modifying it; a missing file is an empty journal.
+pub fn read_journal(path: &Path) -> Result<JournalContents> {
+    match read_if_exists(path)? {
+        Some(bytes) => parse_journal(&bytes, path),
+        None => Ok(JournalContents::default()),
+    }
+}
+
+/// The journal path for a state file: `<state path>.journal` (e.g. `terraform.tfstate.journal`).
+/// Named after the state file so that each workspace's state has its own, and so that it sorts
+/// beside the state and its backup.
+pub fn journal_path(state_path: &Path) -> PathBuf {
+    let mut p = state_path.as_os_str().to_owned();
+    p.push(".journal");
+    PathBuf::from(p)
+}
+
+/// An open local journal, appended to by concurrent apply tasks (`&self` methods, internally
+/// serialised). Hold the state lock while one is open.
+#[derive(Debug)]
+pub struct LocalJournal {
+    path: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    file: File,
+    next_id: u64,
+}
+
+impl LocalJournal {
+    /// Opens the journal at `path` for appending. An existing journal is kept (its torn tail, if
+    /// any, is cut off so new records follow valid ones); a missing or empty one is started with
+    /// `Begin { lineage, base_serial }`. Returns the journal and what it contained.
+    pub fn open(path: &Path, lineage: &str, base_serial: u64) -> Result<(LocalJournal, JournalContents)> {
+        let contents = read_journal(path)?;
+        if contents.records.is_empty() {
+            let mut bytes = JOURNAL_MAGIC.to_vec();
+            bytes.extend(encode_frame(&Record::Begin { lineage: lineage.to_owned(), base_serial }));
+            atomic_write(path, &bytes)?;
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .mode(STATE_FILE_MODE)
+            .open(path)
+            .map_err(|e| Error::io("opening journal", path, e))?;
+        if contents.torn_tail_bytes > 0 && !contents.records.is_empty() {
+            file.set_len(contents.valid_len).map_err(|e| Error::io("truncating torn journal tail", path, e))?;
+            file.sync_data().map_err(|e| Error::io("syncing journal", path, e))?;
+        }
+        let next_id = contents
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Intent(i) => Some(i.id + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(1);
+        let mut file = file;
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::io("seeking journal", path, e))?;
+        Ok((LocalJournal { path: path.to_path_buf(), inner: Mutex::new(Inner { file, next_id }) }, contents))
+    }
+
+    /// The journal's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while appending cannot leave `Inner` inconsistent (the file position is the
+        // end either way), so a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Appends a record durably: it is on disk when this returns.
+    pub fn append(&self, record: &Record) -> Result<()> {
+        let frame = encode_frame(record);
+        let mut inner = self.lock();
+        inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
+        inner.file.sync_data().map_err(|e| Error::io("syncing journal", &self.path, e))
+    }
+
+    /// Records an intent, assigning its id (the `id` field of `intent` is ignored), durably.
+    /// Returns the id to pass to [`LocalJournal::record_outcome`].
+    pub fn record_intent(&self, mut intent: Intent) -> Result<u64> {
+        let mut inner = self.lock();
+        intent.id = inner.next_id;
+        if intent.at.is_empty() {
+            intent.at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        }
+        let frame = encode_frame(&Record::Intent(intent.clone()));
+        inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
+        inner.file.sync_data().map_err(|e| Error::io("syncing journal", &self.path, e))?;
+        inner.next_id += 1;
+        Ok(intent.id)
+    }
+
+    /// Records the outcome of an intent, durably.
+    pub fn record_outcome(&self, outcome: Outcome) -> Result<()> {
+        self.append(&Record::Outcome(outcome))
+    }
+
+    /// Replaces the journal with `Begin { lineage, base_serial }` followed by `carry` (the
+    /// still-pending intents), atomically. Called after the merged snapshot was written.
+    pub fn reset(&self, lineage: &str, base_serial: u64, carry: &[Intent]) -> Result<()> {
+        let mut inner = self.lock();
+        self.rewrite(&mut inner, lineage, base_serial, carry)
+    }
+
+    fn rewrite(&self, inner: &mut Inner, lineage: &str, base_serial: u64, carry: &[Intent]) -> Result<()> {
+        let mut bytes = JOURNAL_MAGIC.to_vec();
+        bytes.extend(encode_frame(&Record::Begin { lineage: lineage.to_owned(), base_serial }));
+        for intent in carry {
+            bytes.extend(encode_frame(&Record::Intent(intent.clone())));
+        }
+        atomic_write(&self.path, &bytes)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&self.path)
+            .map_err(|e| Error::io("opening journal", &self.path, e))?;
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::io("seeking journal", &self.path, e))?;
+        inner.file = file;
+        Ok(())
+    }
+
+    /// Reads back what is in the journal now.
+    pub fn contents(&self) -> Result<JournalContents> {
+        let _guard = self.lock();
+        read_journal(&self.path)
+    }
+
+    /// Merges the journal into a snapshot, atomically with respect to concurrent appends.
+    ///
+    /// Replays the journal onto `snapshot`, passes the merged state to `persist` (which writes
+    /// it and sets its serial, e.g. [`crate::LocalStateFile::write`]), then resets the journal to
+    /// `Begin` at the new serial followed by the still-pending intents. Returns the replay (with
+    /// the persisted serial).
+    pub fn compact(
+        &self,
+        snapshot: Option<StateFile>,
+        persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
+    ) -> Result<Replay> {
+        let mut inner = self.lock();
+        let contents = read_journal(&self.path)?;
+        let mut replayed = replay(snapshot, &contents, &self.path)?;
+        persist(&mut replayed.state)?;
+        let (lineage, serial) = (replayed.state.lineage.clone(), replayed.state.serial);
+        self.rewrite(&mut inner, &lineage, serial, &replayed.pending)?;
+        replayed.torn_tail_bytes = 0;
+        Ok(replayed)
+    }
+}
+
+/// A journal an apply writes to, whatever the backend stores it in (a local file, database rows,
+/// objects). Methods take `&self`: apply tasks append concurrently, the implementation serialises.
+pub trait Journal: Send + Sync + fmt::Debug {
+    /// Appends a record durably: it must survive a crash of this process once this returns.
+    fn append(&self, record: &Record) -> Result<()>;
+    /// Records an intent durably, assigning and returning its id (`intent.id` is ignored).
+    fn record_intent(&self, intent: Intent) -> Result<u64>;
+    /// Records an outcome durably.
+    fn record_outcome(&self, outcome: Outcome) -> Result<()> {
+        self.append(&Record::Outcome(outcome))
+    }
+    /// What the journal holds now.
+    fn contents(&self) -> Result<JournalContents>;
+    /// See [`LocalJournal::compact`]: replay onto `snapshot`, `persist` the merged state, reset
+    /// the journal to the new serial plus pending intents — all excluding concurrent appends.
+    fn compact(
+        &self,
+        snapshot: Option<StateFile>,
+        persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
+    ) -> Result<Replay>;
+}
+
+impl Journal for LocalJournal {
+    fn append(&self, record: &Record) -> Result<()> {
+        LocalJournal::append(self, record)
+    }
+    fn record_intent(&self, intent: Intent) -> Result<u64> {
+        LocalJournal::record_intent(self, intent)
+    }
+    fn contents(&self) -> Result<JournalContents> {
+        LocalJournal::contents(self)
+    }
+    fn compact(
+        &self,
+        snapshot: Option<StateFile>,
+        persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
+    ) -> Result<Replay> {
+        LocalJournal::compact(self, snapshot, persist)
+    }
+}
+
+/// A fresh idempotency token (UUID v4) for an intent.
+pub fn new_idempotency_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
