@@ -108,13 +108,15 @@ PY
 }
 
 # Terraform reports the diagnostics of one run in a nondeterministic order (parallel graph
-# walk), so the reduced list is sorted by position, then summary and detail.
-reduce_validate='[.diagnostics[] | {severity, summary, detail,
+# walk), so the reduced list is sorted by position, then summary and detail; a cycle's
+# summary lists its nodes in a random order, so those names are sorted too.
+cycle_def='def cycle_sorted: if startswith("Cycle: ") then "Cycle: " + (.[7:] | split(", ") | sort | join(", ")) else . end;'
+reduce_validate="$cycle_def"'[.diagnostics[] | {severity, summary, detail,
   filename: (.range.filename // null), line: (.range.start.line // null),
-  column: (.range.start.column // null)}] | sort_by(.filename // "", .line // 0, .column // 0, .summary, .detail)'
-reduce_stream='[.[] | select(.type == "diagnostic") | .diagnostic | {severity, summary, detail,
+  column: (.range.start.column // null)}] | map(.summary |= cycle_sorted) | sort_by(.filename // "", .line // 0, .column // 0, .summary, .detail)'
+reduce_stream="$cycle_def"'[.[] | select(.type == "diagnostic") | .diagnostic | {severity, summary, detail,
   filename: (.range.filename // null), line: (.range.start.line // null),
-  column: (.range.start.column // null)}] | sort_by(.filename // "", .line // 0, .column // 0, .summary, .detail)'
+  column: (.range.start.column // null)}] | map(.summary |= cycle_sorted) | sort_by(.filename // "", .line // 0, .column // 0, .summary, .detail)'
 
 record_valid() {
   local case="$1" name work g rc

@@ -34,11 +34,11 @@ variable "message" {
 
 resource "terraform_data" "policy" {
   input = {
-    ips        = var.allowed_ips
-    types      = var.instance_types
-    retention  = var.retention
-    waf        = var.enable_waf
-    window     = "${var.maintenance.day}@${var.maintenance.hour}"
+    ips       = var.allowed_ips
+    types     = var.instance_types
+    retention = var.retention
+    waf       = var.enable_waf
+    window    = "${var.maintenance.day}@${var.maintenance.hour}"
   }
 }
 

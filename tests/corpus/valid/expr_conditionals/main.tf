@@ -15,9 +15,9 @@ locals {
   backup        = local.is_prod ? { retention_days = 30, enabled = true } : { retention_days = 7, enabled = false }
   maybe_null    = local.is_prod ? "prod-key" : null
   # number and string unify to string
-  unified       = true ? 5 : "five"
-  suffix        = var.environment != "prod" ? "-${var.environment}" : ""
-  zones         = local.is_prod ? ["a", "b", "c"] : ["a"]
+  unified = true ? 5 : "five"
+  suffix  = var.environment != "prod" ? "-${var.environment}" : ""
+  zones   = local.is_prod ? ["a", "b", "c"] : ["a"]
 }
 
 resource "terraform_data" "app" {

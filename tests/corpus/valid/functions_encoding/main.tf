@@ -51,11 +51,11 @@ output "csv" {
 
 output "base64" {
   value = {
-    encode      = base64encode("orders:s3cr3t")
-    decode      = base64decode("aGVsbG8gd29ybGQ=")
-    utf16       = textencodebase64("Hi ☃", "UTF-16LE")
-    from_utf16  = textdecodebase64("SABpACAAAyY=", "UTF-16LE")
-    gzip        = base64gzip("hello hello hello hello")
+    encode     = base64encode("orders:s3cr3t")
+    decode     = base64decode("aGVsbG8gd29ybGQ=")
+    utf16      = textencodebase64("Hi ☃", "UTF-16LE")
+    from_utf16 = textdecodebase64("SABpACAAAyY=", "UTF-16LE")
+    gzip       = base64gzip("hello hello hello hello")
   }
 }
 

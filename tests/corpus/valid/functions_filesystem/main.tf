@@ -1,10 +1,10 @@
 locals {
-  app_conf   = file("${path.module}/config/app.conf")
-  nested     = file("config/nested/limits.json")
-  all_confs  = fileset(path.module, "config/**")
-  json_only  = fileset("${path.module}/config", "**/*.json")
-  templates  = fileset(path.module, "templates/*.tftpl")
-  rendered   = templatefile("${path.module}/templates/motd.tftpl", {
+  app_conf  = file("${path.module}/config/app.conf")
+  nested    = file("config/nested/limits.json")
+  all_confs = fileset(path.module, "config/**")
+  json_only = fileset("${path.module}/config", "**/*.json")
+  templates = fileset(path.module, "templates/*.tftpl")
+  rendered = templatefile("${path.module}/templates/motd.tftpl", {
     hostname = "web-01"
     services = ["nginx", "node-exporter"]
     owner    = { name = "Platform", email = "platform@example.com" }

@@ -1,10 +1,10 @@
 locals {
-  escapes      = "tab:\there\nnewline, quote:\" backslash:\\ unicode:\u00e9 astral:\U0001F680"
-  combining    = "cafe\u0301"
-  precomposed  = "caf\u00e9"
-  flags        = "🇩🇪🇫🇷"
-  family       = "👨‍👩‍👧"
-  city_names   = ["Zürich", "Москва", "東京", "São Paulo"]
+  escapes     = "tab:\there\nnewline, quote:\" backslash:\\ unicode:\u00e9 astral:\U0001F680"
+  combining   = "cafe\u0301"
+  precomposed = "caf\u00e9"
+  flags       = "🇩🇪🇫🇷"
+  family      = "👨‍👩‍👧"
+  city_names  = ["Zürich", "Москва", "東京", "São Paulo"]
 }
 
 resource "terraform_data" "greeting" {

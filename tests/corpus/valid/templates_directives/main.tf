@@ -26,7 +26,7 @@ locals {
   for_with_index = "%{for i, h in var.hosts}${i}=${h.address};%{endfor}"
   strip_markers  = "[ %{~for h in var.hosts~} ${h.name} %{~endfor~} ]"
   strip_if       = "<  %{~if true~}  yes  %{~endif~}  >"
-  only_interp    = "${length(var.hosts)}"
+  only_interp    = length(var.hosts)
   numbers        = "${1 + 1} ${0.5 * 3} ${true}"
 
   upstream = <<-EOT

@@ -36,18 +36,18 @@ variable "anything" {
 }
 
 locals {
-  to_string      = [tostring(42), tostring(true), tostring("x"), tostring(1.50)]
-  to_number      = [tonumber("42"), tonumber("-3.25"), tonumber(7), tonumber("1e2")]
-  to_bool        = [tobool("true"), tobool(false), tobool("false")]
-  to_list        = tolist(["a", "b", 3])
-  to_set         = toset(["b", "a", "b", "c"])
-  to_map         = tomap({ a = 1, b = "two" })
+  to_string       = [tostring(42), tostring(true), tostring("x"), tostring(1.50)]
+  to_number       = [tonumber("42"), tonumber("-3.25"), tonumber(7), tonumber("1e2")]
+  to_bool         = [tobool("true"), tobool(false), tobool("false")]
+  to_list         = tolist(["a", "b", 3])
+  to_set          = toset(["b", "a", "b", "c"])
+  to_map          = tomap({ a = 1, b = "two" })
   implicit_concat = "replicas: ${var.settings.replicas + 1}"
-  num_from_str   = "5" * 2
-  str_compare    = "10" == 10
-  bool_from_str  = "true" ? "yes" : "no"
-  list_of_tuple  = concat([1, 2], ["3"])
-  null_tostring  = tostring(null) == null
+  num_from_str    = "5" * 2
+  str_compare     = "10" == 10
+  bool_from_str   = "true" ? "yes" : "no"
+  list_of_tuple   = concat([1, 2], ["3"])
+  null_tostring   = tostring(null) == null
 }
 
 resource "terraform_data" "settings" {

@@ -18,12 +18,12 @@ module "app" {
   source   = "./modules/app"
   for_each = var.instances
 
-  name        = "${local.name_prefix}-${each.key}"
-  size        = each.value.size
-  zone        = each.value.zone
-  public      = each.value.public
-  tags        = local.tags
-  user_data   = templatefile("${path.module}/templates/cloud-init.yaml.tftpl", {
+  name   = "${local.name_prefix}-${each.key}"
+  size   = each.value.size
+  zone   = each.value.zone
+  public = each.value.public
+  tags   = local.tags
+  user_data = templatefile("${path.module}/templates/cloud-init.yaml.tftpl", {
     hostname = "${local.name_prefix}-${each.key}"
     packages = ["nginx", "nodejs"]
     env      = var.environment
