@@ -42,7 +42,7 @@ use std::time::Duration;
 
 use crate::crypto::Encryption;
 use crate::error::{Error, Result};
-use crate::journal::{journal_path, read_journal, replay, Journal, JournalContents, LocalJournal, Record, Replay};
+use crate::journal::{journal_path, read_journal_with, replay, Journal, JournalContents, LocalJournal, Record, Replay};
 use crate::local::{HistoryEntry, LocalStateFile, DEFAULT_HISTORY_KEEP};
 use crate::lock::{force_unlock, LocalLock, LockInfo};
 use crate::model::StateFile;
@@ -262,7 +262,7 @@ impl LocalStateStore {
     fn check_journal_merged(&self) -> Result<JournalContents> {
         let contents = match &self.journal {
             Some(journal) => journal.contents()?,
-            None => read_journal(&self.journal_path())?,
+            None => read_journal_with(&self.journal_path(), self.encryption.as_deref())?,
         };
         let unmerged = contents.records.iter().any(|r| !matches!(r, Record::Begin { .. } | Record::Intent(_)));
         if unmerged {
@@ -286,7 +286,8 @@ impl LocalStateStore {
         match &self.journal {
             Some(journal) => journal.reset(&state.lineage, state.serial, &pending),
             None => {
-                let (journal, _) = LocalJournal::open(&self.journal_path(), &state.lineage, state.serial)?;
+                let (journal, _) =
+                    LocalJournal::open_with(&self.journal_path(), &state.lineage, state.serial, self.encryption.clone())?;
                 journal.reset(&state.lineage, state.serial, &pending)
             }
         }
@@ -344,7 +345,7 @@ impl StateStore for LocalStateStore {
     fn read_journal(&self) -> Result<JournalContents> {
         match &self.journal {
             Some(journal) => journal.contents(),
-            None => read_journal(&self.journal_path()),
+            None => read_journal_with(&self.journal_path(), self.encryption.as_deref()),
         }
     }
 
@@ -352,8 +353,8 @@ impl StateStore for LocalStateStore {
         if let Some(journal) = &self.journal {
             return Ok(journal.clone());
         }
-        let _ = &self.encryption;
-        let (journal, _) = LocalJournal::open(&self.journal_path(), &base.lineage, base.serial)?;
+        let (journal, _) =
+            LocalJournal::open_with(&self.journal_path(), &base.lineage, base.serial, self.encryption.clone())?;
         let journal = Arc::new(journal);
         self.journal = Some(journal.clone());
         Ok(journal)

@@ -41,11 +41,12 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::crypto::Encryption;
 use crate::error::{Error, Result};
 use crate::fsutil::{atomic_write, read_if_exists, STATE_FILE_MODE};
 use crate::gojson;
@@ -431,15 +432,16 @@ pub fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
-/// Encodes one record as a frame.
-pub fn encode_frame(record: &Record) -> Vec<u8> {
-    let payload = gojson::to_string_compact(&serde_json::to_value(record).unwrap_or(Value::Null));
-    let payload = payload.as_bytes();
+/// Encodes one record as a frame, its payload encrypted when `enc` is given.
+pub fn encode_frame(record: &Record, enc: Option<&Encryption>) -> Result<Vec<u8>> {
+    let json = gojson::to_string_compact(&serde_json::to_value(record).unwrap_or(Value::Null));
+    let payload = crate::crypto::encode_for_write(enc, json.as_bytes())?;
+    let payload = payload.as_slice();
     let mut frame = Vec::with_capacity(payload.len() + 8);
     frame.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     frame.extend_from_slice(&crc32(payload).to_le_bytes());
     frame.extend_from_slice(payload);
-    frame
+    Ok(frame)
 }
 
 enum Frame {
@@ -447,28 +449,31 @@ enum Frame {
     Bad,
 }
 
-fn parse_frame(bytes: &[u8]) -> Frame {
+/// A frame whose checksum fails is `Bad` (torn or damaged); one whose checksum holds but whose
+/// payload cannot be decrypted or parsed is an error, since no crash produces that.
+fn parse_frame(bytes: &[u8], enc: Option<&Encryption>, path: &Path) -> Result<Frame> {
     if bytes.len() < 8 {
-        return Frame::Bad;
+        return Ok(Frame::Bad);
     }
     let len = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
     let crc = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
     if len > MAX_FRAME || bytes.len() < 8 + len as usize {
-        return Frame::Bad;
+        return Ok(Frame::Bad);
     }
     let payload = &bytes[8..8 + len as usize];
     if crc32(payload) != crc {
-        return Frame::Bad;
+        return Ok(Frame::Bad);
     }
-    match serde_json::from_slice::<Record>(payload) {
-        Ok(record) => Frame::Ok(record, 8 + len as usize),
-        Err(_) => Frame::Bad,
+    let plain = crate::crypto::decode_for_read(enc, path, payload.to_vec())?;
+    match serde_json::from_slice::<Record>(&plain) {
+        Ok(record) => Ok(Frame::Ok(record, 8 + len as usize)),
+        Err(e) => Err(Error::Journal { path: path.to_path_buf(), reason: format!("a record is not valid: {e}") }),
     }
 }
 
 /// Parses journal bytes. A torn final frame is ignored and reported; corruption followed by
-/// valid frames, or a foreign file, is an error.
-pub fn parse_journal(bytes: &[u8], path: &Path) -> Result<JournalContents> {
+/// valid frames, or a foreign file, is an error. Encrypted records need `enc`.
+pub fn parse_journal(bytes: &[u8], path: &Path, enc: Option<&Encryption>) -> Result<JournalContents> {
     if bytes.is_empty() {
         return Ok(JournalContents::default());
     }
@@ -485,7 +490,7 @@ pub fn parse_journal(bytes: &[u8], path: &Path) -> Result<JournalContents> {
     let mut offset = JOURNAL_MAGIC.len();
     let mut records = Vec::new();
     while offset < bytes.len() {
-        match parse_frame(&bytes[offset..]) {
+        match parse_frame(&bytes[offset..], enc, path)? {
             Frame::Ok(record, used) => {
                 records.push(record);
                 offset += used;
@@ -498,7 +503,7 @@ pub fn parse_journal(bytes: &[u8], path: &Path) -> Result<JournalContents> {
                     let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
                     let next = 8usize.saturating_add(len);
                     if len as u32 <= MAX_FRAME && next < rest.len() {
-                        if let Frame::Ok(..) = parse_frame(&rest[next..]) {
+                        if let Ok(Frame::Ok(..)) = parse_frame(&rest[next..], enc, path) {
                             return Err(Error::Journal {
                                 path: path.to_path_buf(),
                                 reason: format!("the record at byte {offset} is corrupt but later records are intact"),
@@ -523,8 +528,13 @@ fn not_a_journal(path: &Path) -> Error {
 
 /// Reads a journal file without modifying it; a missing file is an empty journal.
 pub fn read_journal(path: &Path) -> Result<JournalContents> {
+    read_journal_with(path, None)
+}
+
+/// [`read_journal`] for a journal whose records may be encrypted.
+pub fn read_journal_with(path: &Path, enc: Option<&Encryption>) -> Result<JournalContents> {
     match read_if_exists(path)? {
-        Some(bytes) => parse_journal(&bytes, path),
+        Some(bytes) => parse_journal(&bytes, path, enc),
         None => Ok(JournalContents::default()),
     }
 }
@@ -544,6 +554,7 @@ pub fn journal_path(state_path: &Path) -> PathBuf {
 pub struct LocalJournal {
     path: PathBuf,
     inner: Mutex<Inner>,
+    encryption: Option<Arc<Encryption>>,
 }
 
 #[derive(Debug)]
@@ -557,10 +568,20 @@ impl LocalJournal {
     /// any, is cut off so new records follow valid ones); a missing or empty one is started with
     /// `Begin { lineage, base_serial }`. Returns the journal and what it contained.
     pub fn open(path: &Path, lineage: &str, base_serial: u64) -> Result<(LocalJournal, JournalContents)> {
-        let contents = read_journal(path)?;
+        LocalJournal::open_with(path, lineage, base_serial, None)
+    }
+
+    /// [`LocalJournal::open`] with every new record encrypted.
+    pub fn open_with(
+        path: &Path,
+        lineage: &str,
+        base_serial: u64,
+        encryption: Option<Arc<Encryption>>,
+    ) -> Result<(LocalJournal, JournalContents)> {
+        let contents = read_journal_with(path, encryption.as_deref())?;
         if contents.records.is_empty() {
             let mut bytes = JOURNAL_MAGIC.to_vec();
-            bytes.extend(encode_frame(&Record::Begin { lineage: lineage.to_owned(), base_serial }));
+            bytes.extend(encode_frame(&Record::Begin { lineage: lineage.to_owned(), base_serial }, encryption.as_deref())?);
             atomic_write(path, &bytes)?;
         }
         let file = OpenOptions::new()
@@ -585,7 +606,10 @@ impl LocalJournal {
         let mut file = file;
         use std::io::Seek;
         file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::io("seeking journal", path, e))?;
-        Ok((LocalJournal { path: path.to_path_buf(), inner: Mutex::new(Inner { file, next_id }) }, contents))
+        Ok((
+            LocalJournal { path: path.to_path_buf(), inner: Mutex::new(Inner { file, next_id }), encryption },
+            contents,
+        ))
     }
 
     /// The journal's path.
@@ -601,7 +625,7 @@ impl LocalJournal {
 
     /// Appends a record durably: it is on disk when this returns.
     pub fn append(&self, record: &Record) -> Result<()> {
-        let frame = encode_frame(record);
+        let frame = encode_frame(record, self.encryption.as_deref())?;
         let mut inner = self.lock();
         inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
         inner.file.sync_data().map_err(|e| Error::io("syncing journal", &self.path, e))
@@ -615,7 +639,7 @@ impl LocalJournal {
         if intent.at.is_empty() {
             intent.at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         }
-        let frame = encode_frame(&Record::Intent(intent.clone()));
+        let frame = encode_frame(&Record::Intent(intent.clone()), self.encryption.as_deref())?;
         inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
         inner.file.sync_data().map_err(|e| Error::io("syncing journal", &self.path, e))?;
         inner.next_id += 1;
@@ -635,10 +659,11 @@ impl LocalJournal {
     }
 
     fn rewrite(&self, inner: &mut Inner, lineage: &str, base_serial: u64, carry: &[Intent]) -> Result<()> {
+        let enc = self.encryption.as_deref();
         let mut bytes = JOURNAL_MAGIC.to_vec();
-        bytes.extend(encode_frame(&Record::Begin { lineage: lineage.to_owned(), base_serial }));
+        bytes.extend(encode_frame(&Record::Begin { lineage: lineage.to_owned(), base_serial }, enc)?);
         for intent in carry {
-            bytes.extend(encode_frame(&Record::Intent(intent.clone())));
+            bytes.extend(encode_frame(&Record::Intent(intent.clone()), enc)?);
         }
         atomic_write(&self.path, &bytes)?;
         let mut file = OpenOptions::new()
@@ -655,7 +680,7 @@ impl LocalJournal {
     /// Reads back what is in the journal now.
     pub fn contents(&self) -> Result<JournalContents> {
         let _guard = self.lock();
-        read_journal(&self.path)
+        read_journal_with(&self.path, self.encryption.as_deref())
     }
 
     /// Merges the journal into a snapshot, atomically with respect to concurrent appends.
@@ -670,7 +695,7 @@ impl LocalJournal {
         persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
     ) -> Result<Replay> {
         let mut inner = self.lock();
-        let contents = read_journal(&self.path)?;
+        let contents = read_journal_with(&self.path, self.encryption.as_deref())?;
         let mut replayed = replay(snapshot, &contents, &self.path)?;
         persist(&mut replayed.state)?;
         let (lineage, serial) = (replayed.state.lineage.clone(), replayed.state.serial);

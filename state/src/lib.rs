@@ -32,10 +32,11 @@ pub mod lock;
 pub mod model;
 
 pub use backend::{valid_workspace_name, Backend, LocalBackend, LocalStateStore, StateStore, DEFAULT_WORKSPACE};
+pub use crypto::Encryption;
 pub use error::{Error, ReadError, Result};
 pub use format::{read_state, write_state};
 pub use journal::{
-    journal_path, new_idempotency_token, read_journal, replay, Intent, Journal, JournalContents, ListEntry,
+    journal_path, new_idempotency_token, read_journal, read_journal_with, replay, Intent, Journal, JournalContents, ListEntry,
     LocalJournal, ObjectAddr, ObjectChange, Outcome, Record, Replay,
 };
 pub use local::{HistoryEntry, LocalStateFile, DEFAULT_HISTORY_KEEP};

@@ -120,10 +120,7 @@ impl LocalStateFile {
     }
 
     fn encode(&self, plain: &[u8]) -> Result<Vec<u8>> {
-        match &self.encryption {
-            Some(enc) => enc.encrypt(plain),
-            None => Ok(plain.to_vec()),
-        }
+        crate::crypto::encode_for_write(self.encryption.as_deref(), plain)
     }
 
     fn ensure_baseline(&mut self) -> Result<()> {
@@ -212,6 +209,9 @@ impl LocalStateFile {
                 // backup is exactly what was there.
                 if let Some(previous) = read_if_exists(&self.path)? {
                     if !previous.is_empty() {
+                        // A plaintext state being encrypted for the first time must not leave a
+                        // plaintext backup.
+                        let previous = crate::crypto::encode_for_write(self.encryption.as_deref(), &previous)?;
                         atomic_write(backup, &previous)?;
                     }
                 }
