@@ -93,8 +93,9 @@ impl<'a> Lexer<'a> {
         if let Some(start) = self.quote_starts.last() {
             return Err(LexError {
                 offset: *start,
-                message: "Unterminated template string: no closing marker was found for the string."
-                    .to_owned(),
+                message:
+                    "Unterminated template string: no closing marker was found for the string."
+                        .to_owned(),
             });
         }
         if let Some(doc) = self.heredocs.last() {
@@ -517,8 +518,18 @@ mod tests {
         assert_eq!(
             kinds(r#"a = "x${b.c}y""#),
             vec![
-                Ident, Equal, OQuote, QuotedLit, TemplateInterp, Ident, Dot, Ident,
-                TemplateSeqEnd, QuotedLit, CQuote, Eof
+                Ident,
+                Equal,
+                OQuote,
+                QuotedLit,
+                TemplateInterp,
+                Ident,
+                Dot,
+                Ident,
+                TemplateSeqEnd,
+                QuotedLit,
+                CQuote,
+                Eof
             ]
         );
     }
@@ -529,8 +540,18 @@ mod tests {
         assert_eq!(
             kinds("a = <<-EOT\n  EOTX\n  ${x}EOT\n  EOT\n"),
             vec![
-                Ident, Equal, OHeredoc, StringLit, StringLit, TemplateInterp, Ident,
-                TemplateSeqEnd, StringLit, CHeredoc, Newline, Eof
+                Ident,
+                Equal,
+                OHeredoc,
+                StringLit,
+                StringLit,
+                TemplateInterp,
+                Ident,
+                TemplateSeqEnd,
+                StringLit,
+                CHeredoc,
+                Newline,
+                Eof
             ]
         );
     }

@@ -125,10 +125,7 @@ impl Walker<'_> {
         let mut first = None;
         let mut last = None;
         let mut i = value_start;
-        loop {
-            let Some(token) = self.tokens.get(i) else {
-                break;
-            };
+        while let Some(token) = self.tokens.get(i) {
             if depth == 0 && (token.is_newline() || token.kind == TokenKind::Eof) {
                 break;
             }
@@ -421,7 +418,10 @@ mod tests {
 
     #[test]
     fn decodes_label_escapes() {
-        assert_eq!(decode_quoted(r"a\u0041\n$${x}").as_deref(), Some("aA\n${x}"));
+        assert_eq!(
+            decode_quoted(r"a\u0041\n$${x}").as_deref(),
+            Some("aA\n${x}")
+        );
         assert_eq!(decode_quoted(r"bad\q"), None);
     }
 

@@ -6,7 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("cases")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("cases")
 }
 
 /// Every case name, sorted; fails if the corpus went missing.
@@ -37,7 +39,12 @@ fn first_difference(expected: &str, actual: &str) -> String {
         .enumerate()
     {
         if e != a {
-            return format!("line {}:\n  expected {:?}\n  actual   {:?}", i + 1, visible(e), visible(a));
+            return format!(
+                "line {}:\n  expected {:?}\n  actual   {:?}",
+                i + 1,
+                visible(e),
+                visible(a)
+            );
         }
     }
     format!(
@@ -55,11 +62,18 @@ fn every_case_matches_terraform_fmt() {
         let expected = read(&name, "out.tf");
         match infra_fmt::format_source(&input) {
             Ok(actual) if actual == expected => {}
-            Ok(actual) => failures.push(format!("{name}: {}", first_difference(&expected, &actual))),
+            Ok(actual) => {
+                failures.push(format!("{name}: {}", first_difference(&expected, &actual)))
+            }
             Err(err) => failures.push(format!("{name}: unexpected error {err}")),
         }
     }
-    assert!(failures.is_empty(), "{} case(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -70,7 +84,11 @@ fn formatting_is_idempotent() {
             panic!("{name}: does not format");
         };
         let twice = infra_fmt::format_source(&once);
-        assert_eq!(twice.as_ref(), Ok(&once), "{name}: second pass changed the output");
+        assert_eq!(
+            twice.as_ref(),
+            Ok(&once),
+            "{name}: second pass changed the output"
+        );
     }
 }
 
@@ -98,7 +116,10 @@ fn stdout_mode_ends_with_a_newline() {
     let input = read("no_trailing_newline", "in.tf");
     let on_disk = read("no_trailing_newline", "out.tf");
     assert!(!on_disk.ends_with('\n'));
-    assert_eq!(infra_fmt::format_source_for_stdout(&input), Ok(format!("{on_disk}\n")));
+    assert_eq!(
+        infra_fmt::format_source_for_stdout(&input),
+        Ok(format!("{on_disk}\n"))
+    );
 }
 
 /// Inputs `terraform fmt` refuses with a syntax error (exit status 2): they must be refused here
