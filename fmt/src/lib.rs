@@ -10,11 +10,11 @@
 //! 1. **Validate.** The file must parse (with `hcl-edit`); a syntax error is returned as a
 //!    [`FormatError`] with its line and column, and nothing is formatted, because formatting
 //!    broken input can make changes that are hard to undo (Terraform refuses for the same reason).
-//! 2. **Scan** ([`lexer`]) into the same tokens as HCL's native scanner. The layout rules are
+//! 2. **Scan** (`lexer`) into the same tokens as HCL's native scanner. The layout rules are
 //!    written in terms of those tokens, so matching them is what makes the output match.
-//! 3. **Rewrite** ([`rewrite`]) what Terraform changes beyond whitespace: `"${x}"` to `x`,
+//! 3. **Rewrite** (`rewrite`) what Terraform changes beyond whitespace: `"${x}"` to `x`,
 //!    legacy variable types, and block labels to quoted strings.
-//! 4. **Lay out** ([`layout`]) with HCL's whitespace pass: indentation, spacing between tokens,
+//! 4. **Lay out** (`layout`) with HCL's whitespace pass: indentation, spacing between tokens,
 //!    and alignment of `=` and trailing comments across consecutive lines.
 //!
 //! Facts about `terraform fmt` this reproduces, some of them surprising:
