@@ -221,8 +221,16 @@ fn quote(s: &str) -> String {
 }
 
 fn render_into(v: &Value, out: &mut String) {
+    if !v.is_known() {
+        out.push_str("(known after apply)");
+        return;
+    }
     if v.is_sensitive() {
         out.push_str("(sensitive value)");
+        return;
+    }
+    if v.marks().contains(infra_value::Marks::EPHEMERAL) {
+        out.push_str("(ephemeral value)");
         return;
     }
     let seq = |prefix: &str, suffix: &str, es: &[Value], out: &mut String| {
@@ -253,7 +261,16 @@ fn render_into(v: &Value, out: &mut String) {
         out.push_str(&format!(" }}{suffix}"));
     };
     match v.kind() {
-        Kind::Null(_) => out.push_str("null"),
+        Kind::Null(ty) => out.push_str(&match ty {
+            Type::Dynamic => "null".to_string(),
+            Type::String => "tostring(null)".to_string(),
+            Type::Number => "tonumber(null)".to_string(),
+            Type::Bool => "tobool(null)".to_string(),
+            Type::List(e) => format!("tolist(null) /* of {} */", e.friendly_name()),
+            Type::Set(e) => format!("toset(null) /* of {} */", e.friendly_name()),
+            Type::Map(e) => format!("tomap(null) /* of {} */", e.friendly_name()),
+            other => format!("null /* {} */", other.friendly_name()),
+        }),
         Kind::Unknown(_) => out.push_str("(known after apply)"),
         Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Kind::Number(n) => out.push_str(&n.to_string()),
