@@ -31,7 +31,19 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
         version: Option<Value>,
         terraform_version: Option<Value>,
     }
-    let probe: Probe = serde_json::from_slice(bytes).map_err(json_error)?;
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|err| {
+        // Valid JSON that is not an object would otherwise be reported in terms of our internal
+        // probe struct.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        match (err.classify(), first) {
+            (serde_json::error::Category::Data, Some(b)) if b != b'{' => ReadError::Structure {
+                message: "the state file must contain a JSON object, but its top level is not an object".into(),
+                line: 1,
+                column: 1,
+            },
+            _ => json_error(err),
+        }
+    })?;
     let version = match probe.version {
         None | Some(Value::Null) => return Err(ReadError::MissingVersion),
         Some(Value::Number(n)) => match n.as_u64() {
