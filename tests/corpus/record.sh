@@ -130,6 +130,7 @@ record_valid() {
     tf init -input=false -no-color > init.log 2>&1 || { cat init.log >&2; exit 1; }
     rc=0; tf plan -no-color -input=false -lock=false "${args[@]}" > "$g/plan.txt" 2> plan.err || rc=$?
     [ "$rc" = 0 ] || { cat plan.err >&2; exit 1; }
+    sort_refresh "$g/plan.txt"
     rc=0; tf plan -detailed-exitcode -no-color -input=false -lock=false "${args[@]}" > /dev/null 2>&1 || rc=$?
     echo "$rc" > "$g/plan.exitcode"
     tf apply -auto-approve -no-color -input=false -lock=false "${args[@]}" > apply.log 2>&1 || { cat apply.log >&2; exit 1; }
