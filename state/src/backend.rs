@@ -93,11 +93,17 @@ pub trait StateStore: Send {
     /// A kept snapshot by serial.
     fn history_snapshot(&self, serial: u64) -> Result<StateFile>;
 
-    /// The current state: snapshot plus journal, with pending intents. Read-only.
+    /// Where the journal lives, for messages.
+    fn journal_location(&self) -> String {
+        format!("{} (journal)", self.location())
+    }
+
+    /// The current state: snapshot plus journal, with pending intents. Read-only: this is what
+    /// `state list`, `plan` and `output` use, and it works while another process holds the lock.
     fn load(&mut self) -> Result<Replay> {
         let snapshot = self.read_snapshot()?;
         let contents = self.read_journal()?;
-        replay(snapshot, &contents, Path::new(&self.location()))
+        replay(snapshot, &contents, Path::new(&self.journal_location()))
     }
 
     /// Merges `journal` into the snapshot (see [`Journal::compact`]) and returns the result.
@@ -298,6 +304,10 @@ impl LocalStateStore {
 impl StateStore for LocalStateStore {
     fn location(&self) -> String {
         self.file.path().display().to_string()
+    }
+
+    fn journal_location(&self) -> String {
+        self.journal_path().display().to_string()
     }
 
     fn lock(&mut self, info: LockInfo, timeout: Duration) -> Result<LockInfo> {

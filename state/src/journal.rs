@@ -16,6 +16,14 @@
 //! (by token) and adopts or forgets it. Periodically, and at the end of a run, the journal is
 //! **compacted** into the snapshot.
 //!
+//! ## Reconciling pending intents
+//!
+//! After a crash, [`Replay::pending`] lists the intents without outcome. The engine asks the
+//! provider about each (by `token` and `planned`), then records an [`Outcome`] for that same
+//! intent id: with the adopted object in `changes`, or with no changes if nothing was created.
+//! Until it does, compaction carries the intent over and `state list` shows the instance as
+//! unconfirmed. Intent ids keep increasing across runs.
+//!
 //! ## File format (`terraform.tfstate.journal`)
 //!
 //! The 8-byte magic `INFRAJ1\n`, then frames `[len: u32 LE][crc32(payload): u32 LE][payload]`
@@ -445,7 +453,7 @@ pub fn encode_frame(record: &Record, enc: Option<&Encryption>) -> Result<Vec<u8>
 }
 
 enum Frame {
-    Ok(Record, usize),
+    Ok(Box<Record>, usize),
     Bad,
 }
 
@@ -466,7 +474,7 @@ fn parse_frame(bytes: &[u8], enc: Option<&Encryption>, path: &Path) -> Result<Fr
     }
     let plain = crate::crypto::decode_for_read(enc, path, payload.to_vec())?;
     match serde_json::from_slice::<Record>(&plain) {
-        Ok(record) => Ok(Frame::Ok(record, 8 + len as usize)),
+        Ok(record) => Ok(Frame::Ok(Box::new(record), 8 + len as usize)),
         Err(e) => Err(Error::Journal { path: path.to_path_buf(), reason: format!("a record is not valid: {e}") }),
     }
 }
@@ -492,7 +500,7 @@ pub fn parse_journal(bytes: &[u8], path: &Path, enc: Option<&Encryption>) -> Res
     while offset < bytes.len() {
         match parse_frame(&bytes[offset..], enc, path)? {
             Frame::Ok(record, used) => {
-                records.push(record);
+                records.push(*record);
                 offset += used;
             }
             Frame::Bad => {
