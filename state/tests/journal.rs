@@ -307,3 +307,55 @@ fn sigkill_at_random_moments_loses_nothing() {
         store.compact(&*journal).unwrap();
     }
 }
+
+#[test]
+fn concurrent_appends_from_many_threads_all_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path());
+    let base = store.load().unwrap();
+    let journal = store.open_journal(&base.state).unwrap();
+    std::thread::scope(|scope| {
+        for t in 0..8i64 {
+            let journal = journal.clone();
+            scope.spawn(move || {
+                for n in 0..25 {
+                    let a = addr(&format!("t{t}"), Some(n));
+                    let id = journal.record_intent(intent(a.clone(), "create")).unwrap();
+                    journal.record_outcome(created(id, a, json!({"id": format!("{t}-{n}")}))).unwrap();
+                }
+            });
+        }
+    });
+    let replay = store_in(dir.path()).load().unwrap();
+    assert!(replay.pending.is_empty());
+    assert_eq!(replay.state.instances().count(), 200);
+    assert_eq!(replay.list().len(), 200);
+}
+
+#[test]
+fn a_later_run_resolves_pending_intents_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = store_in(dir.path());
+        let base = store.load().unwrap();
+        let journal = store.open_journal(&base.state).unwrap();
+        journal.record_intent(intent(addr("found", None), "create")).unwrap();
+        journal.record_intent(intent(addr("absent", None), "create")).unwrap();
+        // "crash": nothing else recorded.
+    }
+    let mut store = store_in(dir.path());
+    let replay = store.load().unwrap();
+    assert_eq!(replay.pending.len(), 2);
+    let journal = store.open_journal(&replay.state).unwrap();
+    // The provider found the first object by its token and not the second.
+    let found = &replay.pending[0];
+    journal.record_outcome(created(found.id, found.addr.clone(), json!({"id": "adopted"}))).unwrap();
+    journal.record_outcome(Outcome { intent: replay.pending[1].id, changes: vec![], error: None }).unwrap();
+    let next = journal.record_intent(intent(addr("new", None), "create")).unwrap();
+    assert_eq!(next, 3, "ids continue across runs");
+    journal.record_outcome(created(next, addr("new", None), json!({"id": "n"}))).unwrap();
+    let merged = store.compact(&*journal).unwrap();
+    assert!(merged.pending.is_empty());
+    let names: Vec<String> = merged.list().into_iter().map(|e| e.address).collect();
+    assert_eq!(names, vec!["local_file.found", "local_file.new"]);
+}
