@@ -20,8 +20,18 @@ type R = Result<Value, FuncError>;
 static FUNCTIONS: LazyLock<Vec<Function>> = LazyLock::new(|| {
     let dynamic = || Type::Dynamic;
     vec![
-        Function::new("alltrue", vec![Param::new("list", Type::list(Type::Bool))], |_| Ok(Type::Bool), alltrue),
-        Function::new("anytrue", vec![Param::new("list", Type::list(Type::Bool))], |_| Ok(Type::Bool), anytrue),
+        Function::new(
+            "alltrue",
+            vec![Param::new("list", Type::list(Type::Bool))],
+            |_| Ok(Type::Bool),
+            alltrue,
+        ),
+        Function::new(
+            "anytrue",
+            vec![Param::new("list", Type::list(Type::Bool))],
+            |_| Ok(Type::Bool),
+            anytrue,
+        ),
         Function::new(
             "chunklist",
             vec![
@@ -32,10 +42,16 @@ static FUNCTIONS: LazyLock<Vec<Function>> = LazyLock::new(|| {
             chunklist,
         ),
         Function::new("coalesce", vec![], coalesce_type, coalesce).variadic(
-            Param::new("vals", dynamic()).allow_unknown().allow_dynamic_type().allow_null(),
+            Param::new("vals", dynamic())
+                .allow_unknown()
+                .allow_dynamic_type()
+                .allow_null(),
         ),
         Function::new("coalescelist", vec![], coalescelist_type, coalescelist).variadic(
-            Param::new("vals", dynamic()).allow_unknown().allow_dynamic_type().allow_null(),
+            Param::new("vals", dynamic())
+                .allow_unknown()
+                .allow_dynamic_type()
+                .allow_null(),
         ),
         Function::new(
             "compact",
@@ -43,53 +59,108 @@ static FUNCTIONS: LazyLock<Vec<Function>> = LazyLock::new(|| {
             |_| Ok(Type::list(Type::String)),
             compact,
         ),
-        Function::new("concat", vec![], concat_type, concat).variadic(Param::new("seqs", dynamic()).allow_marked()),
+        Function::new("concat", vec![], concat_type, concat)
+            .variadic(Param::new("seqs", dynamic()).allow_marked()),
         Function::new(
             "contains",
-            vec![Param::new("list", dynamic()), Param::new("value", dynamic())],
+            vec![
+                Param::new("list", dynamic()),
+                Param::new("value", dynamic()),
+            ],
             |_| Ok(Type::Bool),
             contains,
         ),
-        Function::new("distinct", vec![Param::new("list", Type::list(Type::Dynamic))], |args| Ok(args[0].ty()), distinct),
+        Function::new(
+            "distinct",
+            vec![Param::new("list", Type::list(Type::Dynamic))],
+            |args| Ok(args[0].ty()),
+            distinct,
+        ),
         Function::new(
             "element",
-            vec![Param::new("list", dynamic()).allow_marked(), Param::new("index", Type::Number)],
+            vec![
+                Param::new("list", dynamic()).allow_marked(),
+                Param::new("index", Type::Number),
+            ],
             element_type,
             element,
         ),
-        Function::new("flatten", vec![Param::new("list", dynamic()).allow_marked()], flatten_type, flatten),
+        Function::new(
+            "flatten",
+            vec![Param::new("list", dynamic()).allow_marked()],
+            flatten_type,
+            flatten,
+        ),
         Function::new(
             "index",
-            vec![Param::new("list", dynamic()), Param::new("value", dynamic())],
+            vec![
+                Param::new("list", dynamic()),
+                Param::new("value", dynamic()),
+            ],
             |_| Ok(Type::Number),
             index,
         ),
         Function::new(
             "keys",
-            vec![Param::new("inputMap", dynamic()).allow_unknown().allow_marked()],
+            vec![Param::new("inputMap", dynamic())
+                .allow_unknown()
+                .allow_marked()],
             keys_type,
             keys,
         ),
         Function::new(
             "length",
-            vec![Param::new("value", dynamic()).allow_dynamic_type().allow_unknown().allow_marked()],
+            vec![Param::new("value", dynamic())
+                .allow_dynamic_type()
+                .allow_unknown()
+                .allow_marked()],
             length_type,
             length,
         ),
-        Function::new("list", vec![], |_| Err(call_error(LIST_REMOVED)), |_, _, _| Err(call_error(LIST_REMOVED)))
-            .variadic(Param::new("vals", dynamic()).allow_unknown().allow_dynamic_type().allow_null()),
+        Function::new(
+            "list",
+            vec![],
+            |_| Err(call_error(LIST_REMOVED)),
+            |_, _, _| Err(call_error(LIST_REMOVED)),
+        )
+        .variadic(
+            Param::new("vals", dynamic())
+                .allow_unknown()
+                .allow_dynamic_type()
+                .allow_null(),
+        ),
         Function::new(
             "lookup",
             vec![
-                Param::new("inputMap", dynamic()).allow_marked().allow_unknown(),
-                Param::new("key", Type::String).allow_marked().allow_unknown(),
+                Param::new("inputMap", dynamic())
+                    .allow_marked()
+                    .allow_unknown(),
+                Param::new("key", Type::String)
+                    .allow_marked()
+                    .allow_unknown(),
             ],
             lookup_type,
             lookup,
         )
-        .variadic(Param::new("default", dynamic()).allow_unknown().allow_dynamic_type().allow_null().allow_marked()),
-        Function::new("map", vec![], |_| Err(call_error(MAP_REMOVED)), |_, _, _| Err(call_error(MAP_REMOVED)))
-            .variadic(Param::new("vals", dynamic()).allow_unknown().allow_dynamic_type().allow_null()),
+        .variadic(
+            Param::new("default", dynamic())
+                .allow_unknown()
+                .allow_dynamic_type()
+                .allow_null()
+                .allow_marked(),
+        ),
+        Function::new(
+            "map",
+            vec![],
+            |_| Err(call_error(MAP_REMOVED)),
+            |_, _, _| Err(call_error(MAP_REMOVED)),
+        )
+        .variadic(
+            Param::new("vals", dynamic())
+                .allow_unknown()
+                .allow_dynamic_type()
+                .allow_null(),
+        ),
         Function::new(
             "matchkeys",
             vec![
@@ -100,11 +171,21 @@ static FUNCTIONS: LazyLock<Vec<Function>> = LazyLock::new(|| {
             matchkeys_type,
             matchkeys,
         ),
-        Function::new("merge", vec![], merge_type, merge)
-            .variadic(Param::new("maps", dynamic()).allow_dynamic_type().allow_null().allow_marked()),
+        Function::new("merge", vec![], merge_type, merge).variadic(
+            Param::new("maps", dynamic())
+                .allow_dynamic_type()
+                .allow_null()
+                .allow_marked(),
+        ),
         Function::new("one", vec![Param::new("list", dynamic())], one_type, one),
-        Function::new("range", vec![], |_| Ok(Type::list(Type::Number)), range).variadic(Param::new("params", Type::Number)),
-        Function::new("reverse", vec![Param::new("list", dynamic()).allow_marked()], reverse_type, reverse),
+        Function::new("range", vec![], |_| Ok(Type::list(Type::Number)), range)
+            .variadic(Param::new("params", Type::Number)),
+        Function::new(
+            "reverse",
+            vec![Param::new("list", dynamic()).allow_marked()],
+            reverse_type,
+            reverse,
+        ),
         Function::new(
             "setintersection",
             vec![Param::new("first_set", Type::set(Type::Dynamic)).allow_dynamic_type()],
@@ -146,14 +227,24 @@ static FUNCTIONS: LazyLock<Vec<Function>> = LazyLock::new(|| {
             |_| Ok(Type::list(Type::String)),
             sort,
         ),
-        Function::new("sum", vec![Param::new("list", dynamic())], |_| Ok(Type::Number), sum),
+        Function::new(
+            "sum",
+            vec![Param::new("list", dynamic())],
+            |_| Ok(Type::Number),
+            sum,
+        ),
         Function::new(
             "transpose",
             vec![Param::new("values", Type::map(Type::list(Type::String)))],
             |_| Ok(Type::map(Type::list(Type::String))),
             transpose,
         ),
-        Function::new("values", vec![Param::new("mapping", dynamic()).allow_marked()], values_type, values),
+        Function::new(
+            "values",
+            vec![Param::new("mapping", dynamic()).allow_marked()],
+            values_type,
+            values,
+        ),
         Function::new(
             "zipmap",
             vec![
@@ -224,7 +315,11 @@ fn anytrue(args: &[Value], _: &Type, _: &FuncContext) -> R {
             return Ok(Value::bool(true));
         }
     }
-    Ok(if has_unknown { Value::unknown(Type::Bool) } else { Value::bool(false) })
+    Ok(if has_unknown {
+        Value::unknown(Type::Bool)
+    } else {
+        Value::bool(false)
+    })
 }
 
 // ----- chunklist -----
@@ -246,7 +341,10 @@ fn chunklist(args: &[Value], _: &Type, _: &FuncContext) -> R {
         return Ok(Value::list(list_ty, vec![list]).mark(marks));
     }
     let ety = list_ty.element_type().cloned().unwrap_or(Type::Dynamic);
-    let chunks = elems.chunks(size as usize).map(|c| Value::list(ety.clone(), c.to_vec())).collect();
+    let chunks = elems
+        .chunks(size as usize)
+        .map(|c| Value::list(ety.clone(), c.to_vec()))
+        .collect();
     Ok(Value::list(list_ty, chunks).mark(marks))
 }
 
@@ -318,7 +416,11 @@ fn compact(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     if !args[0].is_wholly_known() {
         return Ok(Value::unknown(ret.clone()));
     }
-    let out = elements(&args[0]).iter().filter(|v| !v.is_null() && v.as_str() != Some("")).cloned().collect();
+    let out = elements(&args[0])
+        .iter()
+        .filter(|v| !v.is_null() && v.as_str() != Some(""))
+        .cloned()
+        .collect();
     Ok(Value::list(Type::String, out))
 }
 
@@ -348,7 +450,13 @@ fn concat_type(args: &[Value]) -> Result<Type, FuncError> {
                 etys.extend(std::iter::repeat_n((*e).clone(), elements(&v).len()));
             }
             other => {
-                return Err(arg_error(i, format!("all arguments must be lists or tuples; got {}", other.friendly_name())));
+                return Err(arg_error(
+                    i,
+                    format!(
+                        "all arguments must be lists or tuples; got {}",
+                        other.friendly_name()
+                    ),
+                ));
             }
         }
     }
@@ -398,7 +506,11 @@ fn contains(args: &[Value], _: &Type, _: &FuncContext) -> R {
             Some(false) => {}
         }
     }
-    Ok(if contains_unknown { Value::unknown(Type::Bool) } else { Value::bool(false) })
+    Ok(if contains_unknown {
+        Value::unknown(Type::Bool)
+    } else {
+        Value::bool(false)
+    })
 }
 
 fn distinct(args: &[Value], ret: &Type, _: &FuncContext) -> R {
@@ -449,11 +561,16 @@ fn element_type(args: &[Value]) -> Result<Type, FuncError> {
             // number and panics, which Terraform 1.11 reports as below.
             let i = index % etys.len() as i64;
             if i < 0 {
-                return Err(call_error(format!("panic in function implementation: runtime error: index out of range [{i}]")));
+                return Err(call_error(format!(
+                    "panic in function implementation: runtime error: index out of range [{i}]"
+                )));
             }
             Ok(etys[i as usize].clone())
         }
-        other => Err(call_error(format!("cannot read elements from {}", other.friendly_name()))),
+        other => Err(call_error(format!(
+            "cannot read elements from {}",
+            other.friendly_name()
+        ))),
     }
 }
 
@@ -549,12 +666,17 @@ fn keys_type(args: &[Value]) -> Result<Type, FuncError> {
 fn keys(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     let (m, marks) = unmark(&args[0]);
     match m.ty() {
-        Type::Object(o) => Ok(Value::tuple(o.attrs.keys().map(Value::string).collect()).mark(marks)),
+        Type::Object(o) => {
+            Ok(Value::tuple(o.attrs.keys().map(Value::string).collect()).mark(marks))
+        }
         _ => {
             if !m.is_known() {
                 return Ok(Value::unknown(ret.clone()).mark(marks));
             }
-            let keys = m.as_entries().map(|e| e.keys().map(Value::string).collect()).unwrap_or_default();
+            let keys = m
+                .as_entries()
+                .map(|e| e.keys().map(Value::string).collect())
+                .unwrap_or_default();
             Ok(Value::list(Type::String, keys).mark(marks))
         }
     }
@@ -570,7 +692,10 @@ fn values_type(args: &[Value]) -> Result<Type, FuncError> {
 
 fn values(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     let (m, marks) = unmark(&args[0]);
-    let vals: Vec<Value> = m.as_entries().map(|e| e.values().cloned().collect()).unwrap_or_default();
+    let vals: Vec<Value> = m
+        .as_entries()
+        .map(|e| e.values().cloned().collect())
+        .unwrap_or_default();
     match ret {
         Type::Tuple(_) => Ok(Value::tuple(vals).mark(marks)),
         _ => Ok(list_of(ret, vals).mark(marks)),
@@ -584,7 +709,9 @@ fn length_type(args: &[Value]) -> Result<Type, FuncError> {
     match ty {
         Type::String | Type::Dynamic => Ok(Type::Number),
         t if t.is_collection() || t.is_structural() => Ok(Type::Number),
-        _ => Err(call_error("argument must be a string, a collection type, or a structural type")),
+        _ => Err(call_error(
+            "argument must be a string, a collection type, or a structural type",
+        )),
     }
 }
 
@@ -616,7 +743,10 @@ fn length(args: &[Value], _: &Type, _: &FuncContext) -> R {
 
 fn lookup_type(args: &[Value]) -> Result<Type, FuncError> {
     if args.len() > 3 {
-        return Err(call_error(format!("lookup() takes two or three arguments, got {}", args.len())));
+        return Err(call_error(format!(
+            "lookup() takes two or three arguments, got {}",
+            args.len()
+        )));
     }
     match args[0].ty() {
         Type::Object(o) => {
@@ -630,16 +760,25 @@ fn lookup_type(args: &[Value]) -> Result<Type, FuncError> {
             } else if args.len() == 3 {
                 Ok(args[2].ty())
             } else {
-                Err(arg_error(0, format!("the given object has no attribute {key:?}")))
+                Err(arg_error(
+                    0,
+                    format!("the given object has no attribute {key:?}"),
+                ))
             }
         }
         Type::Map(e) => {
             if args.len() == 3 && convert(&args[2], &e).is_err() {
-                return Err(arg_error(2, "the default value must have the same type as the map elements"));
+                return Err(arg_error(
+                    2,
+                    "the default value must have the same type as the map elements",
+                ));
             }
             Ok((*e).clone())
         }
-        _ => Err(arg_error(0, "lookup() requires a map as the first argument")),
+        _ => Err(arg_error(
+            0,
+            "lookup() requires a map as the first argument",
+        )),
     }
 }
 
@@ -658,14 +797,19 @@ fn lookup(args: &[Value], ret: &Type, _: &FuncContext) -> R {
         let v = convert(default, ret).map_err(|e| call_error(e.message))?;
         return Ok(v.mark(marks));
     }
-    let shown = if key_marks.contains(Marks::SENSITIVE) { "(sensitive value)".to_string() } else { format!("{key_str:?}") };
+    let shown = if key_marks.contains(Marks::SENSITIVE) {
+        "(sensitive value)".to_string()
+    } else {
+        format!("{key_str:?}")
+    };
     Err(call_error(format!("lookup failed to find key {shown}")))
 }
 
 // ----- matchkeys -----
 
 fn matchkeys_type(args: &[Value]) -> Result<Type, FuncError> {
-    unify_unsafe(&[args[1].ty(), args[2].ty()]).ok_or_else(|| call_error("keys and searchset must be of the same type"))?;
+    unify_unsafe(&[args[1].ty(), args[2].ty()])
+        .ok_or_else(|| call_error("keys and searchset must be of the same type"))?;
     Ok(args[0].ty())
 }
 
@@ -718,7 +862,10 @@ fn merge_type(args: &[Value]) -> Result<Type, FuncError> {
             return Ok(Type::Dynamic);
         }
         if !ty.is_map_like() {
-            return Err(call_error(format!("arguments must be maps or objects, got {:?}", ty.friendly_name())));
+            return Err(call_error(format!(
+                "arguments must be maps or objects, got {:?}",
+                ty.friendly_name()
+            )));
         }
         let (arg, _) = unmark(arg);
         match &ty {
@@ -825,10 +972,16 @@ fn range(args: &[Value], _: &Type, _: &FuncContext) -> R {
     let down = step < zero;
     if down {
         if end > start {
-            return Err(arg_error(1, "end must be less than start when step is negative"));
+            return Err(arg_error(
+                1,
+                "end must be less than start when step is negative",
+            ));
         }
     } else if end < start {
-        return Err(arg_error(1, "end must be greater than start when step is positive"));
+        return Err(arg_error(
+            1,
+            "end must be greater than start when step is positive",
+        ));
     }
     let mut vals = Vec::new();
     let mut num = start;
@@ -853,7 +1006,13 @@ fn reverse_type(args: &[Value]) -> Result<Type, FuncError> {
     match args[0].ty() {
         Type::Tuple(ts) => Ok(Type::tuple(ts.iter().rev().cloned().collect())),
         Type::List(e) | Type::Set(e) => Ok(Type::list((*e).clone())),
-        other => Err(arg_error(0, format!("can only reverse list or tuple values, not {}", other.friendly_name()))),
+        other => Err(arg_error(
+            0,
+            format!(
+                "can only reverse list or tuple values, not {}",
+                other.friendly_name()
+            ),
+        )),
     }
 }
 
@@ -880,13 +1039,18 @@ fn set_operation_type(args: &[Value]) -> Result<Type, FuncError> {
     if etys.is_empty() {
         return Ok(Type::set(Type::Dynamic));
     }
-    let ety = unify_unsafe(&etys).ok_or_else(|| call_error("given sets must all have compatible element types"))?;
+    let ety = unify_unsafe(&etys)
+        .ok_or_else(|| call_error("given sets must all have compatible element types"))?;
     Ok(Type::set(ety))
 }
 
 /// Converts every argument to the result type; `None` when one is not wholly known and the
 /// operation cannot handle unknowns.
-fn set_operands(args: &[Value], ret: &Type, allow_unknowns: bool) -> Result<Option<Vec<Value>>, FuncError> {
+fn set_operands(
+    args: &[Value],
+    ret: &Type,
+    allow_unknowns: bool,
+) -> Result<Option<Vec<Value>>, FuncError> {
     let mut out = Vec::with_capacity(args.len());
     for (i, arg) in args.iter().enumerate() {
         let v = convert(arg, ret).map_err(|e| arg_error(i, e.message))?;
@@ -899,7 +1063,10 @@ fn set_operands(args: &[Value], ret: &Type, allow_unknowns: bool) -> Result<Opti
 }
 
 fn set_contains(set: &[Value], v: &Value) -> bool {
-    v.is_wholly_known() && set.iter().any(|e| e.is_wholly_known() && e.total_cmp(v) == Ordering::Equal)
+    v.is_wholly_known()
+        && set
+            .iter()
+            .any(|e| e.is_wholly_known() && e.total_cmp(v) == Ordering::Equal)
 }
 
 fn result_set(ret: &Type, elems: Vec<Value>) -> Value {
@@ -907,13 +1074,20 @@ fn result_set(ret: &Type, elems: Vec<Value>) -> Value {
 }
 
 fn setunion(args: &[Value], ret: &Type, _: &FuncContext) -> R {
-    let Some(sets) = set_operands(args, ret, true)? else { return Ok(Value::unknown(ret.clone())) };
-    let all = sets.iter().flat_map(|s| elements(s).iter().cloned()).collect();
+    let Some(sets) = set_operands(args, ret, true)? else {
+        return Ok(Value::unknown(ret.clone()));
+    };
+    let all = sets
+        .iter()
+        .flat_map(|s| elements(s).iter().cloned())
+        .collect();
     Ok(result_set(ret, all))
 }
 
 fn setintersection(args: &[Value], ret: &Type, _: &FuncContext) -> R {
-    let Some(sets) = set_operands(args, ret, false)? else { return Ok(Value::unknown(ret.clone())) };
+    let Some(sets) = set_operands(args, ret, false)? else {
+        return Ok(Value::unknown(ret.clone()));
+    };
     let mut acc: Vec<Value> = elements(&sets[0]).to_vec();
     for s in &sets[1..] {
         acc.retain(|v| set_contains(elements(s), v));
@@ -922,7 +1096,9 @@ fn setintersection(args: &[Value], ret: &Type, _: &FuncContext) -> R {
 }
 
 fn setsubtract(args: &[Value], ret: &Type, _: &FuncContext) -> R {
-    let Some(sets) = set_operands(args, ret, false)? else { return Ok(Value::unknown(ret.clone())) };
+    let Some(sets) = set_operands(args, ret, false)? else {
+        return Ok(Value::unknown(ret.clone()));
+    };
     let mut acc: Vec<Value> = elements(&sets[0]).to_vec();
     acc.retain(|v| !set_contains(elements(&sets[1]), v));
     Ok(result_set(ret, acc))
@@ -948,14 +1124,21 @@ fn setproduct_type(args: &[Value]) -> Result<Type, FuncError> {
                 if ts.is_empty() {
                     etys.push(Type::Dynamic);
                 } else {
-                    etys.push(unify_unsafe(&ts).ok_or_else(|| arg_error(i, "all elements must be of the same type"))?);
+                    etys.push(
+                        unify_unsafe(&ts)
+                            .ok_or_else(|| arg_error(i, "all elements must be of the same type"))?,
+                    );
                 }
             }
             _ => return Err(arg_error(i, "a set or a list is required")),
         }
     }
     let tuple = Type::tuple(etys);
-    Ok(if list_count == args.len() { Type::list(tuple) } else { Type::set(tuple) })
+    Ok(if list_count == args.len() {
+        Type::list(tuple)
+    } else {
+        Type::set(tuple)
+    })
 }
 
 fn setproduct(args: &[Value], ret: &Type, _: &FuncContext) -> R {
@@ -965,7 +1148,8 @@ fn setproduct(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     for arg in args {
         let (arg, m) = unmark(arg);
         marks |= m;
-        let set_with_unknowns = matches!(arg.ty(), Type::Set(_)) && elements(&arg).len() > 1 && !arg.is_wholly_known();
+        let set_with_unknowns =
+            matches!(arg.ty(), Type::Set(_)) && elements(&arg).len() > 1 && !arg.is_wholly_known();
         if !arg.is_known() || set_with_unknowns {
             unknown_length = true;
         }
@@ -985,7 +1169,11 @@ fn setproduct(args: &[Value], ret: &Type, _: &FuncContext) -> R {
         let mut next = Vec::new();
         for prefix in &product {
             for v in elements(list) {
-                let v = if v.ty() == want { v.clone() } else { convert(v, &want).map_err(|e| call_error(e.message))? };
+                let v = if v.ty() == want {
+                    v.clone()
+                } else {
+                    convert(v, &want).map_err(|e| call_error(e.message))?
+                };
                 let mut row = prefix.clone();
                 row.push(v);
                 next.push(row);
@@ -1021,7 +1209,10 @@ fn slice_indexes(args: &[Value]) -> Result<Option<(usize, usize)>, FuncError> {
             return Err(arg_error(1, "start index must not be less than zero"));
         }
         if length.is_some_and(|l| s > l) {
-            return Err(arg_error(1, "start index must not be greater than the length of the list"));
+            return Err(arg_error(
+                1,
+                "start index must not be greater than the length of the list",
+            ));
         }
         start = Some(s);
     }
@@ -1031,12 +1222,18 @@ fn slice_indexes(args: &[Value]) -> Result<Option<(usize, usize)>, FuncError> {
             return Err(arg_error(2, "end index must not be less than zero"));
         }
         if length.is_some_and(|l| e > l) {
-            return Err(arg_error(2, "end index must not be greater than the length of the list"));
+            return Err(arg_error(
+                2,
+                "end index must not be greater than the length of the list",
+            ));
         }
         end = Some(e);
     }
     match (start, end) {
-        (Some(s), Some(e)) if s > e => Err(arg_error(1, "start index must not be greater than end index")),
+        (Some(s), Some(e)) if s > e => Err(arg_error(
+            1,
+            "start index must not be greater than end index",
+        )),
         (Some(s), Some(e)) => Ok(Some((s as usize, e as usize))),
         _ => Ok(None),
     }
@@ -1066,8 +1263,13 @@ fn slice(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     if *ret == Type::Dynamic {
         return Ok(Value::dynamic_unknown().mark(marks));
     }
-    let Some((start, end)) = slice_indexes(args)? else { return Ok(Value::unknown(ret.clone()).mark(marks)) };
-    let out = elements(&input).get(start..end).map(<[Value]>::to_vec).unwrap_or_default();
+    let Some((start, end)) = slice_indexes(args)? else {
+        return Ok(Value::unknown(ret.clone()).mark(marks));
+    };
+    let out = elements(&input)
+        .get(start..end)
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default();
     match ret {
         Type::Tuple(_) => Ok(Value::tuple(out).mark(marks)),
         _ => Ok(list_of(ret, out).mark(marks)),
@@ -1084,11 +1286,18 @@ fn sort(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     for (i, v) in elements(&args[0]).iter().enumerate() {
         match v.as_str() {
             Some(s) => strings.push(s.to_string()),
-            None => return Err(call_error(format!("given list element {i} is null; a null string cannot be sorted"))),
+            None => {
+                return Err(call_error(format!(
+                    "given list element {i} is null; a null string cannot be sorted"
+                )))
+            }
         }
     }
     strings.sort();
-    Ok(Value::list(Type::String, strings.into_iter().map(Value::string).collect()))
+    Ok(Value::list(
+        Type::String,
+        strings.into_iter().map(Value::string).collect(),
+    ))
 }
 
 fn sum(args: &[Value], _: &Type, _: &FuncContext) -> R {
@@ -1101,7 +1310,13 @@ fn sum(args: &[Value], _: &Type, _: &FuncContext) -> R {
         return Err(arg_error(0, "cannot sum an empty list"));
     }
     if !ty.is_list_like() {
-        return Err(arg_error(0, format!("argument must be list, set, or tuple. Received {}", ty.friendly_name())));
+        return Err(arg_error(
+            0,
+            format!(
+                "argument must be list, set, or tuple. Received {}",
+                ty.friendly_name()
+            ),
+        ));
     }
     if !v.is_wholly_known() {
         return Ok(Value::unknown(Type::Number));
@@ -1116,7 +1331,9 @@ fn sum(args: &[Value], _: &Type, _: &FuncContext) -> R {
         let n = n.as_number().cloned().ok_or_else(not_numbers)?;
         total = Some(match total {
             None => n,
-            Some(t) => t.add(&n).map_err(|_| call_error("can't compute sum of opposing infinities"))?,
+            Some(t) => t
+                .add(&n)
+                .map_err(|_| call_error("can't compute sum of opposing infinities"))?,
         });
     }
     total.map(Value::number).ok_or_else(not_numbers)
@@ -1143,7 +1360,12 @@ fn transpose(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     }
     let out = tmp
         .into_iter()
-        .map(|(k, vs)| (k, Value::list(Type::String, vs.into_iter().map(Value::string).collect())))
+        .map(|(k, vs)| {
+            (
+                k,
+                Value::list(Type::String, vs.into_iter().map(Value::string).collect()),
+            )
+        })
         .collect();
     Ok(Value::map(Type::list(Type::String), out))
 }
@@ -1209,9 +1431,9 @@ fn zipmap(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     match ret {
         Type::Map(e) => Ok(Value::map((**e).clone(), out).mark(marks)),
         Type::Object(_) => Ok(Value::object(out).mark(marks)),
-        other => {
-            Err(call_error(format!("internally selected incorrect result type {} (this is a bug)", other.friendly_name())))
-        }
+        other => Err(call_error(format!(
+            "internally selected incorrect result type {} (this is a bug)",
+            other.friendly_name()
+        ))),
     }
 }
-

@@ -15,20 +15,58 @@ type R = Result<Value, FuncError>;
 static FUNCTIONS: LazyLock<Vec<Function>> = LazyLock::new(|| {
     let number = |_: &[Value]| Ok(Type::Number);
     vec![
-        Function::new("abs", vec![Param::new("num", Type::Number).allow_dynamic_type().allow_marked()], number, abs),
+        Function::new(
+            "abs",
+            vec![Param::new("num", Type::Number)
+                .allow_dynamic_type()
+                .allow_marked()],
+            number,
+            abs,
+        ),
         Function::new("ceil", vec![Param::new("num", Type::Number)], number, ceil),
-        Function::new("floor", vec![Param::new("num", Type::Number)], number, floor),
-        Function::new("log", vec![Param::new("num", Type::Number), Param::new("base", Type::Number)], number, log),
-        Function::new("max", vec![], number, max).variadic(Param::new("numbers", Type::Number).allow_dynamic_type()),
-        Function::new("min", vec![], number, min).variadic(Param::new("numbers", Type::Number).allow_dynamic_type()),
+        Function::new(
+            "floor",
+            vec![Param::new("num", Type::Number)],
+            number,
+            floor,
+        ),
+        Function::new(
+            "log",
+            vec![
+                Param::new("num", Type::Number),
+                Param::new("base", Type::Number),
+            ],
+            number,
+            log,
+        ),
+        Function::new("max", vec![], number, max)
+            .variadic(Param::new("numbers", Type::Number).allow_dynamic_type()),
+        Function::new("min", vec![], number, min)
+            .variadic(Param::new("numbers", Type::Number).allow_dynamic_type()),
         Function::new(
             "parseint",
-            vec![Param::new("number", Type::Dynamic), Param::new("base", Type::Number)],
+            vec![
+                Param::new("number", Type::Dynamic),
+                Param::new("base", Type::Number),
+            ],
             parseint_type,
             parseint,
         ),
-        Function::new("pow", vec![Param::new("num", Type::Number), Param::new("power", Type::Number)], number, pow),
-        Function::new("signum", vec![Param::new("num", Type::Number)], number, signum),
+        Function::new(
+            "pow",
+            vec![
+                Param::new("num", Type::Number),
+                Param::new("power", Type::Number),
+            ],
+            number,
+            pow,
+        ),
+        Function::new(
+            "signum",
+            vec![Param::new("num", Type::Number)],
+            number,
+            signum,
+        ),
     ]
 });
 
@@ -43,11 +81,15 @@ pub(crate) const INT_RANGE_MESSAGE: &str =
 
 /// The number in `v` as an integer, as gocty converts a cty number to a Go `int`.
 pub(crate) fn to_int(v: &Value) -> Result<i64, String> {
-    v.as_number().and_then(Number::to_i64).ok_or_else(|| INT_RANGE_MESSAGE.to_string())
+    v.as_number()
+        .and_then(Number::to_i64)
+        .ok_or_else(|| INT_RANGE_MESSAGE.to_string())
 }
 
 fn number_arg(v: &Value) -> Result<Number, FuncError> {
-    v.as_number().cloned().ok_or_else(|| call_error("a number is required"))
+    v.as_number()
+        .cloned()
+        .ok_or_else(|| call_error("a number is required"))
 }
 
 /// A float result as cty's `NumberFloatVal`, which panics on NaN; Terraform reports that panic.
@@ -114,19 +156,34 @@ fn min(args: &[Value], _: &Type, _: &FuncContext) -> R {
 fn parseint_type(args: &[Value]) -> Result<Type, FuncError> {
     let ty = args[0].ty();
     if ty != Type::String {
-        return Err(arg_error(0, format!("first argument must be a string, not {}", ty.friendly_name())));
+        return Err(arg_error(
+            0,
+            format!(
+                "first argument must be a string, not {}",
+                ty.friendly_name()
+            ),
+        ));
     }
     Ok(Type::Number)
 }
 
 fn parseint(args: &[Value], _: &Type, _: &FuncContext) -> R {
-    let text = args[0].as_str().ok_or_else(|| arg_error(0, "string required"))?;
+    let text = args[0]
+        .as_str()
+        .ok_or_else(|| arg_error(0, "string required"))?;
     let base = to_int(&args[1]).map_err(|e| arg_error(1, e))?;
     if !(2..=62).contains(&base) {
-        return Err(arg_error(1, "base must be a whole number between 2 and 62 inclusive"));
+        return Err(arg_error(
+            1,
+            "base must be a whole number between 2 and 62 inclusive",
+        ));
     }
-    let parsed = parse_big_int(text, base as u32)
-        .ok_or_else(|| arg_error(0, format!("cannot parse {} as a base {} integer", go_quote(text), base)))?;
+    let parsed = parse_big_int(text, base as u32).ok_or_else(|| {
+        arg_error(
+            0,
+            format!("cannot parse {} as a base {} integer", go_quote(text), base),
+        )
+    })?;
     Number::parse(&parsed.to_string())
         .map(Value::number)
         .ok_or_else(|| call_error(format!("cannot represent {parsed} as a number")))

@@ -85,7 +85,14 @@ pub struct Param {
 impl Param {
     /// A parameter that accepts only known, non-null, unmarked values of `ty`.
     pub fn new(name: &'static str, ty: Type) -> Param {
-        Param { name, ty, allow_null: false, allow_unknown: false, allow_dynamic_type: false, allow_marked: false }
+        Param {
+            name,
+            ty,
+            allow_null: false,
+            allow_unknown: false,
+            allow_dynamic_type: false,
+            allow_marked: false,
+        }
     }
     pub fn allow_null(mut self) -> Param {
         self.allow_null = true;
@@ -117,8 +124,19 @@ pub struct Function {
 }
 
 impl Function {
-    pub fn new(name: &'static str, params: Vec<Param>, return_type: ReturnTypeFn, imp: ImplFn) -> Function {
-        Function { name, params, variadic: None, return_type, imp }
+    pub fn new(
+        name: &'static str,
+        params: Vec<Param>,
+        return_type: ReturnTypeFn,
+        imp: ImplFn,
+    ) -> Function {
+        Function {
+            name,
+            params,
+            variadic: None,
+            return_type,
+            imp,
+        }
     }
     pub fn variadic(mut self, param: Param) -> Function {
         self.variadic = Some(param);
@@ -132,18 +150,27 @@ impl Function {
 
 impl std::fmt::Debug for Function {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Function").field("name", &self.name).field("params", &self.params).finish()
+        f.debug_struct("Function")
+            .field("name", &self.name)
+            .field("params", &self.params)
+            .finish()
     }
 }
 
 /// An error about argument `index`; [`call`] fills in the parameter name.
 pub fn arg_error(index: usize, message: impl Into<String>) -> FuncError {
-    FuncError::Arg { index, param: String::new(), message: message.into() }
+    FuncError::Arg {
+        index,
+        param: String::new(),
+        message: message.into(),
+    }
 }
 
 /// An error about the call as a whole ("Error in function call").
 pub fn call_error(message: impl Into<String>) -> FuncError {
-    FuncError::Call { message: message.into() }
+    FuncError::Call {
+        message: message.into(),
+    }
 }
 
 /// Every family's table. A family is a module exposing `functions()`.
@@ -172,7 +199,9 @@ static TABLE: LazyLock<HashMap<&'static str, &'static Function>> = LazyLock::new
 /// The function named `name`, if it is a built-in.
 /// Every built-in is also reachable as `core::name`, as in Terraform.
 pub fn lookup(name: &str) -> Option<&'static Function> {
-    TABLE.get(name.strip_prefix("core::").unwrap_or(name)).copied()
+    TABLE
+        .get(name.strip_prefix("core::").unwrap_or(name))
+        .copied()
 }
 
 pub fn exists(name: &str) -> bool {
@@ -192,7 +221,11 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, Fu
 }
 
 /// Calls `function` with already-evaluated arguments.
-pub fn call_function(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, FuncError> {
+pub fn call_function(
+    function: &Function,
+    args: Vec<Value>,
+    ctx: &FuncContext,
+) -> Result<Value, FuncError> {
     check_arity(function, args.len())?;
 
     // Convert to the parameter types (hcl does this before calling into cty).
@@ -203,7 +236,11 @@ pub fn call_function(function: &Function, args: Vec<Value>, ctx: &FuncContext) -
             Ok(v) => converted.push(v),
             // hcl prints only the message of a conversion error, not its path.
             Err(e) => {
-                return Err(FuncError::Arg { index, param: param.name.to_string(), message: e.message });
+                return Err(FuncError::Arg {
+                    index,
+                    param: param.name.to_string(),
+                    message: e.message,
+                });
             }
         }
     }
@@ -212,6 +249,7 @@ pub fn call_function(function: &Function, args: Vec<Value>, ctx: &FuncContext) -
     let mut result_marks = Marks::NONE;
     let mut dynamic_arg = false;
     let mut unknown_arg = false;
+    let mut unknown_marks = Marks::NONE;
     let mut prepared = Vec::with_capacity(converted.len());
     for (index, arg) in converted.into_iter().enumerate() {
         let param = param_at(function, index)?;
@@ -223,6 +261,12 @@ pub fn call_function(function: &Function, args: Vec<Value>, ctx: &FuncContext) -
             });
         }
         let arg = if param.allow_marked {
+            // Only used if the call short-circuits to an unknown: cty would drop these marks
+            // then, but an unknown result computed from a sensitive argument stays sensitive
+            // here (it costs nothing, and a later known value will be sensitive anyway).
+            if !arg.is_known() {
+                unknown_marks |= arg.marks();
+            }
             arg
         } else {
             let (unmarked, marks) = arg.unmark_deep();
@@ -239,20 +283,25 @@ pub fn call_function(function: &Function, args: Vec<Value>, ctx: &FuncContext) -
     }
 
     if dynamic_arg {
-        return Ok(Value::dynamic_unknown().mark(result_marks));
+        return Ok(Value::dynamic_unknown().mark(result_marks | unknown_marks));
     }
     let return_type = (function.return_type)(&prepared).map_err(|e| name_param(function, e))?;
     if unknown_arg {
-        return Ok(Value::unknown(return_type).mark(result_marks));
+        return Ok(Value::unknown(return_type).mark(result_marks | unknown_marks));
     }
-    let result = (function.imp)(&prepared, &return_type, ctx).map_err(|e| name_param(function, e))?;
+    let result =
+        (function.imp)(&prepared, &return_type, ctx).map_err(|e| name_param(function, e))?;
     Ok(result.mark(result_marks))
 }
 
 fn check_arity(function: &Function, given: usize) -> Result<(), FuncError> {
     let wanted = function.params.len();
     if given < wanted {
-        let qualifier = if function.variadic.is_some() { " at least" } else { "" };
+        let qualifier = if function.variadic.is_some() {
+            " at least"
+        } else {
+            ""
+        };
         return Err(FuncError::Arity {
             summary: "Not enough function arguments".to_string(),
             detail: format!(
@@ -264,7 +313,10 @@ fn check_arity(function: &Function, given: usize) -> Result<(), FuncError> {
     if function.variadic.is_none() && given > wanted {
         return Err(FuncError::Arity {
             summary: "Too many function arguments".to_string(),
-            detail: format!("Function {:?} expects only {} argument(s).", function.name, wanted),
+            detail: format!(
+                "Function {:?} expects only {} argument(s).",
+                function.name, wanted
+            ),
         });
     }
     Ok(())
@@ -272,16 +324,27 @@ fn check_arity(function: &Function, given: usize) -> Result<(), FuncError> {
 
 fn param_at(function: &Function, index: usize) -> Result<&Param, FuncError> {
     // check_arity ran first, so every index has a parameter; an error here is a table bug.
-    function
-        .param_for(index)
-        .ok_or_else(|| call_error(format!("argument {index} has no parameter in the signature of {}", function.name)))
+    function.param_for(index).ok_or_else(|| {
+        call_error(format!(
+            "argument {index} has no parameter in the signature of {}",
+            function.name
+        ))
+    })
 }
 
 /// Fills in the parameter name of an [`arg_error`].
 fn name_param(function: &Function, e: FuncError) -> FuncError {
     match e {
-        FuncError::Arg { index, param, message } if param.is_empty() => match function.param_for(index) {
-            Some(p) => FuncError::Arg { index, param: p.name.to_string(), message },
+        FuncError::Arg {
+            index,
+            param,
+            message,
+        } if param.is_empty() => match function.param_for(index) {
+            Some(p) => FuncError::Arg {
+                index,
+                param: p.name.to_string(),
+                message,
+            },
             // An index past the signature: hcl degrades to a call error.
             None => FuncError::Call { message },
         },

@@ -46,7 +46,10 @@ impl std::fmt::Display for ConversionError {
 impl std::error::Error for ConversionError {}
 
 fn path_error(path: &AttrPath, message: impl Into<String>) -> ConversionError {
-    ConversionError { path: path.clone(), message: message.into() }
+    ConversionError {
+        path: path.clone(),
+        message: message.into(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,15 +102,27 @@ pub fn unify_unsafe(types: &[Type]) -> Option<Type> {
 /// cty's `Unify` does with the conversions it returns. When unification picks `any` because a
 /// collection or structural type met an unknown type, every value becomes an unknown of type
 /// `any` (cty's behaviour: the result cannot be typed yet). `None` when the types cannot unify.
-pub fn unify_values(values: &[Value], unsafe_: bool) -> Option<Result<(Type, Vec<Value>), ConversionError>> {
+pub fn unify_values(
+    values: &[Value],
+    unsafe_: bool,
+) -> Option<Result<(Type, Vec<Value>), ConversionError>> {
     let types: Vec<Type> = values.iter().map(Value::ty).collect();
     let unified = unify_impl(&types, unsafe_)?;
     if unified.all_dynamic {
-        return Some(Ok((Type::Dynamic, values.iter().map(|_| Value::dynamic_unknown()).collect())));
+        return Some(Ok((
+            Type::Dynamic,
+            values.iter().map(|_| Value::dynamic_unknown()).collect(),
+        )));
     }
     let converted: Result<Vec<Value>, ConversionError> = values
         .iter()
-        .map(|v| if unsafe_ { convert(v, &unified.ty) } else { convert_safe(v, &unified.ty) })
+        .map(|v| {
+            if unsafe_ {
+                convert(v, &unified.ty)
+            } else {
+                convert_safe(v, &unified.ty)
+            }
+        })
         .collect();
     Some(converted.map(|vs| (unified.ty, vs)))
 }
@@ -120,7 +135,12 @@ pub fn without_optional_attrs_deep(t: &Type) -> Type {
         Type::Set(e) => Type::set(without_optional_attrs_deep(e)),
         Type::Map(e) => Type::map(without_optional_attrs_deep(e)),
         Type::Tuple(es) => Type::tuple(es.iter().map(without_optional_attrs_deep).collect()),
-        Type::Object(o) => Type::object(o.attrs.iter().map(|(k, t)| (k.clone(), without_optional_attrs_deep(t))).collect()),
+        Type::Object(o) => Type::object(
+            o.attrs
+                .iter()
+                .map(|(k, t)| (k.clone(), without_optional_attrs_deep(t)))
+                .collect(),
+        ),
     }
 }
 
@@ -182,21 +202,45 @@ enum ConvKind {
     StringToNumber,
     StringToBool,
     /// Attribute name → conversion (`None`: same type). Input attributes not listed are dropped.
-    ObjectToObject { attrs: BTreeMap<String, Option<Conversion>>, optional: Vec<(String, Type)> },
+    ObjectToObject {
+        attrs: BTreeMap<String, Option<Conversion>>,
+        optional: Vec<(String, Type)>,
+    },
     TupleToTuple(Vec<Option<Conversion>>),
     /// List or set → list; `elem` converts each element.
-    CollectionToList { ety: Type, elem: Option<Box<Conversion>> },
+    CollectionToList {
+        ety: Type,
+        elem: Option<Box<Conversion>>,
+    },
     /// List or set → set.
-    CollectionToSet { ety: Type, elem: Option<Box<Conversion>> },
+    CollectionToSet {
+        ety: Type,
+        elem: Option<Box<Conversion>>,
+    },
     /// Map → map.
-    CollectionToMap { ety: Type, elem: Option<Box<Conversion>> },
+    CollectionToMap {
+        ety: Type,
+        elem: Option<Box<Conversion>>,
+    },
     EmptyTupleToList(Type),
     EmptyTupleToSet(Type),
     EmptyObjectToMap(Type),
-    TupleToList { elems: Vec<Option<Conversion>>, unsafe_: bool },
-    TupleToSet { elems: Vec<Option<Conversion>> },
-    ObjectToMap { ety: Type, attrs: BTreeMap<String, Option<Conversion>>, unsafe_: bool },
-    MapToObject { out: ObjectTypeRef, attrs: BTreeMap<String, MapAttrConv> },
+    TupleToList {
+        elems: Vec<Option<Conversion>>,
+        unsafe_: bool,
+    },
+    TupleToSet {
+        elems: Vec<Option<Conversion>>,
+    },
+    ObjectToMap {
+        ety: Type,
+        attrs: BTreeMap<String, Option<Conversion>>,
+        unsafe_: bool,
+    },
+    MapToObject {
+        out: ObjectTypeRef,
+        attrs: BTreeMap<String, MapAttrConv>,
+    },
 }
 
 /// An object type held by a plan (`ObjectType` itself has no `Debug`).
@@ -227,7 +271,10 @@ enum MapAttrConv {
 /// Plans a conversion from `from` to `to` (cty's `getConversion`). `None` when there is none.
 pub fn get_conversion(from: &Type, to: &Type, unsafe_: bool) -> Option<Conversion> {
     let kind = get_conversion_known(from, to, unsafe_)?;
-    Some(Conversion { out: to.clone(), kind })
+    Some(Conversion {
+        out: to.clone(),
+        kind,
+    })
 }
 
 fn boxed(c: Option<Conversion>) -> Option<Box<Conversion>> {
@@ -265,24 +312,39 @@ fn get_conversion_known(from: &Type, to: &Type, unsafe_: bool) -> Option<ConvKin
         }
         (T::List(fe) | T::Set(fe), T::List(te)) => {
             if fe == te {
-                return Some(ConvKind::CollectionToList { ety: (**te).clone(), elem: None });
+                return Some(ConvKind::CollectionToList {
+                    ety: (**te).clone(),
+                    elem: None,
+                });
             }
             let elem = get_conversion(fe, te, unsafe_)?;
-            Some(ConvKind::CollectionToList { ety: (**te).clone(), elem: boxed(Some(elem)) })
+            Some(ConvKind::CollectionToList {
+                ety: (**te).clone(),
+                elem: boxed(Some(elem)),
+            })
         }
         (T::List(fe) | T::Set(fe), T::Set(te)) => {
             if matches!(from, T::List(_)) && !unsafe_ {
                 return None;
             }
             if fe == te {
-                return Some(ConvKind::CollectionToSet { ety: (**te).clone(), elem: None });
+                return Some(ConvKind::CollectionToSet {
+                    ety: (**te).clone(),
+                    elem: None,
+                });
             }
             let elem = get_conversion(fe, te, unsafe_)?;
-            Some(ConvKind::CollectionToSet { ety: (**te).clone(), elem: boxed(Some(elem)) })
+            Some(ConvKind::CollectionToSet {
+                ety: (**te).clone(),
+                elem: boxed(Some(elem)),
+            })
         }
         (T::Map(fe), T::Map(te)) => {
             let elem = get_conversion(fe, te, unsafe_)?;
-            Some(ConvKind::CollectionToMap { ety: (**te).clone(), elem: boxed(Some(elem)) })
+            Some(ConvKind::CollectionToMap {
+                ety: (**te).clone(),
+                elem: boxed(Some(elem)),
+            })
         }
         (T::Tuple(fe), T::List(te)) => conversion_tuple_to_list(fe, te, unsafe_),
         (T::Tuple(fe), T::Set(te)) => conversion_tuple_to_set(fe, te, unsafe_),
@@ -306,13 +368,20 @@ fn get_conversion_known(from: &Type, to: &Type, unsafe_: bool) -> Option<ConvKin
                     None => return None,
                 }
             }
-            Some(ConvKind::MapToObject { out: ObjectTypeRef(to_.clone()), attrs })
+            Some(ConvKind::MapToObject {
+                out: ObjectTypeRef(to_.clone()),
+                attrs,
+            })
         }
         _ => None,
     }
 }
 
-fn conversion_object_to_object(from: &ObjectType, to: &ObjectType, unsafe_: bool) -> Option<ConvKind> {
+fn conversion_object_to_object(
+    from: &ObjectType,
+    to: &ObjectType,
+    unsafe_: bool,
+) -> Option<ConvKind> {
     let mut attrs = BTreeMap::new();
     for (name, out_ty) in &to.attrs {
         match from.attrs.get(name) {
@@ -333,14 +402,20 @@ fn conversion_object_to_object(from: &ObjectType, to: &ObjectType, unsafe_: bool
     let optional = to
         .optional
         .iter()
-        .filter_map(|name| to.attrs.get(name).map(|t| (name.clone(), without_optional_attrs_deep(t))))
+        .filter_map(|name| {
+            to.attrs
+                .get(name)
+                .map(|t| (name.clone(), without_optional_attrs_deep(t)))
+        })
         .collect();
     Some(ConvKind::ObjectToObject { attrs, optional })
 }
 
 fn conversion_tuple_to_list(etys: &[Type], list_ety: &Type, unsafe_: bool) -> Option<ConvKind> {
     if etys.is_empty() {
-        return Some(ConvKind::EmptyTupleToList(without_optional_attrs_deep(list_ety)));
+        return Some(ConvKind::EmptyTupleToList(without_optional_attrs_deep(
+            list_ety,
+        )));
     }
     let target = structural_elem_target(etys, list_ety, unsafe_)?;
     let mut elems = Vec::with_capacity(etys.len());
@@ -356,7 +431,9 @@ fn conversion_tuple_to_list(etys: &[Type], list_ety: &Type, unsafe_: bool) -> Op
 
 fn conversion_tuple_to_set(etys: &[Type], set_ety: &Type, unsafe_: bool) -> Option<ConvKind> {
     if etys.is_empty() {
-        return Some(ConvKind::EmptyTupleToSet(without_optional_attrs_deep(set_ety)));
+        return Some(ConvKind::EmptyTupleToSet(without_optional_attrs_deep(
+            set_ety,
+        )));
     }
     let target = structural_elem_target(etys, set_ety, unsafe_)?;
     let mut elems = Vec::with_capacity(etys.len());
@@ -386,7 +463,9 @@ fn structural_elem_target(etys: &[Type], want: &Type, unsafe_: bool) -> Option<T
 
 fn conversion_object_to_map(from: &ObjectType, map_ety: &Type, unsafe_: bool) -> Option<ConvKind> {
     if from.attrs.is_empty() {
-        return Some(ConvKind::EmptyObjectToMap(without_optional_attrs_deep(map_ety)));
+        return Some(ConvKind::EmptyObjectToMap(without_optional_attrs_deep(
+            map_ety,
+        )));
     }
     let ety = if *map_ety == Type::Dynamic {
         let atys: Vec<Type> = from.attrs.values().cloned().collect();
@@ -402,7 +481,11 @@ fn conversion_object_to_map(from: &ObjectType, map_ety: &Type, unsafe_: bool) ->
             attrs.insert(name.clone(), Some(get_conversion(aty, &ety, unsafe_)?));
         }
     }
-    Some(ConvKind::ObjectToMap { ety, attrs, unsafe_ })
+    Some(ConvKind::ObjectToMap {
+        ety,
+        attrs,
+        unsafe_,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,7 +514,11 @@ impl Conversion {
         if !value.is_known() || value.is_null() {
             let out = without_optional_attrs_deep(&self.out);
             let ty = dynamic_replace(&value.ty(), &out);
-            return Ok(if value.is_known() { Value::null(ty) } else { Value::unknown(ty) });
+            return Ok(if value.is_known() {
+                Value::null(ty)
+            } else {
+                Value::unknown(ty)
+            });
         }
         self.apply_known(value, path)
     }
@@ -442,7 +529,10 @@ impl Conversion {
             ConvKind::DynamicFixup => convert(value, &self.out).map_err(|e| {
                 let mut full = path.clone();
                 full.0.extend(e.path.0);
-                ConversionError { path: full, message: e.message }
+                ConversionError {
+                    path: full,
+                    message: e.message,
+                }
             }),
             ConvKind::NumberToString => match value.kind() {
                 Kind::Number(n) => Ok(Value::string(n.to_string())),
@@ -462,19 +552,27 @@ impl Conversion {
                     "true" | "1" => Ok(Value::bool(true)),
                     "false" | "0" => Ok(Value::bool(false)),
                     _ => match s.to_lowercase().as_str() {
-                        "true" => Err(path_error(path, "a bool is required; to convert from string, use lowercase \"true\"")),
-                        "false" => {
-                            Err(path_error(path, "a bool is required; to convert from string, use lowercase \"false\""))
-                        }
+                        "true" => Err(path_error(
+                            path,
+                            "a bool is required; to convert from string, use lowercase \"true\"",
+                        )),
+                        "false" => Err(path_error(
+                            path,
+                            "a bool is required; to convert from string, use lowercase \"false\"",
+                        )),
                         _ => Err(path_error(path, "a bool is required")),
                     },
                 }
             }
             ConvKind::ObjectToObject { attrs, optional } => {
-                let entries = value.as_entries().ok_or_else(|| path_error(path, "object required"))?;
+                let entries = value
+                    .as_entries()
+                    .ok_or_else(|| path_error(path, "object required"))?;
                 let mut out = BTreeMap::new();
                 for (name, v) in entries {
-                    let Some(conv) = attrs.get(name) else { continue };
+                    let Some(conv) = attrs.get(name) else {
+                        continue;
+                    };
                     let attr_path = path.child(PathStep::Attr(name.clone()));
                     let v = match conv {
                         Some(c) => c.apply(v, &attr_path)?,
@@ -490,7 +588,9 @@ impl Conversion {
                 Ok(Value::object(out))
             }
             ConvKind::TupleToTuple(convs) => {
-                let elems = value.as_elements().ok_or_else(|| path_error(path, "tuple required"))?;
+                let elems = value
+                    .as_elements()
+                    .ok_or_else(|| path_error(path, "tuple required"))?;
                 let mut out = Vec::with_capacity(elems.len());
                 for (i, (v, conv)) in elems.iter().zip(convs.iter()).enumerate() {
                     let elem_path = path.child(PathStep::Index(i as i64));
@@ -505,26 +605,38 @@ impl Conversion {
                 let elems = self.convert_elements(value, elem.as_deref(), path)?;
                 let in_ety = value.ty().element_type().cloned().unwrap_or(Type::Dynamic);
                 if elems.is_empty() {
-                    let t = if *ety == Type::Dynamic { in_ety } else { without_optional_attrs_deep(ety) };
+                    let t = if *ety == Type::Dynamic {
+                        in_ety
+                    } else {
+                        without_optional_attrs_deep(ety)
+                    };
                     return Ok(Value::empty_list(t));
                 }
-                let t = uniform_type(&elems)
-                    .ok_or_else(|| path_error(path, "element types must all match for conversion to list"))?;
+                let t = uniform_type(&elems).ok_or_else(|| {
+                    path_error(path, "element types must all match for conversion to list")
+                })?;
                 Ok(Value::list(t, elems))
             }
             ConvKind::CollectionToSet { ety, elem } => {
                 let elems = self.convert_elements(value, elem.as_deref(), path)?;
                 let in_ety = value.ty().element_type().cloned().unwrap_or(Type::Dynamic);
                 if elems.is_empty() {
-                    let t = if *ety == Type::Dynamic { in_ety } else { without_optional_attrs_deep(ety) };
+                    let t = if *ety == Type::Dynamic {
+                        in_ety
+                    } else {
+                        without_optional_attrs_deep(ety)
+                    };
                     return Ok(Value::set(t, Vec::new()));
                 }
-                let t = uniform_type(&elems)
-                    .ok_or_else(|| path_error(path, "element types must all match for conversion to set"))?;
+                let t = uniform_type(&elems).ok_or_else(|| {
+                    path_error(path, "element types must all match for conversion to set")
+                })?;
                 Ok(set_value(t, elems))
             }
             ConvKind::CollectionToMap { ety, elem } => {
-                let entries = value.as_entries().ok_or_else(|| path_error(path, "map required"))?;
+                let entries = value
+                    .as_entries()
+                    .ok_or_else(|| path_error(path, "map required"))?;
                 let mut out = BTreeMap::new();
                 for (k, v) in entries {
                     let elem_path = path.child(PathStep::Key(k.clone()));
@@ -536,21 +648,34 @@ impl Conversion {
                 }
                 if out.is_empty() {
                     let in_ety = value.ty().element_type().cloned().unwrap_or(Type::Dynamic);
-                    let t = if *ety == Type::Dynamic { in_ety } else { without_optional_attrs_deep(ety) };
+                    let t = if *ety == Type::Dynamic {
+                        in_ety
+                    } else {
+                        without_optional_attrs_deep(ety)
+                    };
                     return Ok(Value::map(t, out));
                 }
-                if matches!(ety, Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Object(_)) {
+                if matches!(
+                    ety,
+                    Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Object(_)
+                ) {
                     out = unify_collection_elements(out, path, false)?;
                 }
-                let t = uniform_type_map(&out)
-                    .ok_or_else(|| path_error(path, "element types must all match for conversion to map"))?;
+                let t = uniform_type_map(&out).ok_or_else(|| {
+                    path_error(path, "element types must all match for conversion to map")
+                })?;
                 Ok(Value::map(t, out))
             }
             ConvKind::EmptyTupleToList(t) => Ok(Value::empty_list(t.clone())),
             ConvKind::EmptyTupleToSet(t) => Ok(Value::set(t.clone(), Vec::new())),
             ConvKind::EmptyObjectToMap(t) => Ok(Value::map(t.clone(), BTreeMap::new())),
-            ConvKind::TupleToList { elems: convs, unsafe_ } => {
-                let elems = value.as_elements().ok_or_else(|| path_error(path, "tuple required"))?;
+            ConvKind::TupleToList {
+                elems: convs,
+                unsafe_,
+            } => {
+                let elems = value
+                    .as_elements()
+                    .ok_or_else(|| path_error(path, "tuple required"))?;
                 let mut out = Vec::with_capacity(elems.len());
                 let mut last_path = path.clone();
                 for (i, (v, conv)) in elems.iter().zip(convs.iter()).enumerate() {
@@ -562,12 +687,15 @@ impl Conversion {
                 }
                 // cty reports unification problems under the last element's path.
                 let out = unify_list_elements(out, &last_path, *unsafe_)?;
-                let t = uniform_type(&out)
-                    .ok_or_else(|| path_error(path, "element types must all match for conversion to list"))?;
+                let t = uniform_type(&out).ok_or_else(|| {
+                    path_error(path, "element types must all match for conversion to list")
+                })?;
                 Ok(Value::list(t, out))
             }
             ConvKind::TupleToSet { elems: convs } => {
-                let elems = value.as_elements().ok_or_else(|| path_error(path, "tuple required"))?;
+                let elems = value
+                    .as_elements()
+                    .ok_or_else(|| path_error(path, "tuple required"))?;
                 let mut out = Vec::with_capacity(elems.len());
                 for (i, (v, conv)) in elems.iter().zip(convs.iter()).enumerate() {
                     let elem_path = path.child(PathStep::Index(i as i64));
@@ -577,12 +705,19 @@ impl Conversion {
                     };
                     out.push(strip_null_optionals(v));
                 }
-                let t = uniform_type(&out)
-                    .ok_or_else(|| path_error(path, "element types must all match for conversion to set"))?;
+                let t = uniform_type(&out).ok_or_else(|| {
+                    path_error(path, "element types must all match for conversion to set")
+                })?;
                 Ok(set_value(t, out))
             }
-            ConvKind::ObjectToMap { ety, attrs, unsafe_ } => {
-                let entries = value.as_entries().ok_or_else(|| path_error(path, "object required"))?;
+            ConvKind::ObjectToMap {
+                ety,
+                attrs,
+                unsafe_,
+            } => {
+                let entries = value
+                    .as_entries()
+                    .ok_or_else(|| path_error(path, "object required"))?;
                 let mut out = BTreeMap::new();
                 for (k, v) in entries {
                     let elem_path = path.child(PathStep::Key(k.clone()));
@@ -592,19 +727,27 @@ impl Conversion {
                     };
                     out.insert(k.clone(), v);
                 }
-                if matches!(ety, Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Object(_)) {
+                if matches!(
+                    ety,
+                    Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Object(_)
+                ) {
                     out = unify_collection_elements(out, path, *unsafe_)?;
                 }
-                let t = uniform_type_map(&out)
-                    .ok_or_else(|| path_error(path, "attribute types must all match for conversion to map"))?;
+                let t = uniform_type_map(&out).ok_or_else(|| {
+                    path_error(path, "attribute types must all match for conversion to map")
+                })?;
                 Ok(Value::map(t, out))
             }
             ConvKind::MapToObject { out: obj, attrs } => {
-                let entries = value.as_entries().ok_or_else(|| path_error(path, "map required"))?;
+                let entries = value
+                    .as_entries()
+                    .ok_or_else(|| path_error(path, "map required"))?;
                 let map_ety = value.ty().element_type().cloned().unwrap_or(Type::Dynamic);
                 let mut out = BTreeMap::new();
                 for (k, v) in entries {
-                    let Some(attr_ty) = obj.attrs.get(k) else { continue };
+                    let Some(attr_ty) = obj.attrs.get(k) else {
+                        continue;
+                    };
                     let elem_path = path.child(PathStep::Key(k.clone()));
                     let v = match attrs.get(k) {
                         Some(MapAttrConv::Convert(c)) => c.apply(v, &elem_path)?,
@@ -629,7 +772,10 @@ impl Conversion {
                     if obj.optional.contains(name) {
                         out.insert(name.clone(), Value::null(aty.clone()));
                     } else {
-                        return Err(path_error(path, format!("map has no element for required attribute {name:?}")));
+                        return Err(path_error(
+                            path,
+                            format!("map has no element for required attribute {name:?}"),
+                        ));
                     }
                 }
                 Ok(Value::object(out))
@@ -644,7 +790,9 @@ impl Conversion {
         elem: Option<&Conversion>,
         path: &AttrPath,
     ) -> Result<Vec<Value>, ConversionError> {
-        let elems = value.as_elements().ok_or_else(|| path_error(path, "collection required"))?;
+        let elems = value
+            .as_elements()
+            .ok_or_else(|| path_error(path, "collection required"))?;
         let mut out = Vec::with_capacity(elems.len());
         for (i, v) in elems.iter().enumerate() {
             let elem_path = path.child(PathStep::Index(i as i64));
@@ -703,8 +851,8 @@ fn unify_collection_elements(
     unsafe_: bool,
 ) -> Result<BTreeMap<String, Value>, ConversionError> {
     let types: Vec<Type> = elems.values().map(Value::ty).collect();
-    let unified =
-        unify_impl(&types, unsafe_).ok_or_else(|| path_error(path, "cannot find a common base type for all elements"))?;
+    let unified = unify_impl(&types, unsafe_)
+        .ok_or_else(|| path_error(path, "cannot find a common base type for all elements"))?;
     let mut out = BTreeMap::new();
     for (k, v) in elems {
         if v.ty() == unified.ty {
@@ -714,17 +862,26 @@ fn unify_collection_elements(
         let elem_path = path.child(PathStep::Key(k.clone()));
         let converted = match get_conversion(&v.ty(), &unified.ty, unsafe_) {
             Some(c) => c.apply(&v, &elem_path)?,
-            None => return Err(path_error(&elem_path, mismatch_message(&v.ty(), &unified.ty))),
+            None => {
+                return Err(path_error(
+                    &elem_path,
+                    mismatch_message(&v.ty(), &unified.ty),
+                ))
+            }
         };
         out.insert(k, converted);
     }
     Ok(out)
 }
 
-fn unify_list_elements(elems: Vec<Value>, path: &AttrPath, unsafe_: bool) -> Result<Vec<Value>, ConversionError> {
+fn unify_list_elements(
+    elems: Vec<Value>,
+    path: &AttrPath,
+    unsafe_: bool,
+) -> Result<Vec<Value>, ConversionError> {
     let types: Vec<Type> = elems.iter().map(Value::ty).collect();
-    let unified =
-        unify_impl(&types, unsafe_).ok_or_else(|| path_error(path, "cannot find a common base type for all elements"))?;
+    let unified = unify_impl(&types, unsafe_)
+        .ok_or_else(|| path_error(path, "cannot find a common base type for all elements"))?;
     let mut out = Vec::with_capacity(elems.len());
     for (i, v) in elems.into_iter().enumerate() {
         if v.ty() == unified.ty {
@@ -734,7 +891,12 @@ fn unify_list_elements(elems: Vec<Value>, path: &AttrPath, unsafe_: bool) -> Res
         let elem_path = path.child(PathStep::Index(i as i64));
         let converted = match get_conversion(&v.ty(), &unified.ty, unsafe_) {
             Some(c) => c.apply(&v, &elem_path)?,
-            None => return Err(path_error(&elem_path, mismatch_message(&v.ty(), &unified.ty))),
+            None => {
+                return Err(path_error(
+                    &elem_path,
+                    mismatch_message(&v.ty(), &unified.ty),
+                ))
+            }
         };
         out.push(converted);
     }
@@ -760,7 +922,10 @@ pub fn parse_number(s: &str) -> Option<Number> {
         None => (mantissa, ""),
     };
     let all_digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
-    if (int_part.is_empty() && frac_part.is_empty()) || !all_digits(int_part) || !all_digits(frac_part) {
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !all_digits(int_part)
+        || !all_digits(frac_part)
+    {
         return None;
     }
     let int_part = int_part.trim_start_matches('0');
@@ -837,7 +1002,9 @@ fn dynamic_replace(input: &Type, out: &Type) -> Type {
             Type::Map(ie) => Type::map(dynamic_replace(ie, oe)),
             Type::Object(o) => {
                 let types: Vec<Type> = o.attrs.values().cloned().collect();
-                let unified = unify_impl(&types, true).map(|u| u.ty).unwrap_or(Type::Dynamic);
+                let unified = unify_impl(&types, true)
+                    .map(|u| u.ty)
+                    .unwrap_or(Type::Dynamic);
                 Type::map(dynamic_replace(&unified, oe))
             }
             _ => out.clone(),
@@ -904,7 +1071,10 @@ struct Unified {
 }
 
 fn unified(ty: Type) -> Option<Unified> {
-    Some(Unified { ty, all_dynamic: false })
+    Some(Unified {
+        ty,
+        all_dynamic: false,
+    })
 }
 
 fn unify_impl(types: &[Type], unsafe_: bool) -> Option<Unified> {
@@ -962,46 +1132,89 @@ fn unify_impl(types: &[Type], unsafe_: bool) -> Option<Unified> {
 }
 
 fn all_convert(types: &[Type], to: &Type, unsafe_: bool) -> bool {
-    types.iter().all(|t| t == to || get_conversion(t, to, unsafe_).is_some())
+    types
+        .iter()
+        .all(|t| t == to || get_conversion(t, to, unsafe_).is_some())
 }
 
 fn unify_tuples_as_list(types: &[Type], unsafe_: bool) -> Option<Unified> {
-    let tuples: Vec<Type> = types.iter().filter(|t| matches!(t, Type::Tuple(_))).cloned().collect();
+    let tuples: Vec<Type> = types
+        .iter()
+        .filter(|t| matches!(t, Type::Tuple(_)))
+        .cloned()
+        .collect();
     let list_ty = unify_tuple_types_to_list(&tuples, unsafe_)?.ty;
     if !matches!(list_ty, Type::List(_)) {
         return None;
     }
-    let listed: Vec<Type> =
-        types.iter().map(|t| if matches!(t, Type::Tuple(_)) { list_ty.clone() } else { t.clone() }).collect();
+    let listed: Vec<Type> = types
+        .iter()
+        .map(|t| {
+            if matches!(t, Type::Tuple(_)) {
+                list_ty.clone()
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
     let u = unify_impl(&listed, unsafe_)?;
     matches!(u.ty, Type::List(_)).then_some(u)
 }
 
 fn unify_objects_as_maps(types: &[Type], unsafe_: bool) -> Option<Unified> {
-    let objects: Vec<Type> = types.iter().filter(|t| matches!(t, Type::Object(_))).cloned().collect();
+    let objects: Vec<Type> = types
+        .iter()
+        .filter(|t| matches!(t, Type::Object(_)))
+        .cloned()
+        .collect();
     let map_ty = unify_object_types_to_map(&objects, unsafe_)?.ty;
     if !matches!(map_ty, Type::Map(_)) {
         return None;
     }
-    let mapped: Vec<Type> =
-        types.iter().map(|t| if matches!(t, Type::Object(_)) { map_ty.clone() } else { t.clone() }).collect();
+    let mapped: Vec<Type> = types
+        .iter()
+        .map(|t| {
+            if matches!(t, Type::Object(_)) {
+                map_ty.clone()
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
     let u = unify_impl(&mapped, unsafe_)?;
     matches!(u.ty, Type::Map(_)).then_some(u)
 }
 
-fn unify_collection_types(make: fn(Type) -> Type, types: &[Type], unsafe_: bool, has_dynamic: bool) -> Option<Unified> {
+fn unify_collection_types(
+    make: fn(Type) -> Type,
+    types: &[Type],
+    unsafe_: bool,
+    has_dynamic: bool,
+) -> Option<Unified> {
     if has_dynamic {
-        return Some(Unified { ty: Type::Dynamic, all_dynamic: true });
+        return Some(Unified {
+            ty: Type::Dynamic,
+            all_dynamic: true,
+        });
     }
-    let elems: Vec<Type> = types.iter().filter_map(|t| t.element_type().cloned()).collect();
+    let elems: Vec<Type> = types
+        .iter()
+        .filter_map(|t| t.element_type().cloned())
+        .collect();
     let elem = unify_impl(&elems, unsafe_)?.ty;
     let ty = make(elem);
-    all_convert(types, &ty, unsafe_).then(|| Unified { ty, all_dynamic: false })
+    all_convert(types, &ty, unsafe_).then_some(Unified {
+        ty,
+        all_dynamic: false,
+    })
 }
 
 fn unify_object_types(types: &[Type], unsafe_: bool, has_dynamic: bool) -> Option<Unified> {
     if has_dynamic {
-        return Some(Unified { ty: Type::Dynamic, all_dynamic: true });
+        return Some(Unified {
+            ty: Type::Dynamic,
+            all_dynamic: true,
+        });
     }
     let attr_sets: Vec<&ObjectType> = types
         .iter()
@@ -1012,13 +1225,18 @@ fn unify_object_types(types: &[Type], unsafe_: bool, has_dynamic: bool) -> Optio
         .collect();
     let first = attr_sets[0];
     for o in &attr_sets[1..] {
-        if o.attrs.len() != first.attrs.len() || o.attrs.keys().any(|k| !first.attrs.contains_key(k)) {
+        if o.attrs.len() != first.attrs.len()
+            || o.attrs.keys().any(|k| !first.attrs.contains_key(k))
+        {
             return unify_object_types_to_map(types, unsafe_);
         }
     }
     let mut attrs = BTreeMap::new();
     for name in first.attrs.keys() {
-        let across: Vec<Type> = attr_sets.iter().filter_map(|o| o.attrs.get(name).cloned()).collect();
+        let across: Vec<Type> = attr_sets
+            .iter()
+            .filter_map(|o| o.attrs.get(name).cloned())
+            .collect();
         attrs.insert(name.clone(), unify_impl(&across, unsafe_)?.ty);
     }
     let ty = Type::object(attrs);
@@ -1038,12 +1256,18 @@ fn unify_object_types_to_map(types: &[Type], unsafe_: bool) -> Option<Unified> {
     }
     let ety = unify_impl(&atys, unsafe_)?.ty;
     let ty = Type::map(ety);
-    all_convert(types, &ty, unsafe_).then(|| Unified { ty, all_dynamic: false })
+    all_convert(types, &ty, unsafe_).then_some(Unified {
+        ty,
+        all_dynamic: false,
+    })
 }
 
 fn unify_tuple_types(types: &[Type], unsafe_: bool, has_dynamic: bool) -> Option<Unified> {
     if has_dynamic {
-        return Some(Unified { ty: Type::Dynamic, all_dynamic: true });
+        return Some(Unified {
+            ty: Type::Dynamic,
+            all_dynamic: true,
+        });
     }
     let elem_lists: Vec<&Vec<Type>> = types
         .iter()
@@ -1078,7 +1302,10 @@ fn unify_tuple_types_to_list(types: &[Type], unsafe_: bool) -> Option<Unified> {
     }
     let ety = unify_impl(&etys, unsafe_)?.ty;
     let ty = Type::list(ety);
-    all_convert(types, &ty, unsafe_).then(|| Unified { ty, all_dynamic: false })
+    all_convert(types, &ty, unsafe_).then_some(Unified {
+        ty,
+        all_dynamic: false,
+    })
 }
 
 /// cty's `sortTypes`: a topological order of `types` by [`compare_types`], most general first.
@@ -1139,13 +1366,16 @@ fn compare_types(a: &Type, b: &Type) -> i32 {
         return 0;
     }
     match (a, b) {
-        (T::List(x), T::List(y)) | (T::Set(x), T::Set(y)) | (T::Map(x), T::Map(y)) => return compare_types(x, y),
+        (T::List(x), T::List(y)) | (T::Set(x), T::Set(y)) | (T::Map(x), T::Map(y)) => {
+            return compare_types(x, y)
+        }
         _ => {}
     }
     let (a, b, swap) = match (a, b) {
-        (T::Tuple(_), T::List(_)) | (T::Object(_), T::Map(_)) | (T::Set(_), T::Tuple(_)) | (T::Set(_), T::List(_)) => {
-            (b, a, -1)
-        }
+        (T::Tuple(_), T::List(_))
+        | (T::Object(_), T::Map(_))
+        | (T::Set(_), T::Tuple(_))
+        | (T::Set(_), T::List(_)) => (b, a, -1),
         _ => (a, b, 1),
     };
     if matches!(b, T::Set(_)) && matches!(a, T::Tuple(_) | T::List(_)) {
@@ -1185,7 +1415,12 @@ fn compare_types(a: &Type, b: &Type) -> i32 {
             if x.len() != y.len() {
                 return 0;
             }
-            pairwise(x.iter().zip(y.iter()).map(|(p, q)| compare_types(p, q)).collect())
+            pairwise(
+                x.iter()
+                    .zip(y.iter())
+                    .map(|(p, q)| compare_types(p, q))
+                    .collect(),
+            )
         }
         _ => 0,
     }
@@ -1202,11 +1437,21 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
     use Type as T;
     match (got, want) {
         (T::Object(g), T::Object(w)) => mismatch_message_objects(g, w),
-        (T::Tuple(_), T::List(e)) if **e == T::Dynamic => "all list elements must have the same type".into(),
-        (T::Tuple(_), T::Set(e)) if **e == T::Dynamic => "all set elements must have the same type".into(),
-        (T::Object(_), T::Map(e)) if **e == T::Dynamic => "all map elements must have the same type".into(),
-        (T::Tuple(_) | T::Object(_), w) if w.is_collection() => mismatch_message_collections_from_structural(got, want),
-        (g, w) if g.is_collection() && w.is_collection() => mismatch_message_collections_from_collections(got, want),
+        (T::Tuple(_), T::List(e)) if **e == T::Dynamic => {
+            "all list elements must have the same type".into()
+        }
+        (T::Tuple(_), T::Set(e)) if **e == T::Dynamic => {
+            "all set elements must have the same type".into()
+        }
+        (T::Object(_), T::Map(e)) if **e == T::Dynamic => {
+            "all map elements must have the same type".into()
+        }
+        (T::Tuple(_) | T::Object(_), w) if w.is_collection() => {
+            mismatch_message_collections_from_structural(got, want)
+        }
+        (g, w) if g.is_collection() && w.is_collection() => {
+            mismatch_message_collections_from_collections(got, want)
+        }
         _ => format!("{} required", friendly_name_for_constraint(want)),
     }
 }
@@ -1229,22 +1474,36 @@ fn mismatch_message_objects(got: &ObjectType, want: &ObjectType) -> String {
             continue;
         }
         if get_conversion(got_ty, want_ty, true).is_none() {
-            unsafe_mismatch = Some(format!("attribute {:?}: {}", name, mismatch_message(got_ty, want_ty)));
+            unsafe_mismatch = Some(format!(
+                "attribute {:?}: {}",
+                name,
+                mismatch_message(got_ty, want_ty)
+            ));
         }
         if safe_mismatch.is_some() {
             continue;
         }
         if get_conversion(got_ty, want_ty, false).is_none() {
-            safe_mismatch = Some(format!("attribute {:?}: {}", name, mismatch_message(got_ty, want_ty)));
+            safe_mismatch = Some(format!(
+                "attribute {:?}: {}",
+                name,
+                mismatch_message(got_ty, want_ty)
+            ));
         }
     }
     if !missing.is_empty() {
         missing.sort();
         return match missing.len() {
             1 => format!("attribute {:?} is required", missing[0]),
-            2 => format!("attributes {:?} and {:?} are required", missing[0], missing[1]),
+            2 => format!(
+                "attributes {:?} and {:?} are required",
+                missing[0], missing[1]
+            ),
             _ => {
-                let (last, init) = missing.split_last().map(|(l, i)| (*l, i)).unwrap_or((missing[0], &[]));
+                let (last, init) = missing
+                    .split_last()
+                    .map(|(l, i)| (*l, i))
+                    .unwrap_or((missing[0], &[]));
                 let mut buf = String::new();
                 for name in init {
                     buf.push_str(&format!("{name:?}, "));
@@ -1254,7 +1513,9 @@ fn mismatch_message_objects(got: &ObjectType, want: &ObjectType) -> String {
             }
         };
     }
-    unsafe_mismatch.or(safe_mismatch).unwrap_or_else(|| "incorrect object attributes".into())
+    unsafe_mismatch
+        .or(safe_mismatch)
+        .unwrap_or_else(|| "incorrect object attributes".into())
 }
 
 fn mismatch_message_collections_from_structural(got: &Type, want: &Type) -> String {
@@ -1273,7 +1534,10 @@ fn mismatch_message_collections_from_structural(got: &Type, want: &Type) -> Stri
                 }
                 return format!("element {}: {}", i, mismatch_message(ety, want_ety));
             }
-            format!("all elements must be {}", friendly_name_for_constraint(want_ety))
+            format!(
+                "all elements must be {}",
+                friendly_name_for_constraint(want_ety)
+            )
         }
         T::Object(o) => {
             for (name, aty) in &o.attrs {
@@ -1282,7 +1546,10 @@ fn mismatch_message_collections_from_structural(got: &Type, want: &Type) -> Stri
                 }
                 return format!("element {:?}: {}", name, mismatch_message(aty, want_ety));
             }
-            format!("all elements must be {}", friendly_name_for_constraint(want_ety))
+            format!(
+                "all elements must be {}",
+                friendly_name_for_constraint(want_ety)
+            )
         }
         _ => required(),
     }
@@ -1298,7 +1565,11 @@ fn mismatch_message_collections_from_collections(got: &Type, want: &Type) -> Str
         _ => return required(),
     };
     let got_ety = got.element_type().cloned().unwrap_or(Type::Dynamic);
-    format!("incorrect {}: {}", noun, mismatch_message(&got_ety, want_ety))
+    format!(
+        "incorrect {}: {}",
+        noun,
+        mismatch_message(&got_ety, want_ety)
+    )
 }
 
 #[cfg(test)]
@@ -1316,22 +1587,46 @@ mod tests {
     #[test]
     fn primitive_conversions() {
         assert_eq!(convert(&n(5), &Type::String).unwrap(), s("5"));
-        assert_eq!(convert(&Value::bool(true), &Type::String).unwrap(), s("true"));
-        assert_eq!(convert(&s("12.5"), &Type::Number).unwrap(), Value::number(Number::parse("12.5").unwrap()));
+        assert_eq!(
+            convert(&Value::bool(true), &Type::String).unwrap(),
+            s("true")
+        );
+        assert_eq!(
+            convert(&s("12.5"), &Type::Number).unwrap(),
+            Value::number(Number::parse("12.5").unwrap())
+        );
         assert_eq!(convert(&s("1"), &Type::Bool).unwrap(), Value::bool(true));
-        assert_eq!(convert(&s("x"), &Type::Number).unwrap_err().message, "a number is required");
+        assert_eq!(
+            convert(&s("x"), &Type::Number).unwrap_err().message,
+            "a number is required"
+        );
         assert_eq!(
             convert(&s("True"), &Type::Bool).unwrap_err().message,
             "a bool is required; to convert from string, use lowercase \"true\""
         );
-        assert_eq!(convert(&n(1), &Type::Bool).unwrap_err().message, "bool required");
+        assert_eq!(
+            convert(&n(1), &Type::Bool).unwrap_err().message,
+            "bool required"
+        );
         assert!(convert_safe(&s("1"), &Type::Number).is_err());
     }
 
     #[test]
     fn number_parsing_follows_go_parse_float() {
-        for (text, want) in [("1e3", "1000"), ("+1", "1"), (".5", "0.5"), ("5.", "5"), ("007", "7"), ("1p3", "8"), ("1E+2", "100")] {
-            assert_eq!(parse_number(text).map(|n| n.to_string()), Some(want.to_string()), "{text}");
+        for (text, want) in [
+            ("1e3", "1000"),
+            ("+1", "1"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("007", "7"),
+            ("1p3", "8"),
+            ("1E+2", "100"),
+        ] {
+            assert_eq!(
+                parse_number(text).map(|n| n.to_string()),
+                Some(want.to_string()),
+                "{text}"
+            );
         }
         for text in ["", " 1", "1_000", "0x10", ".", "e5", "1e", "--1"] {
             assert!(parse_number(text).is_none(), "{text}");
@@ -1346,11 +1641,18 @@ mod tests {
         assert_eq!(out, Value::list(Type::String, vec![s("1"), s("a")]));
         let bad = Value::tuple(vec![s("a"), Value::empty_object()]);
         assert_eq!(
-            convert(&bad, &Type::list(Type::Dynamic)).unwrap_err().message,
+            convert(&bad, &Type::list(Type::Dynamic))
+                .unwrap_err()
+                .message,
             "all list elements must have the same type"
         );
         let bad = Value::tuple(vec![s("a"), Value::empty_object()]);
-        assert_eq!(convert(&bad, &Type::list(Type::String)).unwrap_err().message, "element 1: string required");
+        assert_eq!(
+            convert(&bad, &Type::list(Type::String))
+                .unwrap_err()
+                .message,
+            "element 1: string required"
+        );
     }
 
     #[test]
@@ -1358,30 +1660,50 @@ mod tests {
         let mut attrs = BTreeMap::new();
         attrs.insert("a".to_string(), Type::String);
         attrs.insert("b".to_string(), Type::Number);
-        let mut ot = ObjectType { attrs, optional: BTreeSet::new() };
+        let mut ot = ObjectType {
+            attrs,
+            optional: BTreeSet::new(),
+        };
         ot.optional.insert("b".into());
         let want = Type::Object(Arc::new(ot));
-        let v = Value::object(BTreeMap::from([("a".to_string(), n(1)), ("c".to_string(), n(2))]));
+        let v = Value::object(BTreeMap::from([
+            ("a".to_string(), n(1)),
+            ("c".to_string(), n(2)),
+        ]));
         let out = convert(&v, &want).unwrap();
         assert_eq!(
             out,
-            Value::object(BTreeMap::from([("a".to_string(), s("1")), ("b".to_string(), Value::null(Type::Number))]))
+            Value::object(BTreeMap::from([
+                ("a".to_string(), s("1")),
+                ("b".to_string(), Value::null(Type::Number))
+            ]))
         );
         let v = Value::object(BTreeMap::from([("b".to_string(), n(1))]));
-        assert_eq!(convert(&v, &want).unwrap_err().message, "attribute \"a\" is required");
+        assert_eq!(
+            convert(&v, &want).unwrap_err().message,
+            "attribute \"a\" is required"
+        );
     }
 
     #[test]
     fn marks_unknowns_and_nulls_are_preserved() {
-        let v = Value::tuple(vec![n(1).mark_sensitive(), Value::unknown(Type::Number)]).mark_sensitive();
+        let v = Value::tuple(vec![n(1).mark_sensitive(), Value::unknown(Type::Number)])
+            .mark_sensitive();
         let out = convert(&v, &Type::list(Type::String)).unwrap();
         assert!(out.is_sensitive());
         let elems = out.as_elements().unwrap();
         assert_eq!(elems[0], s("1").mark_sensitive());
         assert_eq!(elems[1], Value::unknown(Type::String));
-        assert_eq!(convert(&Value::dynamic_null(), &Type::list(Type::String)).unwrap(), Value::null(Type::list(Type::String)));
+        assert_eq!(
+            convert(&Value::dynamic_null(), &Type::list(Type::String)).unwrap(),
+            Value::null(Type::list(Type::String))
+        );
         // Set elements cannot carry marks: they move to the set.
-        let out = convert(&Value::tuple(vec![s("a").mark_sensitive()]), &Type::set(Type::String)).unwrap();
+        let out = convert(
+            &Value::tuple(vec![s("a").mark_sensitive()]),
+            &Type::set(Type::String),
+        )
+        .unwrap();
         assert!(out.is_sensitive());
         assert!(!out.as_elements().unwrap()[0].is_marked());
     }
@@ -1390,7 +1712,10 @@ mod tests {
     fn unify_follows_cty() {
         assert_eq!(unify(&[Type::String, Type::Number]), Some(Type::String));
         assert_eq!(unify(&[Type::Bool, Type::Number]), None);
-        assert_eq!(unify(&[Type::list(Type::String), Type::list(Type::Number)]), Some(Type::list(Type::String)));
+        assert_eq!(
+            unify(&[Type::list(Type::String), Type::list(Type::Number)]),
+            Some(Type::list(Type::String))
+        );
         let o1 = Type::object(BTreeMap::from([("a".to_string(), Type::Number)]));
         let o2 = Type::object(BTreeMap::from([("b".to_string(), Type::String)]));
         assert_eq!(unify(&[o1.clone(), o2]), Some(Type::map(Type::String)));
@@ -1404,9 +1729,18 @@ mod tests {
         let mut attrs = BTreeMap::new();
         attrs.insert("a".to_string(), Type::Number);
         let want = Type::object(attrs);
-        let m = Value::map(Type::String, BTreeMap::from([("a".to_string(), s("2")), ("z".to_string(), s("x"))]));
-        assert_eq!(convert(&m, &want).unwrap(), Value::object(BTreeMap::from([("a".to_string(), n(2))])));
+        let m = Value::map(
+            Type::String,
+            BTreeMap::from([("a".to_string(), s("2")), ("z".to_string(), s("x"))]),
+        );
+        assert_eq!(
+            convert(&m, &want).unwrap(),
+            Value::object(BTreeMap::from([("a".to_string(), n(2))]))
+        );
         let m = Value::map(Type::String, BTreeMap::from([("z".to_string(), s("x"))]));
-        assert_eq!(convert(&m, &want).unwrap_err().message, "map has no element for required attribute \"a\"");
+        assert_eq!(
+            convert(&m, &want).unwrap_err().message,
+            "map has no element for required attribute \"a\""
+        );
     }
 }

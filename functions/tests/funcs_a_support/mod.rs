@@ -16,7 +16,11 @@ use infra_value::value::Kind;
 use infra_value::{Number, Type, Value};
 
 pub fn ctx() -> FuncContext {
-    FuncContext { base_dir: PathBuf::from("."), plan_timestamp: "2024-01-01T00:00:00Z".into(), planning: false }
+    FuncContext {
+        base_dir: PathBuf::from("."),
+        plan_timestamp: "2024-01-01T00:00:00Z".into(),
+        planning: false,
+    }
 }
 
 /// Evaluates `expr` and renders the result (or error) as `terraform console` prints it.
@@ -28,7 +32,10 @@ pub fn eval_render(expr: &str) -> String {
 }
 
 pub fn eval(expr: &str) -> Result<Value, String> {
-    let mut p = Parser { s: expr.as_bytes(), i: 0 };
+    let mut p = Parser {
+        s: expr.as_bytes(),
+        i: 0,
+    };
     let v = p.expr()?;
     p.ws();
     if p.i != p.s.len() {
@@ -81,13 +88,20 @@ impl Parser<'_> {
         if self.eat(c) {
             Ok(())
         } else {
-            Err(format!("test parser: expected {:?} at {}", c as char, self.i))
+            Err(format!(
+                "test parser: expected {:?} at {}",
+                c as char, self.i
+            ))
         }
     }
     fn ident(&mut self) -> String {
         self.ws();
         let start = self.i;
-        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_' || self.s[self.i] == b':') {
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_alphanumeric()
+                || self.s[self.i] == b'_'
+                || self.s[self.i] == b':')
+        {
             self.i += 1;
         }
         String::from_utf8_lossy(&self.s[start..self.i]).into_owned()
@@ -102,8 +116,12 @@ impl Parser<'_> {
                     b'n' => out.push(b'\n'),
                     b't' => out.push(b'\t'),
                     b'u' if self.i + 4 < self.s.len() => {
-                        let hex = String::from_utf8_lossy(&self.s[self.i + 1..self.i + 5]).into_owned();
-                        let c = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('?');
+                        let hex =
+                            String::from_utf8_lossy(&self.s[self.i + 1..self.i + 5]).into_owned();
+                        let c = u32::from_str_radix(&hex, 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .unwrap_or('?');
                         out.extend_from_slice(c.to_string().as_bytes());
                         self.i += 4;
                     }
@@ -122,7 +140,9 @@ impl Parser<'_> {
         // Only unary minus on literals and `/` between numbers are supported (enough for 1/3).
         if self.eat(b'/') {
             let rhs = self.primary()?;
-            let (Some(a), Some(b)) = (v.as_number(), rhs.as_number()) else { return Err("test parser: / on non-numbers".into()) };
+            let (Some(a), Some(b)) = (v.as_number(), rhs.as_number()) else {
+                return Err("test parser: / on non-numbers".into());
+            };
             return a.div(b).map(Value::number).map_err(|e| e.to_string());
         }
         Ok(v)
@@ -143,7 +163,11 @@ impl Parser<'_> {
                 self.i += 1;
                 let mut attrs = BTreeMap::new();
                 while !self.eat(b'}') {
-                    let key = if self.peek() == Some(b'"') { self.string()? } else { self.ident() };
+                    let key = if self.peek() == Some(b'"') {
+                        self.string()?
+                    } else {
+                        self.ident()
+                    };
                     if !self.eat(b'=') {
                         self.expect(b':')?;
                     }
@@ -156,11 +180,15 @@ impl Parser<'_> {
             Some(c) if c == b'-' || c.is_ascii_digit() => {
                 let start = self.i;
                 self.i += 1;
-                while self.i < self.s.len() && (self.s[self.i].is_ascii_digit() || b".eE".contains(&self.s[self.i])) {
+                while self.i < self.s.len()
+                    && (self.s[self.i].is_ascii_digit() || b".eE".contains(&self.s[self.i]))
+                {
                     self.i += 1;
                 }
                 let text = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
-                Number::parse(&text).map(Value::number).ok_or_else(|| format!("test parser: bad number {text}"))
+                Number::parse(&text)
+                    .map(Value::number)
+                    .ok_or_else(|| format!("test parser: bad number {text}"))
             }
             Some(_) => {
                 let name = self.ident();
@@ -178,8 +206,14 @@ impl Parser<'_> {
                     self.eat(b',');
                 }
                 match name.as_str() {
-                    "unknown" => return Ok(Value::unknown(parse_type(args[0].as_str().unwrap_or("")))),
-                    "ulist" => return Ok(Value::unknown(Type::list(parse_type(args[0].as_str().unwrap_or(""))))),
+                    "unknown" => {
+                        return Ok(Value::unknown(parse_type(args[0].as_str().unwrap_or(""))))
+                    }
+                    "ulist" => {
+                        return Ok(Value::unknown(Type::list(parse_type(
+                            args[0].as_str().unwrap_or(""),
+                        ))))
+                    }
                     _ => {}
                 }
                 infra_functions::call(&name, args, &ctx()).map_err(|e| render_error(&name, &e))
@@ -292,5 +326,11 @@ pub fn check_all(cases: &[(&str, &str)]) {
             failures.push(format!("  {expr}\n    want: {want}\n    got:  {got}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
