@@ -471,6 +471,92 @@ fn collection_functions_match_terraform_console() {
     ]);
 }
 
+/// Argument conversion through `infra_value::convert` (cty's rules and messages).
+#[test]
+fn argument_conversion_matches_terraform_console() {
+    funcs_a_support::check_all(&[
+        (
+            r#"alltrue(["yes"])"#,
+            r#"Error: Invalid function argument Invalid value for "list" parameter: a bool is required."#,
+        ),
+        (
+            r#"alltrue(["True"])"#,
+            r#"Error: Invalid function argument Invalid value for "list" parameter: a bool is required; to convert from string, use lowercase "true"."#,
+        ),
+        (r#"alltrue(tolist(["1", "0"]))"#, r#"false"#),
+        (
+            r#"compact([[]])"#,
+            r#"Error: Invalid function argument Invalid value for "list" parameter: element 0: string required."#,
+        ),
+        (
+            r#"compact({a="b"})"#,
+            r#"Error: Invalid function argument Invalid value for "list" parameter: list of string required."#,
+        ),
+        (
+            r#"compact(tomap({a="b"}))"#,
+            r#"Error: Invalid function argument Invalid value for "list" parameter: list of string required."#,
+        ),
+        (r#"compact(toset(["a", ""]))"#, r#"tolist([ "a", ])"#),
+        (
+            r#"transpose({a=[[1]]})"#,
+            r#"Error: Invalid function argument Invalid value for "values" parameter: element "a": element 0: string required."#,
+        ),
+        (
+            r#"transpose(tomap({a=tolist([1])}))"#,
+            r#"tomap({ "1" = tolist([ "a", ]) })"#,
+        ),
+        (
+            r#"transpose({a=["x"], b=3})"#,
+            r#"Error: Invalid function argument Invalid value for "values" parameter: element "b": list of string required."#,
+        ),
+        (
+            r#"sum(["x", 1])"#,
+            r#"Error: Invalid function argument Invalid value for "list" parameter: argument must be list, set, or tuple of number values."#,
+        ),
+        (r#"distinct(toset(["b","a"]))"#, r#"tolist([ "a", "b", ])"#),
+        (
+            r#"distinct([{a=1}, {b=2}])"#,
+            r#"tolist([ tomap({ "a" = 1 }), tomap({ "b" = 2 }), ])"#,
+        ),
+        (r#"matchkeys([1], [{a=1}], [{a="1"}])"#, r#"tolist([ 1, ])"#),
+        (
+            r#"chunklist({a=1}, 1)"#,
+            r#"Error: Invalid function argument Invalid value for "list" parameter: list of any single type required."#,
+        ),
+        (r#"zipmap([1, true], [1, 2])"#, r#"{ "1" = 1 "true" = 2 }"#),
+        (
+            r#"zipmap({a="b"}, [1])"#,
+            r#"Error: Invalid function argument Invalid value for "keys" parameter: list of string required."#,
+        ),
+        (
+            r#"setunion([{a=1}], [{a="x"}])"#,
+            r#"toset([ { "a" = "1" }, { "a" = "x" }, ])"#,
+        ),
+        (
+            r#"setunion([[1]], [["a"]])"#,
+            r#"toset([ [ "1", ], [ "a", ], ])"#,
+        ),
+        (
+            r#"setunion(["a"], {a=1})"#,
+            r#"Error: Invalid function argument Invalid value for "other_sets" parameter: set of any single type required."#,
+        ),
+        (
+            r#"tolist([[1], {}])"#,
+            r#"Error: Invalid function argument Invalid value for "v" parameter: cannot convert tuple to list of any single type."#,
+        ),
+        (
+            r#"tomap({a=[1], b={}})"#,
+            r#"Error: Invalid function argument Invalid value for "v" parameter: cannot convert object to map of any single type."#,
+        ),
+        (
+            r#"tomap({a=tolist([1]), b=toset([2])})"#,
+            r#"tomap({ "a" = tolist([ 1, ]) "b" = tolist([ 2, ]) })"#,
+        ),
+        (r#"concat([1], tolist(["a"]))"#, r#"[ 1, "a", ]"#),
+        (r#"concat(tolist([1]), tolist([[1]]))"#, r#"[ 1, [ 1, ], ]"#),
+    ]);
+}
+
 #[test]
 #[should_panic(expected = "1 of 1 cases failed")]
 fn the_checker_reports_mismatches() {
