@@ -1,0 +1,287 @@
+//! Lowering of hcl-edit's syntax tree (which keeps every byte of formatting) into the compact
+//! [`ast`](super::ast) the evaluator uses. Spans are kept; formatting is dropped.
+
+use std::sync::Arc;
+
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::template::{Directive, Element, Strip, Template};
+use hcl_edit::Span as _;
+use infra_value::{Diagnostic, Number, Value};
+
+use super::ast::{BinOp, Expr, ExprKind, ForExpr, Step, TemplatePart, UnOp};
+use crate::source::{SourceMap, Span};
+
+/// Lowers expressions of one file.
+pub struct Lowerer<'a> {
+    pub file: u32,
+    pub text: &'a str,
+    pub sources: &'a SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(file: u32, text: &'a str, sources: &'a SourceMap) -> Lowerer<'a> {
+        Lowerer { file, text, sources, diagnostics: Vec::new() }
+    }
+
+    pub fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
+        match r {
+            Some(r) => Span::new(self.file, r),
+            None => Span { file: self.file, start: 0, end: 0 },
+        }
+    }
+
+    pub fn expr(&mut self, e: &Expression) -> Expr {
+        let span = self.span_of(e.span());
+        let kind = match e {
+            Expression::Null(_) => ExprKind::Literal(Value::dynamic_null()),
+            Expression::Bool(b) => ExprKind::Literal(Value::bool(*b.value())),
+            Expression::Number(n) => {
+                // The literal's own text, so that precision is not lost through an f64.
+                let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").trim().to_string();
+                let parsed = Number::parse(&raw).or_else(|| n.value().as_f64().and_then(Number::from_f64));
+                match parsed {
+                    Some(num) => ExprKind::Literal(Value::number(num)),
+                    None => {
+                        self.error(span, "Invalid number literal", &format!("Failed to recognize {raw:?} as a number."));
+                        ExprKind::Literal(Value::unknown(infra_value::Type::Number))
+                    }
+                }
+            }
+            Expression::String(s) => ExprKind::Literal(Value::string(s.value())),
+            Expression::Array(a) => ExprKind::Tuple(a.iter().map(|x| self.expr(x)).collect()),
+            Expression::Object(o) => {
+                let mut items = Vec::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(id) => {
+                            Expr::literal(Value::string(id.value().as_str()), self.span_of(id.span()))
+                        }
+                        ObjectKey::Expression(ke) => {
+                            // A bare identifier key is a literal string, as in HCL.
+                            match ke {
+                                Expression::Variable(id) => {
+                                    Expr::literal(Value::string(id.value().as_str()), self.span_of(id.span()))
+                                }
+                                other => self.expr(other),
+                            }
+                        }
+                    };
+                    items.push((key, self.expr(v.expr())));
+                }
+                ExprKind::Object(items)
+            }
+            Expression::StringTemplate(t) => {
+                let parts = self.template_elements(t.iter());
+                return self.wrap_template(parts, span);
+            }
+            Expression::HeredocTemplate(h) => {
+                let parts = self.template(&h.template);
+                return self.wrap_template(parts, span);
+            }
+            Expression::Parenthesis(p) => ExprKind::Parens(Box::new(self.expr(p.inner()))),
+            Expression::Variable(v) => {
+                ExprKind::Traversal { root: Arc::from(v.value().as_str()), root_span: span, steps: Vec::new() }
+            }
+            Expression::Conditional(c) => ExprKind::Conditional {
+                cond: Box::new(self.expr(&c.cond_expr)),
+                then: Box::new(self.expr(&c.true_expr)),
+                otherwise: Box::new(self.expr(&c.false_expr)),
+            },
+            Expression::FuncCall(f) => {
+                let mut name = String::new();
+                for ns in &f.name.namespace {
+                    name.push_str(ns.value().as_str());
+                    name.push_str("::");
+                }
+                name.push_str(f.name.name.value().as_str());
+                ExprKind::Call {
+                    name: Arc::from(name),
+                    name_span: self.span_of(f.name.name.span()),
+                    args: f.args.iter().map(|a| self.expr(a)).collect(),
+                    expand_final: f.args.expand_final(),
+                }
+            }
+            Expression::Traversal(t) => {
+                let steps: Vec<Step> = t.operators.iter().map(|op| self.step(op)).collect();
+                match &t.expr {
+                    Expression::Variable(v) => ExprKind::Traversal {
+                        root: Arc::from(v.value().as_str()),
+                        root_span: self.span_of(v.span()),
+                        steps,
+                    },
+                    other => ExprKind::Relative { source: Box::new(self.expr(other)), steps },
+                }
+            }
+            Expression::UnaryOp(u) => ExprKind::Unary {
+                op: match u.operator.value() {
+                    UnaryOperator::Neg => UnOp::Neg,
+                    UnaryOperator::Not => UnOp::Not,
+                },
+                operand: Box::new(self.expr(&u.expr)),
+            },
+            Expression::BinaryOp(b) => ExprKind::Binary {
+                op: match b.operator.value() {
+                    BinaryOperator::Eq => BinOp::Eq,
+                    BinaryOperator::NotEq => BinOp::NotEq,
+                    BinaryOperator::LessEq => BinOp::LessEq,
+                    BinaryOperator::GreaterEq => BinOp::GreaterEq,
+                    BinaryOperator::Less => BinOp::Less,
+                    BinaryOperator::Greater => BinOp::Greater,
+                    BinaryOperator::Plus => BinOp::Add,
+                    BinaryOperator::Minus => BinOp::Sub,
+                    BinaryOperator::Mul => BinOp::Mul,
+                    BinaryOperator::Div => BinOp::Div,
+                    BinaryOperator::Mod => BinOp::Mod,
+                    BinaryOperator::And => BinOp::And,
+                    BinaryOperator::Or => BinOp::Or,
+                },
+                lhs: Box::new(self.expr(&b.lhs_expr)),
+                rhs: Box::new(self.expr(&b.rhs_expr)),
+            },
+            Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| Arc::from(k.value().as_str())),
+                value_var: Arc::from(f.intro.value_var.value().as_str()),
+                collection: self.expr(&f.intro.collection_expr),
+                key: f.key_expr.as_ref().map(|k| self.expr(k)),
+                value: self.expr(&f.value_expr),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+                grouping: f.grouping,
+            })),
+        };
+        Expr { kind, span }
+    }
+
+    fn step(&mut self, op: &hcl_edit::Decorated<TraversalOperator>) -> Step {
+        let span = self.span_of(op.span());
+        match op.value() {
+            TraversalOperator::GetAttr(id) => Step::Attr(Arc::from(id.value().as_str()), span),
+            TraversalOperator::Index(e) => Step::Index(Box::new(self.expr(e))),
+            TraversalOperator::LegacyIndex(n) => {
+                Step::Index(Box::new(Expr::literal(Value::number(Number::from_u64(*n.value())), span)))
+            }
+            TraversalOperator::FullSplat(_) => Step::Splat(span),
+            TraversalOperator::AttrSplat(_) => Step::AttrSplat(span),
+        }
+    }
+
+    fn wrap_template(&mut self, parts: Vec<TemplatePart>, span: Span) -> Expr {
+        // `"${expr}"` alone yields the expression's value unconverted (HCL's template-wrap rule).
+        if parts.len() == 1 {
+            if let TemplatePart::Interp(_) = &parts[0] {
+                if let Some(TemplatePart::Interp(e)) = parts.into_iter().next() {
+                    return Expr { kind: ExprKind::TemplateWrap(Box::new(e)), span };
+                }
+                unreachable!("checked above");
+            }
+        }
+        if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) {
+            let text: String = parts
+                .iter()
+                .map(|p| match p {
+                    TemplatePart::Literal(s) => s.as_ref(),
+                    _ => "",
+                })
+                .collect();
+            return Expr::literal(Value::string(text), span);
+        }
+        Expr { kind: ExprKind::Template(parts), span }
+    }
+
+    pub fn template(&mut self, t: &Template) -> Vec<TemplatePart> {
+        self.template_elements(t.iter())
+    }
+
+    fn template_elements<'b>(&mut self, elements: impl Iterator<Item = &'b Element>) -> Vec<TemplatePart> {
+        // Collect parts with their strip flags, then apply the `~` markers to neighbouring
+        // literals.
+        let mut parts: Vec<(TemplatePart, bool, bool)> = Vec::new();
+        for el in elements {
+            match el {
+                Element::Literal(s) => parts.push((TemplatePart::Literal(Arc::from(s.value().as_str())), false, false)),
+                Element::Interpolation(i) => {
+                    parts.push((TemplatePart::Interp(self.expr(&i.expr)), i.strip.strip_start(), i.strip.strip_end()))
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => {
+                        let span = self.span_of(ifd.if_expr.template.span());
+                        let mut then = self.template(&ifd.if_expr.template);
+                        strip_first(&mut then, ifd.if_expr.strip.strip_end());
+                        let mut otherwise = Vec::new();
+                        let mut last_strip = ifd.endif_expr.strip.strip_start();
+                        if let Some(e) = &ifd.else_expr {
+                            strip_last(&mut then, e.strip.strip_start());
+                            otherwise = self.template(&e.template);
+                            strip_first(&mut otherwise, e.strip.strip_end());
+                            strip_last(&mut otherwise, last_strip);
+                            last_strip = false;
+                        }
+                        strip_last(&mut then, last_strip);
+                        parts.push((
+                            TemplatePart::If { cond: self.expr(&ifd.if_expr.cond_expr), then, otherwise, span },
+                            ifd.if_expr.strip.strip_start(),
+                            ifd.endif_expr.strip.strip_end(),
+                        ));
+                    }
+                    Directive::For(fd) => {
+                        let span = self.span_of(fd.for_expr.template.span());
+                        let mut body = self.template(&fd.for_expr.template);
+                        strip_first(&mut body, fd.for_expr.strip.strip_end());
+                        strip_last(&mut body, fd.endfor_expr.strip.strip_start());
+                        parts.push((
+                            TemplatePart::For {
+                                key_var: fd.for_expr.key_var.as_ref().map(|k| Arc::from(k.value().as_str())),
+                                value_var: Arc::from(fd.for_expr.value_var.value().as_str()),
+                                collection: self.expr(&fd.for_expr.collection_expr),
+                                body,
+                                span,
+                            },
+                            fd.for_expr.strip.strip_start(),
+                            fd.endfor_expr.strip.strip_end(),
+                        ));
+                    }
+                },
+            }
+        }
+        let n = parts.len();
+        for i in 0..n {
+            let (strip_before, strip_after) = (parts[i].1, parts[i].2);
+            if strip_before && i > 0 {
+                if let TemplatePart::Literal(s) = &parts[i - 1].0 {
+                    parts[i - 1].0 = TemplatePart::Literal(Arc::from(s.trim_end()));
+                }
+            }
+            if strip_after && i + 1 < n {
+                if let TemplatePart::Literal(s) = &parts[i + 1].0 {
+                    parts[i + 1].0 = TemplatePart::Literal(Arc::from(s.trim_start()));
+                }
+            }
+        }
+        parts.into_iter().map(|p| p.0).filter(|p| !matches!(p, TemplatePart::Literal(s) if s.is_empty())).collect()
+    }
+
+    fn error(&mut self, span: Span, summary: &str, detail: &str) {
+        self.diagnostics.push(Diagnostic::error(summary, detail).with_subject_opt(self.sources.range(span)));
+    }
+}
+
+fn strip_first(parts: &mut [TemplatePart], strip: bool) {
+    if strip {
+        if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
+            *s = Arc::from(s.trim_start());
+        }
+    }
+}
+
+fn strip_last(parts: &mut [TemplatePart], strip: bool) {
+    if strip {
+        if let Some(TemplatePart::Literal(s)) = parts.last_mut() {
+            *s = Arc::from(s.trim_end());
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _strip_type_check(s: Strip) -> bool {
+    s.strip_start()
+}

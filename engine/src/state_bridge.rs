@@ -1,0 +1,312 @@
+//! Conversion between the stored state (Terraform's v4 JSON, `infra-state`) and the engine's
+//! typed working state, using provider schemas for attribute types. Sensitive attribute paths
+//! become marks on values and back.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use infra_provider_sdk::schema::ProviderSchema;
+use infra_state::model::{InstanceState, OutputState, PathStep as StatePathStep, ResourceMode, ResourceState, StateFile};
+use infra_state::InstanceKey;
+use infra_value::json::{type_from_json, type_to_json, value_from_json, value_to_json};
+use infra_value::value::Kind;
+use infra_value::{Marks, Type, Value};
+use serde_json::Value as Json;
+
+use crate::addrs::{parse_address, AbsResource, ModuleInstance};
+use crate::config::{Mode, ResourceKey};
+
+#[derive(Clone, Debug)]
+pub struct StateInstance {
+    /// The object, typed by the resource schema, with sensitive marks from state.
+    pub value: Value,
+    pub private: Option<String>,
+    pub dependencies: Vec<String>,
+    pub tainted: bool,
+    pub schema_version: u64,
+    pub create_before_destroy: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct StateResource {
+    pub addr: AbsResource,
+    /// `provider["registry.terraform.io/hashicorp/random"]`
+    pub provider: String,
+    pub instances: BTreeMap<Option<InstanceKey>, StateInstance>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StateOutput {
+    pub value: Value,
+    pub sensitive: bool,
+}
+
+/// The engine's view of state: typed values keyed by address.
+#[derive(Clone, Debug, Default)]
+pub struct WorkingState {
+    pub resources: BTreeMap<AbsResource, StateResource>,
+    pub outputs: BTreeMap<String, StateOutput>,
+    pub lineage: String,
+    pub serial: u64,
+}
+
+impl WorkingState {
+    pub fn instance(&self, addr: &crate::addrs::ResourceInstance) -> Option<&StateInstance> {
+        self.resources.get(&addr.resource).and_then(|r| r.instances.get(&addr.key))
+    }
+    pub fn instance_count(&self) -> usize {
+        self.resources.values().map(|r| r.instances.len()).sum()
+    }
+    pub fn remove_instance(&mut self, addr: &crate::addrs::ResourceInstance) -> Option<StateInstance> {
+        let r = self.resources.get_mut(&addr.resource)?;
+        let out = r.instances.remove(&addr.key);
+        if r.instances.is_empty() {
+            self.resources.remove(&addr.resource);
+        }
+        out
+    }
+    pub fn set_instance(&mut self, addr: &crate::addrs::ResourceInstance, provider: &str, inst: StateInstance) {
+        let r = self.resources.entry(addr.resource.clone()).or_insert_with(|| StateResource {
+            addr: addr.resource.clone(),
+            provider: provider.to_string(),
+            instances: BTreeMap::new(),
+        });
+        r.instances.insert(addr.key.clone(), inst);
+    }
+}
+
+/// Looks up the schema of a resource type among the providers.
+pub type SchemaLookup<'a> = dyn Fn(Mode, &str) -> Option<(Arc<ProviderSchema>, Type)> + 'a;
+
+/// Decodes a stored state. Attributes of types no provider knows keep their JSON-implied types.
+pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<WorkingState, String> {
+    let mut ws = WorkingState { lineage: sf.lineage.clone(), serial: sf.serial, ..Default::default() };
+    for r in &sf.resources {
+        let module = match &r.module {
+            None => ModuleInstance::root(),
+            Some(m) => match parse_address(m) {
+                Ok((mi, None, None)) => mi,
+                _ => return Err(format!("invalid module address {m:?} in state")),
+            },
+        };
+        let mode = if r.mode == ResourceMode::Data { Mode::Data } else { Mode::Managed };
+        let key = ResourceKey { mode, ty: r.type_.clone(), name: r.name.clone() };
+        let addr = AbsResource { module, resource: key };
+        let ty = lookup(mode, &r.type_).map(|(_, t)| t);
+        let mut instances = BTreeMap::new();
+        for inst in &r.instances {
+            if inst.deposed.is_some() {
+                // Deposed objects (from an interrupted create_before_destroy) are kept by
+                // re-encoding only; the engine does not plan them yet.
+                continue;
+            }
+            let mut value = match &ty {
+                Some(t) => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
+                None => infra_value::json::implied_value(&inst.attributes),
+            };
+            for p in &inst.sensitive_attributes {
+                value = mark_path(&value, p);
+            }
+            instances.insert(
+                inst.index_key.clone(),
+                StateInstance {
+                    value,
+                    private: inst.private.clone(),
+                    dependencies: inst.dependencies.clone(),
+                    tainted: inst.status.is_some(),
+                    schema_version: inst.schema_version,
+                    create_before_destroy: inst.create_before_destroy,
+                },
+            );
+        }
+        ws.resources.insert(addr.clone(), StateResource { addr, provider: r.provider.clone(), instances });
+    }
+    for (name, o) in &sf.outputs {
+        let ty = type_from_json(&o.type_).unwrap_or(Type::Dynamic);
+        let value = value_from_json(&o.value, &ty).unwrap_or_else(|_| infra_value::json::implied_value(&o.value));
+        ws.outputs.insert(name.clone(), StateOutput { value: if o.sensitive { value.mark_sensitive() } else { value }, sensitive: o.sensitive });
+    }
+    Ok(ws)
+}
+
+/// Object attributes of `ty`; attributes of type `any` are stored with their type
+/// (`{"value": …, "type": …}`) as Terraform does.
+fn decode_attributes(j: &Json, ty: &Type) -> Result<Value, String> {
+    let Type::Object(ot) = ty else { return value_from_json(j, ty) };
+    let Json::Object(m) = j else { return value_from_json(j, ty) };
+    let mut out = BTreeMap::new();
+    for (name, at) in &ot.attrs {
+        let raw = m.get(name).cloned().unwrap_or(Json::Null);
+        let v = if *at == Type::Dynamic {
+            decode_dynamic(&raw)?
+        } else {
+            value_from_json(&raw, at).map_err(|e| format!("attribute {name:?}: {e}"))?
+        };
+        out.insert(name.clone(), v);
+    }
+    Ok(Value::object(out))
+}
+
+fn decode_dynamic(raw: &Json) -> Result<Value, String> {
+    match raw {
+        Json::Null => Ok(Value::dynamic_null()),
+        Json::Object(o) if o.contains_key("type") => {
+            let t = type_from_json(o.get("type").unwrap_or(&Json::Null))?;
+            value_from_json(o.get("value").unwrap_or(&Json::Null), &t)
+        }
+        other => Ok(infra_value::json::implied_value(other)),
+    }
+}
+
+fn mark_path(v: &Value, path: &[StatePathStep]) -> Value {
+    let Some((first, rest)) = path.split_first() else { return v.clone().mark_sensitive() };
+    let marks = v.marks();
+    match (first, v.kind()) {
+        (StatePathStep::GetAttr(name), Kind::Object(m)) | (StatePathStep::GetAttr(name), Kind::Map(_, m)) => {
+            let mut m2 = (**m).clone();
+            if let Some(inner) = m2.get(name) {
+                let nv = mark_path(inner, rest);
+                m2.insert(name.clone(), nv);
+            }
+            rebuild_map(v, m2).mark(marks)
+        }
+        (StatePathStep::Index(key), _) => {
+            let key = match key {
+                Json::Object(o) if o.contains_key("value") => o.get("value").cloned().unwrap_or(Json::Null),
+                other => other.clone(),
+            };
+            match (v.kind(), &key) {
+                (Kind::List(t, es), Json::Number(n)) => {
+                    let i = n.as_u64().unwrap_or(u64::MAX) as usize;
+                    let mut es2 = (**es).clone();
+                    if let Some(e) = es2.get(i).cloned() {
+                        es2[i] = mark_path(&e, rest);
+                    }
+                    Value::list(t.clone(), es2).mark(marks)
+                }
+                (Kind::Tuple(es), Json::Number(n)) => {
+                    let i = n.as_u64().unwrap_or(u64::MAX) as usize;
+                    let mut es2 = (**es).clone();
+                    if let Some(e) = es2.get(i).cloned() {
+                        es2[i] = mark_path(&e, rest);
+                    }
+                    Value::tuple(es2).mark(marks)
+                }
+                (Kind::Map(_, m) | Kind::Object(m), Json::String(k)) => {
+                    let mut m2 = (**m).clone();
+                    if let Some(inner) = m2.get(k) {
+                        let nv = mark_path(inner, rest);
+                        m2.insert(k.clone(), nv);
+                    }
+                    rebuild_map(v, m2).mark(marks)
+                }
+                _ => v.clone(),
+            }
+        }
+        _ => v.clone(),
+    }
+}
+
+fn rebuild_map(orig: &Value, m: BTreeMap<String, Value>) -> Value {
+    match orig.kind() {
+        Kind::Map(t, _) => Value::map(t.clone(), m),
+        _ => Value::object(m),
+    }
+}
+
+/// Paths of every sensitive-marked value inside `v`, as state records them.
+pub fn sensitive_paths(v: &Value) -> Vec<Vec<StatePathStep>> {
+    let mut out = Vec::new();
+    collect_paths(v, &mut Vec::new(), &mut out);
+    out
+}
+
+fn collect_paths(v: &Value, prefix: &mut Vec<StatePathStep>, out: &mut Vec<Vec<StatePathStep>>) {
+    if v.marks().contains(Marks::SENSITIVE) && !prefix.is_empty() {
+        out.push(prefix.clone());
+        return;
+    }
+    match v.kind() {
+        Kind::Object(m) => {
+            for (k, e) in m.iter() {
+                prefix.push(StatePathStep::GetAttr(k.clone()));
+                collect_paths(e, prefix, out);
+                prefix.pop();
+            }
+        }
+        Kind::Map(_, m) => {
+            for (k, e) in m.iter() {
+                prefix.push(StatePathStep::Index(serde_json::json!({"value": k, "type": "string"})));
+                collect_paths(e, prefix, out);
+                prefix.pop();
+            }
+        }
+        Kind::List(_, es) | Kind::Tuple(es) => {
+            for (i, e) in es.iter().enumerate() {
+                prefix.push(StatePathStep::Index(serde_json::json!({"value": i, "type": "number"})));
+                collect_paths(e, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Encodes object attributes for state: `any`-typed attributes carry their type.
+pub fn encode_attributes(v: &Value, ty: Option<&Type>) -> Json {
+    let (v, _) = v.unmark_deep();
+    let Some(Type::Object(ot)) = ty else { return value_to_json(&v) };
+    let Some(m) = v.as_entries() else { return value_to_json(&v) };
+    let mut out = serde_json::Map::new();
+    for (name, e) in m {
+        let j = if ot.attrs.get(name) == Some(&Type::Dynamic) {
+            if e.is_null() {
+                Json::Null
+            } else {
+                serde_json::json!({"value": value_to_json(e), "type": type_to_json(&e.ty())})
+            }
+        } else {
+            value_to_json(e)
+        };
+        out.insert(name.clone(), j);
+    }
+    Json::Object(out)
+}
+
+/// Encodes the working state as a v4 state file (lineage and serial are set by the writer).
+pub fn to_state_file(ws: &WorkingState, lookup: &SchemaLookup<'_>) -> StateFile {
+    let mut sf = StateFile::new();
+    sf.lineage = ws.lineage.clone();
+    sf.serial = ws.serial;
+    for r in ws.resources.values() {
+        let ty = lookup(r.addr.resource.mode, &r.addr.resource.ty).map(|(_, t)| t);
+        let mut instances = Vec::new();
+        for (key, inst) in &r.instances {
+            let mut is = InstanceState::new(key.clone(), encode_attributes(&inst.value, ty.as_ref()));
+            is.sensitive_attributes = sensitive_paths(&inst.value);
+            is.private = inst.private.clone();
+            is.dependencies = inst.dependencies.clone();
+            is.schema_version = inst.schema_version;
+            is.create_before_destroy = inst.create_before_destroy;
+            if inst.tainted {
+                is.status = Some(infra_state::model::InstanceStatus::Tainted);
+            }
+            instances.push(is);
+        }
+        sf.resources.push(ResourceState {
+            module: r.addr.module.state_string(),
+            mode: if r.addr.resource.mode == Mode::Data { ResourceMode::Data } else { ResourceMode::Managed },
+            type_: r.addr.resource.ty.clone(),
+            name: r.addr.resource.name.clone(),
+            each: None,
+            provider: r.provider.clone(),
+            instances,
+        });
+    }
+    for (name, o) in &ws.outputs {
+        let (v, _) = o.value.unmark_deep();
+        sf.outputs.insert(name.clone(), OutputState { value: value_to_json(&v), type_: type_to_json(&v.ty()), sensitive: o.sensitive });
+    }
+    sf.normalize();
+    sf
+}
