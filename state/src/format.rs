@@ -61,7 +61,19 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
         return Err(ReadError::UnsupportedVersion { version, written_by });
     }
 
-    let mut state: StateFile = serde_json::from_slice(bytes).map_err(json_error)?;
+    // serde_path_to_error names the field at fault (`resources[0].instances[1].index_key`).
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let mut state: StateFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let mut read_error = json_error(err.into_inner());
+        if let ReadError::Structure { message, .. } = &mut read_error {
+            if path != "." && !path.is_empty() {
+                *message = format!("{path}: {message}");
+            }
+        }
+        read_error
+    })?;
+    deserializer.end().map_err(json_error)?;
     validate(&state)?;
     // Terraform treats an instance without attributes (and without legacy flat attributes) as an
     // empty object.
