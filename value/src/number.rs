@@ -666,8 +666,16 @@ impl Float {
         } else {
             (mant >> shift.unsigned_abs(), exp - shift)
         };
-        let lower = Digits::exact(&(&half_ulps - 1u32), e);
-        let upper = Digits::exact(&(&half_ulps + 1u32), e);
+        let (lower, upper) = if e >= 0 {
+            let (h, one) = (&half_ulps << (e as u64), BigUint::one() << (e as u64));
+            (Digits::scaled(&(&h - &one), 0), Digits::scaled(&(&h + &one), 0))
+        } else {
+            // Both bounds share the power of five: (h ± 1) × 5^k = h × 5^k ± 5^k.
+            let k = e.unsigned_abs();
+            let unit = pow5_exact(k);
+            let h = &half_ulps * &unit;
+            (Digits::scaled(&(&h - &unit), k as i64), Digits::scaled(&(&h + &unit), k as i64))
+        };
         // The bounds round to this value only when its mantissa is even (ties to even).
         let inclusive = !half_ulps.bit(1);
         for i in 0..d.digits.len() {
@@ -910,6 +918,11 @@ fn pow5(n: u128, prec: u32) -> Float {
 
 // --- decimal digits (Go's math/big decimal type) ---
 
+/// 5^k, exactly. (Exponents beyond `u32` would not fit in memory; such values are unreachable.)
+fn pow5_exact(k: u64) -> BigUint {
+    BigUint::from(5u32).pow(u32::try_from(k).unwrap_or(u32::MAX))
+}
+
 /// `0.digits × 10^exp`, digits as values 0..=9 without trailing zeros (empty for zero).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Digits {
@@ -923,18 +936,20 @@ impl Digits {
         if mant.is_zero() {
             return Digits { digits: Vec::new(), exp: 0 };
         }
-        let (n, fraction_digits) = if exp >= 0 {
-            (mant << (exp as u64), 0)
-        } else {
-            // m × 2^-k = m × 5^k / 10^k; first drop factors of two the shift would remove.
-            let k = exp.unsigned_abs();
-            let tz = mant.trailing_zeros().unwrap_or(0).min(k);
-            let k = k - tz;
-            let m = mant >> tz;
-            // 5^k for k beyond u32 would not fit in memory anyway; such values are unreachable.
-            let pow = BigUint::from(5u32).pow(u32::try_from(k).unwrap_or(u32::MAX));
-            (m * pow, k as i64)
-        };
+        if exp >= 0 {
+            return Digits::scaled(&(mant << (exp as u64)), 0);
+        }
+        // m × 2^-k = m × 5^k / 10^k; first drop factors of two the shift would remove.
+        let k = exp.unsigned_abs();
+        let tz = mant.trailing_zeros().unwrap_or(0).min(k);
+        Digits::scaled(&((mant >> tz) * pow5_exact(k - tz)), (k - tz) as i64)
+    }
+
+    /// The digits of `n / 10^fraction_digits`.
+    fn scaled(n: &BigUint, fraction_digits: i64) -> Digits {
+        if n.is_zero() {
+            return Digits { digits: Vec::new(), exp: 0 };
+        }
         let mut digits: Vec<u8> = n.to_radix_be(10);
         let exp = digits.len() as i64 - fraction_digits;
         while digits.last() == Some(&0) {
@@ -1133,9 +1148,10 @@ impl fmt::Display for Number {
     }
 }
 
+/// The same text as `Display` (values' debug output shows numbers as Terraform prints them).
 impl fmt::Debug for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self} (prec {})", self.precision())
+        fmt::Display::fmt(self, f)
     }
 }
 
