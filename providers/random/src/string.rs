@@ -266,10 +266,10 @@ characters and optionally special characters.\n\nThis resource *does* use a cryp
             // `numeric` mirror each other; both default to true.
             if let (Some(a), Some(b)) = (number_cfg.as_bool(), numeric_cfg.as_bool()) {
                 if a != b {
-                    return Err(Diagnostic::error(
+                    return Err(Box::new(Diagnostic::error(
                         "Number and numeric are both configured with different values",
                         "Number is deprecated, use numeric instead",
-                    ));
+                    )));
                 }
             }
             let (number, numeric) = match (number_cfg.is_null(), numeric_cfg.is_null()) {

@@ -99,14 +99,14 @@ pub fn keepers_require_replace(prior: &Value, config: &Value) -> bool {
 pub fn plan_random(
     schema: &ResourceSchema,
     req: &PlanResourceRequest,
-    adjust: impl FnOnce(&mut BTreeMap<String, Value>) -> Result<(), Diagnostic>,
+    adjust: impl FnOnce(&mut BTreeMap<String, Value>) -> Result<(), Box<Diagnostic>>,
 ) -> PlanResourceResponse {
     let block = &schema.block;
     let creating = req.prior_state.is_null();
     let filled = fill_block(block, &req.proposed_new_state, creating);
     let mut entries = filled.as_entries().cloned().unwrap_or_default();
     if let Err(d) = adjust(&mut entries) {
-        return PlanResourceResponse::error(d);
+        return PlanResourceResponse::error(*d);
     }
     let planned = Value::object(entries).mark(filled.marks());
     let mut requires_replace = Vec::new();

@@ -23,13 +23,14 @@ const COMPUTED: [&str; 9] = ["year", "month", "day", "hour", "minute", "second",
 fn offset_time(v: &Value, base: &Timestamp) -> Result<Timestamp, Diagnostics> {
     let n = |name: &str| get_i64(v, name).unwrap_or(0);
     let mut t = *base;
-    let steps: [(&str, Box<dyn Fn(&Timestamp, i64) -> Option<Timestamp>>); 6] = [
-        ("offset_days", Box::new(|t, k| add_date(t, 0, 0, k))),
-        ("offset_hours", Box::new(|t, k| add_duration(t, k, 3600))),
-        ("offset_minutes", Box::new(|t, k| add_duration(t, k, 60))),
-        ("offset_months", Box::new(|t, k| add_date(t, 0, k, 0))),
-        ("offset_seconds", Box::new(|t, k| add_duration(t, k, 1))),
-        ("offset_years", Box::new(|t, k| add_date(t, k, 0, 0))),
+    type Step = fn(&Timestamp, i64) -> Option<Timestamp>;
+    let steps: [(&str, Step); 6] = [
+        ("offset_days", |t, k| add_date(t, 0, 0, k)),
+        ("offset_hours", |t, k| add_duration(t, k, 3600)),
+        ("offset_minutes", |t, k| add_duration(t, k, 60)),
+        ("offset_months", |t, k| add_date(t, 0, k, 0)),
+        ("offset_seconds", |t, k| add_duration(t, k, 1)),
+        ("offset_years", |t, k| add_date(t, k, 0, 0)),
     ];
     for (name, step) in steps {
         let k = n(name);
