@@ -16,3 +16,4 @@ pub mod decode;
 pub mod hooks;
 pub mod graph;
 pub mod state_bridge;
+pub mod plan;
