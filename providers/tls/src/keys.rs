@@ -143,12 +143,29 @@ impl PrivateKey {
     pub fn to_pem(&self) -> Result<String, KeyError> {
         Ok(match self {
             PrivateKey::Rsa(k) => pem::encode("RSA PRIVATE KEY", k.to_pkcs1_der().map_err(enc_err)?.as_bytes()),
-            PrivateKey::P224(k) => pem::encode("EC PRIVATE KEY", &k.to_sec1_der().map_err(enc_err)?),
-            PrivateKey::P256(k) => pem::encode("EC PRIVATE KEY", &k.to_sec1_der().map_err(enc_err)?),
-            PrivateKey::P384(k) => pem::encode("EC PRIVATE KEY", &k.to_sec1_der().map_err(enc_err)?),
-            PrivateKey::P521(k) => pem::encode("EC PRIVATE KEY", &k.to_sec1_der().map_err(enc_err)?),
+            PrivateKey::P224(_) | PrivateKey::P256(_) | PrivateKey::P384(_) | PrivateKey::P521(_) => {
+                pem::encode("EC PRIVATE KEY", &self.sec1_der().ok_or_else(|| enc_err("not an EC key"))?)
+            }
             PrivateKey::Ed25519(_) => self.to_pkcs8_pem()?,
         })
+    }
+
+    /// Go's `MarshalECPrivateKey`: version 1, the scalar, the named curve (`[0]`, which
+    /// OpenSSL needs and RustCrypto leaves out) and the public point (`[1]`).
+    fn sec1_der(&self) -> Option<Vec<u8>> {
+        let curve: &[u64] = match self {
+            PrivateKey::P224(_) => &[1, 3, 132, 0, 33],
+            PrivateKey::P256(_) => &[1, 2, 840, 10045, 3, 1, 7],
+            PrivateKey::P384(_) => &[1, 3, 132, 0, 34],
+            PrivateKey::P521(_) => &[1, 3, 132, 0, 35],
+            _ => return None,
+        };
+        Some(der::sequence(&[
+            der::int(1),
+            der::octet_string(&self.ec_scalar()?),
+            der::context(0, true, &der::oid(curve)),
+            der::context(1, true, &der::bit_string(&self.ec_point()?)),
+        ]))
     }
 
     pub fn to_pkcs8_pem(&self) -> Result<String, KeyError> {
