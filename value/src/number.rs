@@ -24,10 +24,15 @@
 //! # Equality and order
 //!
 //! `==` ([`PartialEq`]) is cty's: integers compare exactly, other numbers are equal when their
-//! texts are (so `pow(2, 0.5) == 1.4142135623730951` holds although the two binary values differ
-//! in their 60th bit), and `-0 == 0`. [`Ord`] is the total order consistent with that equality
-//! (numeric, except between non-integers of different precisions, which order by their texts);
-//! Terraform's `<` and `>` compare the exact binary values: use [`Number::numeric_cmp`] for them.
+//! texts are (so `pow(2, 0.5) == 1.4142135623730951` holds although the 53-bit and the 512-bit
+//! values differ beyond the 53rd bit), and `-0 == 0`. [`Ord`] is the total order consistent with
+//! that equality: numeric when an integer or an infinity is involved, by text value between
+//! non-integers (which is the numeric order within one precision, up to rare neighbours of powers
+//! of two that print alike). Terraform's `<` and `>` compare the exact binary values: use
+//! [`Number::numeric_cmp`] for them.
+//!
+//! Texts of numbers with huge exponents (`1e-1000000`) take long to compute, as in Terraform;
+//! comparing or hashing such non-integers computes them.
 //!
 //! # Representation
 //!
