@@ -1,1 +1,12 @@
-fn main() {}
+//! `infra`: the command-line interface. Parses arguments, calls the engine, renders views.
+//! Commands are thin: all logic lives in the engine and state crates.
+
+mod cli;
+mod render;
+mod values;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = cli::run(args);
+    std::process::exit(code);
+}

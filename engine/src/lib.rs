@@ -17,3 +17,7 @@ pub mod hooks;
 pub mod graph;
 pub mod state_bridge;
 pub mod plan;
+pub mod providers;
+pub mod walk;
+pub mod variables;
+pub mod session;

@@ -1,0 +1,131 @@
+//! A session: one configuration directory loaded and checked, with its providers — the entry
+//! point the CLI uses for validate, plan and apply. Each command is a thin wrapper over these
+//! operations.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use infra_provider_sdk::ProviderFactory;
+use infra_state::StateFile;
+use infra_value::{Diagnostic, Type, Value};
+
+use crate::config::tree::{self, Config};
+use crate::config::Mode;
+use crate::graph::{self, Graph};
+use crate::hooks::Hooks;
+use crate::plan::Plan;
+use crate::providers::Providers;
+use crate::source::SourceMap;
+use crate::state_bridge::{self, WorkingState};
+use crate::walk::{Persister, RunOptions, WalkMode, WalkResult, Walker};
+
+pub struct Session {
+    pub config: Config,
+    pub sources: SourceMap,
+    pub providers: Providers,
+    pub graph: Graph,
+}
+
+impl Session {
+    /// Loads the configuration in `dir` and builds its graph. Returns the diagnostics of
+    /// parsing and static checking; the session is `None` when they include errors.
+    pub fn load(dir: &Path, factories: Vec<ProviderFactory>) -> (Option<Session>, Vec<Diagnostic>) {
+        let sources = SourceMap::new();
+        let mut diags = Vec::new();
+        let config = tree::load(dir, &sources, &mut diags);
+        let providers = Providers::new(factories);
+        // Unknown providers in required_providers are reported up front.
+        for m in config.all_modules() {
+            for (name, req) in &m.module.required_providers {
+                let want = req.source.rsplit('/').next().unwrap_or(&req.source);
+                if name != "terraform" && !providers.builtin_names().contains(&want) {
+                    diags.push(
+                        Diagnostic::error(
+                            "Unknown provider",
+                            format!(
+                                "The provider {:?} ({name}) is not built into infra, which downloads no plugins. The built-in providers are: {}.",
+                                req.source,
+                                providers.builtin_names().join(", ")
+                            ),
+                        )
+                        .with_subject_opt(sources.range(req.span)),
+                    );
+                }
+            }
+        }
+        let (graph, gdiags) = graph::build(&config, &sources);
+        diags.extend(gdiags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return (None, diags);
+        }
+        (Some(Session { config, sources, providers, graph }), diags)
+    }
+
+    fn lookup(&self) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + '_ {
+        move |mode, ty| {
+            let s = self.providers.schema_for_type(mode == Mode::Data, ty)?;
+            let t = match mode {
+                Mode::Managed => s.resources.get(ty)?.block.implied_type(),
+                Mode::Data => s.data_sources.get(ty)?.block.implied_type(),
+            };
+            Some((s, t))
+        }
+    }
+
+    /// Decodes a stored state with the providers' schemas.
+    pub fn decode_state(&self, sf: Option<&StateFile>) -> Result<WorkingState, Diagnostic> {
+        match sf {
+            None => Ok(WorkingState::default()),
+            Some(sf) => state_bridge::from_state_file(sf, &self.lookup())
+                .map_err(|e| Diagnostic::error("Invalid state", format!("The state could not be decoded: {e}."))),
+        }
+    }
+
+    /// Encodes a working state for storage.
+    pub fn encode_state(&self, ws: &WorkingState) -> StateFile {
+        state_bridge::to_state_file(ws, &self.lookup())
+    }
+
+    pub fn schema_type(&self, mode: Mode, ty: &str) -> Option<Type> {
+        self.lookup()(mode, ty).map(|(_, t)| t)
+    }
+
+    pub async fn validate(&self, vars: BTreeMap<String, Value>) -> Vec<Diagnostic> {
+        let opts = RunOptions::default();
+        let hooks = crate::hooks::NoHooks;
+        let walker = Walker::new(
+            &self.config,
+            &self.sources,
+            &self.providers,
+            &self.graph,
+            &opts,
+            WalkMode::Validate,
+            vars,
+            WorkingState::default(),
+            &hooks,
+            &crate::walk::NoPersist,
+        );
+        walker.run().await.diagnostics
+    }
+
+    pub async fn plan(&self, prior: WorkingState, vars: BTreeMap<String, Value>, opts: &RunOptions) -> WalkResult {
+        let hooks = crate::hooks::NoHooks;
+        let walker =
+            Walker::new(&self.config, &self.sources, &self.providers, &self.graph, opts, WalkMode::Plan, vars, prior, &hooks, &crate::walk::NoPersist);
+        walker.run().await
+    }
+
+    pub async fn apply(
+        &self,
+        prior: WorkingState,
+        vars: BTreeMap<String, Value>,
+        opts: &RunOptions,
+        hooks: &dyn Hooks,
+        persister: &dyn Persister,
+        saved: Option<&Plan>,
+    ) -> WalkResult {
+        let mut walker = Walker::new(&self.config, &self.sources, &self.providers, &self.graph, opts, WalkMode::Apply, vars, prior, hooks, persister);
+        walker.saved_plan = saved;
+        walker.run().await
+    }
+}

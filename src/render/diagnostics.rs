@@ -1,0 +1,1 @@
+pub fn render_diagnostic() {} pub fn render_diagnostics() {}

@@ -1,0 +1,1 @@
+pub fn plan_markdown(_p: &infra_engine::plan::Plan) -> String { String::new() }
