@@ -87,15 +87,15 @@ impl Graph {
 }
 
 struct Builder<'a> {
-    config: &'a Config,
     sources: &'a SourceMap,
     diags: Vec<Diagnostic>,
     graph: DiGraph<Node, ()>,
     index: HashMap<Node, NodeIndex>,
+    validating_variable: bool,
 }
 
 pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
-    let mut b = Builder { config, sources, diags: Vec::new(), graph: DiGraph::new(), index: HashMap::new() };
+    let mut b = Builder { sources, diags: Vec::new(), graph: DiGraph::new(), index: HashMap::new(), validating_variable: false };
     // Step 1: nodes.
     for m in config.all_modules() {
         let path = m.path.clone();
@@ -260,6 +260,10 @@ impl<'a> Builder<'a> {
                 RefTarget::CountIndex | RefTarget::EachKey | RefTarget::EachValue | RefTarget::Path(_) | RefTarget::Terraform(_) => continue,
             };
             let t = self.node(&m.path, target);
+            if t == from && self.validating_variable {
+                // A variable's validation rules refer to the variable itself.
+                continue;
+            }
             if t == from {
                 let what = self.graph[from].to_string();
                 self.err(r.span, "Self-referential block", format!("Configuration for {what} may not refer to itself."));
@@ -289,12 +293,14 @@ impl<'a> Builder<'a> {
         for (n, v) in &module.variables {
             let i = self.node(&path, NodeKind::Variable(n.clone()));
             own.push(i);
+            self.validating_variable = true;
             for rule in &v.validations {
-                // Validation conditions may refer only to the variable itself (Terraform <1.9)
-                // or to other objects (1.9+); edges make both work.
+                // Validation conditions may refer to the variable itself (always) and to other
+                // objects (Terraform 1.9+); edges make both work.
                 self.refs(i, m, &rule.condition, false);
                 self.refs(i, m, &rule.error_message, false);
             }
+            self.validating_variable = false;
             if let Some(d) = &v.default {
                 self.refs(i, m, d, false);
             }

@@ -95,9 +95,14 @@ pub fn run(raw: Vec<String>) -> i32 {
         print_help();
         return 1;
     };
-    if !dir.is_dir() {
-        eprintln!("Error: Invalid -chdir option: chdir {}: no such file or directory", dir.display());
-        return 1;
+    // -chdir switches the process's working directory, as Terraform does, so that relative
+    // paths (path.module, file names in resources, -var-file) resolve inside it.
+    if dir != Path::new(".") {
+        if let Err(e) = std::env::set_current_dir(&dir) {
+            eprintln!("Error: Invalid -chdir option: chdir {}: {e}", dir.display());
+            return 1;
+        }
+        dir = PathBuf::from(".");
     }
     let mut args = Args::parse(&rest[1..]);
     let color = !args.has("no-color") && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

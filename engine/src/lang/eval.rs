@@ -421,10 +421,11 @@ impl<'a> Evaluator<'a> {
                     BinOp::Mul => a.mul(&b).map(Value::number),
                     BinOp::Div => a.div(&b).map(Value::number),
                     BinOp::Mod => a.rem(&b).map(Value::number),
-                    BinOp::Less => Ok(Value::bool(a < b)),
-                    BinOp::LessEq => Ok(Value::bool(a <= b)),
-                    BinOp::Greater => Ok(Value::bool(a > b)),
-                    BinOp::GreaterEq => Ok(Value::bool(a >= b)),
+                    // cty compares numerically, not by the printed form `Ord` uses.
+                    BinOp::Less => Ok(Value::bool(a.numeric_cmp(&b).is_lt())),
+                    BinOp::LessEq => Ok(Value::bool(a.numeric_cmp(&b).is_le())),
+                    BinOp::Greater => Ok(Value::bool(a.numeric_cmp(&b).is_gt())),
+                    BinOp::GreaterEq => Ok(Value::bool(a.numeric_cmp(&b).is_ge())),
                     _ => Ok(Value::dynamic_unknown()),
                 };
                 match res {
