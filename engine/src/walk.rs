@@ -269,15 +269,15 @@ impl<'a> Walker<'a> {
                 if im.for_each.is_some() {
                     // import blocks with for_each are expanded below.
                 }
-                let id = {
-                    let scope = self.root_scope_for_static();
-                    let mut ev = Evaluator::new(&scope, self.sources);
-                    let v = ev.eval(&im.id);
-                    self.errors(ev.diagnostics);
-                    v
-                };
                 match im.for_each.as_ref() {
                     None => {
+                        let id = {
+                            let scope = self.root_scope_for_static();
+                            let mut ev = Evaluator::new(&scope, self.sources);
+                            let v = ev.eval(&im.id);
+                            self.errors(ev.diagnostics);
+                            v
+                        };
                         if let (Some(StaticAddr::Resource(module, key, ikey)), Some(id)) = (self.static_addr(&base, &im.to), id.as_str()) {
                             self.imports.push((AbsResource { module, resource: key }.instance(ikey), id.to_string()));
                         }
@@ -287,9 +287,12 @@ impl<'a> Walker<'a> {
                         let mut ev = Evaluator::new(&scope, self.sources);
                         let coll = ev.eval(fe);
                         self.errors(ev.diagnostics);
-                        let items: Vec<(Value, Value)> = match coll.as_entries() {
-                            Some(m) => m.iter().map(|(k, v)| (Value::string(k), v.clone())).collect(),
-                            None => coll
+                        let coll = coll.unmark_deep().0;
+                        let items: Vec<(Value, Value)> = match (coll.as_entries(), coll.kind()) {
+                            (Some(m), _) => m.iter().map(|(k, v)| (Value::string(k), v.clone())).collect(),
+                            // A set's elements are their own keys, as in resource for_each.
+                            (None, Kind::Set(..)) => coll.as_elements().unwrap_or(&[]).iter().map(|v| (v.clone(), v.clone())).collect(),
+                            _ => coll
                                 .as_elements()
                                 .map(|es| es.iter().enumerate().map(|(i, v)| (Value::from_i64(i as i64), v.clone())).collect())
                                 .unwrap_or_default(),
@@ -391,8 +394,10 @@ impl<'a> Walker<'a> {
     }
 
     fn func_context(&self, m: &ModuleNode) -> FuncContext {
-        let dir = if m.module.dir.is_absolute() { m.module.dir.clone() } else { self.cwd.join(&m.module.dir) };
-        FuncContext { base_dir: dir, plan_timestamp: self.opts.plan_timestamp.clone(), planning: self.mode != WalkMode::Apply }
+        // Relative paths in file functions resolve against the working directory, as in
+        // Terraform; configurations anchor them with path.module.
+        let _ = m;
+        FuncContext { base_dir: self.cwd.clone(), plan_timestamp: self.opts.plan_timestamp.clone(), planning: self.mode != WalkMode::Apply }
     }
 
     // ----- the graph walk -----

@@ -123,8 +123,14 @@ impl<'a> JsonCtx<'a> {
                 body.blocks.extend(blocks);
                 continue;
             }
-            let literal_keys = block_ty == "locals" || block_ty == "variable" && k == "default";
-            let expr = self.expr(val, !literal_keys || true, block_ty == "variable" && k == "type");
+            // Arguments that take references, not values: their strings are expressions.
+            let references = matches!(k.as_str(), "depends_on" | "provider" | "ignore_changes" | "replace_triggered_by" | "providers")
+                || (matches!(block_ty, "moved" | "removed" | "import") && matches!(k.as_str(), "from" | "to"));
+            let expr = if references {
+                self.reference_expr(val)
+            } else {
+                self.expr(val, true, block_ty == "variable" && k == "type")
+            };
             body.attrs.insert(k.clone(), Attr { name: k.clone(), expr, name_span: self.whole, span: self.whole });
         }
         body
@@ -153,6 +159,19 @@ impl<'a> JsonCtx<'a> {
                     .collect();
                 Expr { kind: ExprKind::Object(items), span }
             }
+        }
+    }
+
+    /// A JSON value whose strings are references (`"aws_instance.web"`), or lists/maps of them.
+    fn reference_expr(&mut self, v: &Json) -> Expr {
+        match v {
+            Json::String(s) => self.parse_expr_string(s, true),
+            Json::Array(items) => Expr { kind: ExprKind::Tuple(items.iter().map(|x| self.reference_expr(x)).collect()), span: self.whole },
+            Json::Object(m) => {
+                let items = m.iter().map(|(k, x)| (self.parse_expr_string(k, true), self.reference_expr(x))).collect();
+                Expr { kind: ExprKind::Object(items), span: self.whole }
+            }
+            other => self.expr(other, false, false),
         }
     }
 

@@ -49,6 +49,8 @@ pub fn parse_module_dir(dir: &Path, display_dir: &str, sources: &SourceMap, diag
         }
     };
     let mut parser = ModuleParser { sources, diags, module: &mut module };
+    let mut primary: Vec<Body> = Vec::new();
+    let mut overrides: Vec<Body> = Vec::new();
     for path in files {
         let fname = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
         let shown = if display_dir.is_empty() || display_dir == "." { fname.clone() } else { format!("{display_dir}/{fname}") };
@@ -66,18 +68,70 @@ pub fn parse_module_dir(dir: &Path, display_dir: &str, sources: &SourceMap, diag
             }
         };
         let file_id = sources.add(&shown, &text);
-        if fname.ends_with(".tf.json") {
-            let body = super::json::parse_json_body(file_id, &text, sources, parser.diags);
-            if let Some(body) = body {
-                parser.top_level(body);
-            }
+        let body = if fname.ends_with(".tf.json") {
+            super::json::parse_json_body(file_id, &text, sources, parser.diags)
         } else {
-            if let Some(body) = parse_native(file_id, &shown, &text, sources, parser.diags) {
-                parser.top_level(body);
+            parse_native(file_id, &shown, &text, sources, parser.diags)
+        };
+        let stem = fname.trim_end_matches(".json").trim_end_matches(".tf");
+        if let Some(body) = body {
+            if stem == "override" || stem.ends_with("_override") {
+                overrides.push(body);
+            } else {
+                primary.push(body);
             }
         }
     }
+    for o in overrides {
+        merge_override(&mut primary, o);
+    }
+    for body in primary {
+        parser.top_level(body);
+    }
     module
+}
+
+/// Terraform's override files: each block merges into the primary block of the same type and
+/// labels — arguments replace arguments, nested blocks replace all nested blocks of their type
+/// (`lifecycle` merges argument by argument); `locals` override entry by entry.
+fn merge_override(primary: &mut [Body], over: Body) {
+    for ob in over.blocks {
+        if ob.ty == "locals" {
+            for (name, attr) in ob.body.attrs {
+                let target = primary.iter_mut().flat_map(|b| b.blocks.iter_mut()).find(|b| b.ty == "locals" && b.body.attrs.contains_key(&name));
+                if let Some(t) = target {
+                    t.body.attrs.insert(name, attr);
+                }
+            }
+            continue;
+        }
+        let target = primary.iter_mut().flat_map(|b| b.blocks.iter_mut()).find(|b| b.ty == ob.ty && b.labels == ob.labels);
+        let Some(t) = target else { continue };
+        merge_block_body(&mut t.body, ob.body);
+    }
+}
+
+fn merge_block_body(t: &mut Body, o: Body) {
+    for (name, attr) in o.attrs {
+        t.attrs.insert(name, attr);
+    }
+    let types: std::collections::BTreeSet<String> = o.blocks.iter().map(|b| b.ty.clone()).collect();
+    for ty in types {
+        if ty == "lifecycle" {
+            let incoming: Vec<NestedBlock> = o.blocks.iter().filter(|b| b.ty == ty).cloned().collect();
+            match t.blocks.iter_mut().find(|b| b.ty == ty) {
+                Some(existing) => {
+                    for inc in incoming {
+                        merge_block_body(&mut existing.body, inc.body);
+                    }
+                }
+                None => t.blocks.extend(incoming),
+            }
+            continue;
+        }
+        t.blocks.retain(|b| b.ty != ty);
+        t.blocks.extend(o.blocks.iter().filter(|b| b.ty == ty).cloned());
+    }
 }
 
 /// Parses native-syntax text into a generic body.

@@ -473,8 +473,24 @@ impl<'a> Evaluator<'a> {
 
     fn conditional(&mut self, cond: &Expr, then: &Expr, otherwise: &Expr, span: Span) -> Value {
         let c = self.eval(cond);
-        let t = self.eval(then);
-        let f = self.eval(otherwise);
+        // Both results are evaluated (the result type depends on both), but only the selected
+        // one's errors count, as in HCL: `length(x) > 0 ? x[0] : null` is fine for empty x.
+        let (t, tdiags) = self.eval_isolated(then);
+        let (f, fdiags) = self.eval_isolated(otherwise);
+        let selected = c.clone().unmark_deep().0;
+        let take = match convert(&selected, &Type::Bool).ok().and_then(|b| b.as_bool()) {
+            Some(true) if selected.is_known() => (true, false),
+            Some(false) if selected.is_known() => (false, true),
+            _ => (true, true),
+        };
+        if take.0 {
+            self.diagnostics.extend(tdiags);
+        }
+        if take.1 {
+            self.diagnostics.extend(fdiags);
+        }
+        let t = if take.0 || !t.is_known() { t } else { Value::unknown(t.ty()) };
+        let f = if take.1 || !f.is_known() { f } else { Value::unknown(f.ty()) };
         let (c, cmarks) = c.unmark_deep();
         // Both results are converted to their unified type, so the conditional has one type.
         let ty = match unify(&[t.ty(), f.ty()]) {
@@ -724,6 +740,7 @@ impl<'a> Evaluator<'a> {
             "try" => return self.call_try(args, span),
             "can" => return self.call_can(args, span),
             "templatefile" => return self.call_templatefile(args, span),
+            "templatestring" => return self.call_templatestring(args, span),
             _ => {}
         }
         let mut values: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
@@ -835,18 +852,69 @@ impl<'a> Evaluator<'a> {
         let Some(entries) = vars_v.as_entries().cloned() else {
             return self.error(args[1].span, "Invalid function argument", "Invalid value for \"vars\" parameter: vars must be an object.");
         };
-        let file_id = self.sources.add(&full.to_string_lossy(), &text);
-        let tmpl = match hcl_edit::parser::parse_template(&text) {
+        self.render_template_text(&text, &full.to_string_lossy(), path_str, "templatefile", entries, pm | vm, span)
+    }
+
+    fn call_templatestring(&mut self, args: &[Expr], span: Span) -> Value {
+        if args.len() != 2 {
+            return self.error(
+                span,
+                if args.len() < 2 { "Not enough function arguments" } else { "Too many function arguments" },
+                "Function \"templatestring\" expects 2 argument(s).",
+            );
+        }
+        // The template must come from elsewhere (a reference), never be written inline.
+        let literal = matches!(
+            args[0].kind,
+            ExprKind::Literal(_) | ExprKind::Template(_) | ExprKind::TemplateWrap(_)
+        );
+        if literal {
+            return self.error(
+                args[0].span,
+                "Invalid function argument",
+                "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.",
+            );
+        }
+        let tv = self.eval(&args[0]);
+        let vars = self.eval(&args[1]);
+        let (tv, tm) = tv.unmark_deep();
+        if !tv.is_known() || !vars.is_known() {
+            return Value::unknown(Type::String).mark(tm);
+        }
+        let Some(text) = tv.as_str().map(String::from) else {
+            return self.error(args[0].span, "Invalid function argument", "Invalid value for \"template\" parameter: string required.");
+        };
+        let (vars_v, vm) = vars.unmark();
+        let Some(entries) = vars_v.as_entries().cloned() else {
+            return self.error(args[1].span, "Invalid function argument", "Invalid value for \"vars\" parameter: vars must be an object.");
+        };
+        self.render_template_text(&text, "<templatestring>", "<templatestring>", "templatestring", entries, tm | vm, span)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_template_text(
+        &mut self,
+        text: &str,
+        source_name: &str,
+        shown: &str,
+        func: &str,
+        entries: BTreeMap<String, Value>,
+        marks: Marks,
+        span: Span,
+    ) -> Value {
+        let path_str = shown;
+        let file_id = self.sources.add(source_name, text);
+        let tmpl = match hcl_edit::parser::parse_template(text) {
             Ok(t) => t,
             Err(e) => {
                 return self.error(
                     span,
                     "Error in function call",
-                    format!("Call to function \"templatefile\" failed: {}:{},{}: {}.", path_str, e.location().line(), e.location().column(), e.message()),
+                    format!("Call to function {func:?} failed: {}:{},{}: {}.", path_str, e.location().line(), e.location().column(), e.message()),
                 )
             }
         };
-        let mut lowerer = super::lower::Lowerer::new(file_id, &text, self.sources);
+        let mut lowerer = super::lower::Lowerer::new(file_id, text, self.sources);
         let parts = lowerer.template(&tmpl);
         self.diagnostics.extend(lowerer.diagnostics);
         // The template sees only the given variables (and functions), not the module's scope.
@@ -858,9 +926,9 @@ impl<'a> Evaluator<'a> {
         if failed {
             let first = diags.first().map(|d| format!("{}: {}", d.summary, d.detail)).unwrap_or_default();
             self.diagnostics.extend(diags);
-            return self.error(span, "Error in function call", format!("Call to function \"templatefile\" failed: {first}."));
+            return self.error(span, "Error in function call", format!("Call to function {func:?} failed: {first}."));
         }
-        v.mark(pm | vm)
+        v.mark(marks)
     }
 }
 
