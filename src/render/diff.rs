@@ -43,9 +43,9 @@ impl BlockSchema {
 
     /// A schema for a resource type no provider describes: every attribute present in either
     /// value is taken as `any`, so it is rendered the way Terraform renders dynamic values.
-    pub fn synthesized(before: &Json, after: &Json) -> BlockSchema {
+    pub fn synthesized(values: &[&Json]) -> BlockSchema {
         let mut attrs = BTreeMap::new();
-        for v in [before, after] {
+        for v in values {
             if let Json::Object(m) = v {
                 for k in m.keys() {
                     attrs.insert(k.clone(), AttrSchema { ty: Type::Dynamic, sensitive: false });
@@ -78,7 +78,6 @@ impl BlockSchema {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Matcher {
-    Always,
     Paths { paths: Vec<Vec<Json>>, propagate: bool },
 }
 
@@ -95,13 +94,11 @@ impl Matcher {
     }
     fn matches(&self) -> bool {
         match self {
-            Matcher::Always => true,
             Matcher::Paths { paths, .. } => paths.iter().any(Vec::is_empty),
         }
     }
     fn child(&self, step: impl Fn(&Json) -> bool) -> Matcher {
         match self {
-            Matcher::Always => Matcher::Always,
             Matcher::Paths { paths, propagate } => {
                 let mut out = Vec::new();
                 for p in paths {

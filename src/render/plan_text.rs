@@ -269,7 +269,7 @@ fn render_outputs(plan: &Plan, color: bool) -> String {
 }
 
 /// The schema of a change's resource type, or one synthesized from its values.
-fn schema_for(rc: &ResourceChange, opts: &TextOptions, before: &Json, after: &Json) -> BlockSchema {
+fn schema_for(rc: &ResourceChange, opts: &TextOptions, values: &[&Json]) -> BlockSchema {
     let r = &rc.addr.resource.resource;
     let found = opts.schemas.and_then(|lookup| lookup(r.mode, &r.ty)).and_then(|(ps, _): (Arc<_>, _)| {
         let rs = match r.mode {
@@ -278,7 +278,7 @@ fn schema_for(rc: &ResourceChange, opts: &TextOptions, before: &Json, after: &Js
         };
         rs.map(|rs| BlockSchema::from_sdk(&rs.block))
     });
-    found.unwrap_or_else(|| BlockSchema::synthesized(before, after))
+    found.unwrap_or_else(|| BlockSchema::synthesized(values))
 }
 
 /// Adds the sensitive mark to attributes the schema declares sensitive (Terraform merges the
@@ -305,7 +305,7 @@ fn mark_schema_sensitive(v: &Value, schema: &BlockSchema) -> Value {
 
 fn resource_diff(rc: &ResourceChange, opts: &TextOptions) -> Diff {
     let probe = resource_change_json(rc);
-    let schema = schema_for(rc, opts, &probe.before, &probe.after);
+    let schema = schema_for(rc, opts, &[&probe.before, &probe.after, &probe.after_unknown, &probe.before_sensitive, &probe.after_sensitive]);
     let cj = if schema.attrs.values().any(|a| a.sensitive) {
         let mut marked = rc.clone();
         marked.before = mark_schema_sensitive(&rc.before, &schema);
@@ -453,4 +453,509 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
         buf.push_str(&colorize("  # [reset][yellow]Warning: this will destroy the imported resource[reset]\n", color));
     }
     buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_engine::addrs::{parse_address, AbsResource};
+    use infra_engine::plan::OutputChange;
+    use infra_value::{AttrPath, Type};
+
+    // ----- builders -----
+
+    fn s(x: &str) -> Value {
+        Value::string(x)
+    }
+    fn n(i: i64) -> Value {
+        Value::from_i64(i)
+    }
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+    fn tuple(v: Vec<Value>) -> Value {
+        Value::tuple(v)
+    }
+    fn unk() -> Value {
+        Value::dynamic_unknown()
+    }
+    fn null() -> Value {
+        Value::dynamic_null()
+    }
+    /// A `terraform_data` object.
+    fn td(id: Value, input: Value, output: Value, triggers: Value) -> Value {
+        obj(&[("id", id), ("input", input), ("output", output), ("triggers_replace", triggers)])
+    }
+    fn addr(a: &str) -> infra_engine::addrs::ResourceInstance {
+        let (module, res, key) = parse_address(a).expect("test address");
+        AbsResource { module, resource: res.expect("resource address") }.instance(key)
+    }
+    fn change(a: &str, action: Action, before: Value, after: Value) -> ResourceChange {
+        ResourceChange {
+            addr: addr(a),
+            prev_addr: None,
+            provider: "provider[\"terraform.io/builtin/terraform\"]".into(),
+            action,
+            reason: ActionReason::None,
+            before,
+            after,
+            requires_replace: Vec::new(),
+            importing: None,
+            private: Vec::new(),
+            schema_known: true,
+        }
+    }
+    fn output(name: &str, action: Action, before: Option<Value>, after: Option<Value>) -> OutputChange {
+        OutputChange { name: name.into(), action, before, after, sensitive: false }
+    }
+    fn plan(changes: Vec<ResourceChange>, outputs: Vec<OutputChange>) -> Plan {
+        Plan { changes, outputs, ..Plan::default() }
+    }
+    fn render(p: &Plan) -> String {
+        render_plan(p, &TextOptions::new(false))
+    }
+
+    /// The part of a plan text the corpus harness compares: from the first resource comment to
+    /// the end, without trailing warnings.
+    fn body(text: &str) -> String {
+        let start = text.find("\n  # ").or_else(|| text.find("\n # ")).map_or(0, |i| i + 1);
+        let end = text.find("\nWarning:").unwrap_or(text.len());
+        text[start..end].to_string()
+    }
+
+    // ----- goldens from tests/corpus (recorded with terraform 1.11.4) -----
+
+    #[test]
+    fn golden_count_shrink_delete_with_reason_and_list_output() {
+        let worker2 = obj(&[("name", s("worker-2")), ("slot", n(20))]);
+        let mut del = change(
+            "terraform_data.worker[2]",
+            Action::Delete,
+            td(s("db688641-bb18-52ca-bd48-7b6d9ef0a805"), worker2.clone(), worker2, null()),
+            null(),
+        );
+        del.reason = ActionReason::DeleteBecauseCountIndex;
+        let p = plan(
+            vec![del],
+            vec![output(
+                "workers",
+                Action::Update,
+                Some(tuple(vec![s("worker-0"), s("worker-1"), s("worker-2")])),
+                Some(tuple(vec![s("worker-0"), s("worker-1")])),
+            )],
+        );
+        let golden = include_str!("../../tests/corpus/steps/count_shrink_grow/golden/v2.plan.txt");
+        assert_eq!(body(&render(&p)), body(golden));
+        assert!(render(&p).contains("\n  - destroy\n"));
+    }
+
+    #[test]
+    fn golden_count_grow_creates_with_unknowns() {
+        let mk = |i: i64| {
+            let input = obj(&[("name", s(&format!("worker-{i}"))), ("slot", n(i * 10))]);
+            change(&format!("terraform_data.worker[{i}]"), Action::Create, null(), td(unk(), input, unk(), null()))
+        };
+        let p = plan(
+            vec![mk(2), mk(3), mk(4)],
+            vec![output(
+                "workers",
+                Action::Update,
+                Some(tuple(vec![s("worker-0"), s("worker-1")])),
+                Some(tuple(vec![s("worker-0"), s("worker-1"), unk(), unk(), unk()])),
+            )],
+        );
+        let golden = include_str!("../../tests/corpus/steps/count_shrink_grow/golden/v3.plan.txt");
+        assert_eq!(body(&render(&p)), body(golden));
+    }
+
+    #[test]
+    fn golden_for_each_key_changes() {
+        let bucket = |name: &str, retention: i64, versioning: bool| {
+            obj(&[("name", s(name)), ("retention", n(retention)), ("versioning", Value::bool(versioning))])
+        };
+        let artifacts = bucket("acme-artifacts", 90, true);
+        let logs_before = bucket("acme-logs", 30, false);
+        let mut del = change(
+            "terraform_data.bucket[\"artifacts\"]",
+            Action::Delete,
+            td(s("fe5f00b6-e653-54ff-90da-ebedae42ab00"), artifacts.clone(), artifacts, null()),
+            null(),
+        );
+        del.reason = ActionReason::DeleteBecauseEachKey;
+        let id = s("7ffcf4e1-ea2d-5e18-bd11-ca345880eddb");
+        let upd = change(
+            "terraform_data.bucket[\"logs\"]",
+            Action::Update,
+            td(id.clone(), logs_before.clone(), logs_before, null()),
+            td(id, bucket("acme-logs", 14, false), unk(), null()),
+        );
+        let create = change("terraform_data.bucket[\"reports\"]", Action::Create, null(), td(unk(), bucket("acme-reports", 30, false), unk(), null()));
+        let p = plan(
+            vec![create, upd, del],
+            vec![output(
+                "bucket_names",
+                Action::Update,
+                Some(tuple(vec![s("acme-artifacts"), s("acme-backups"), s("acme-logs")])),
+                Some(tuple(vec![unk(), unk(), unk()])),
+            )],
+        );
+        let text = render(&p);
+        let golden = include_str!("../../tests/corpus/steps/for_each_key_changes/golden/v2.plan.txt");
+        assert_eq!(body(&text), body(golden));
+        // The legend lists exactly the actions present, in Terraform's order.
+        assert!(text.contains("symbols:\n  + create\n  ~ update in-place\n  - destroy\n\n"));
+    }
+
+    #[test]
+    fn golden_update_in_place_nested_map_and_list() {
+        let before_input = obj(&[
+            ("env", obj(&[("LOG_LEVEL", s("info")), ("REGION", s("eu-west-1"))])),
+            ("image", s("registry.example.com/billing:1.4.0")),
+            ("ports", tuple(vec![n(8080)])),
+            ("replicas", n(2)),
+        ]);
+        let after_input = obj(&[
+            ("env", obj(&[("FEATURE_X", s("on")), ("LOG_LEVEL", s("debug")), ("REGION", s("eu-west-1"))])),
+            ("image", s("registry.example.com/billing:1.5.0")),
+            ("ports", tuple(vec![n(8080), n(9090)])),
+            ("replicas", n(3)),
+        ]);
+        let id = s("2bb597a1-8a76-57d0-8ceb-708660b091c0");
+        let upd = change(
+            "terraform_data.deployment",
+            Action::Update,
+            td(id.clone(), before_input.clone(), before_input, null()),
+            td(id, after_input, unk(), null()),
+        );
+        let unchanged_v = td(s("dbad28ff-73af-5bb2-8f87-533c66ae9ac1"), s("static-config"), s("static-config"), null());
+        let noop = change("terraform_data.unchanged", Action::NoOp, unchanged_v.clone(), unchanged_v);
+        let p = plan(
+            vec![upd, noop],
+            vec![
+                output("image", Action::Update, Some(s("registry.example.com/billing:1.4.0")), Some(unk())),
+                output("replicas", Action::Create, None, Some(unk())),
+            ],
+        );
+        let golden = include_str!("../../tests/corpus/steps/update_in_place/golden/v2.plan.txt");
+        assert_eq!(body(&render(&p)), body(golden));
+    }
+
+    #[test]
+    fn golden_replacements_with_forces_replacement() {
+        let id1 = s("d8d57c38-8fa8-5c16-85f6-2479461a8b92");
+        let mut ami = change(
+            "terraform_data.ami_build",
+            Action::DeleteThenCreate,
+            td(
+                id1,
+                s("ami-build-2024-01"),
+                s("ami-build-2024-01"),
+                obj(&[("base_image", s("ubuntu-22.04")), ("packer_rev", n(3))]),
+            ),
+            td(unk(), s("ami-build-2024-01"), unk(), obj(&[("base_image", s("ubuntu-24.04")), ("packer_rev", n(3))])),
+        );
+        ami.reason = ActionReason::ReplaceBecauseCannotUpdate;
+        ami.requires_replace = vec![AttrPath::attr("triggers_replace")];
+        let mut inst = change(
+            "terraform_data.instance",
+            Action::DeleteThenCreate,
+            td(s("a8fb19d2-4b66-53fb-a5bb-cb46471eafd5"), s("web-server"), s("web-server"), s("ami-build-2024-01")),
+            td(unk(), s("web-server"), unk(), unk()),
+        );
+        inst.reason = ActionReason::ReplaceBecauseCannotUpdate;
+        inst.requires_replace = vec![AttrPath::attr("triggers_replace")];
+        let p = plan(vec![inst, ami], vec![output("build", Action::Update, Some(s("ami-build-2024-01")), Some(unk()))]);
+        let text = render(&p);
+        let golden = include_str!("../../tests/corpus/steps/replace_triggers/golden/v2.plan.txt");
+        assert_eq!(body(&text), body(golden));
+        assert!(text.contains("\n-/+ destroy and then create replacement\n"));
+    }
+
+    #[test]
+    fn golden_create_before_destroy_symbol() {
+        let mk = |a: &str, id: &str, out: &str, t1: &str, t2: &str, action: Action| {
+            let mut c = change(a, action, td(s(id), s(out), s(out), s(t1)), td(unk(), s(out), unk(), s(t2)));
+            c.reason = ActionReason::ReplaceBecauseCannotUpdate;
+            c
+        };
+        let p = plan(
+            vec![
+                mk("terraform_data.certificate", "8aa17382-91b8-551a-bc93-3ab654e1f748", "api.example.com", "cert-2024.1", "cert-2024.2", Action::CreateThenDelete),
+                mk("terraform_data.worker", "48db485f-42c6-5373-aa4e-5b227fffc9ff", "worker", "worker-2024.1", "worker-2024.2", Action::DeleteThenCreate),
+            ],
+            vec![output("domain", Action::Update, Some(s("api.example.com")), Some(unk()))],
+        );
+        let text = render(&p);
+        let golden = include_str!("../../tests/corpus/steps/create_before_destroy/golden/v2.plan.txt");
+        assert_eq!(body(&text), body(golden));
+        assert!(text.contains("-/+ destroy and then create replacement\n+/- create replacement and then destroy\n"));
+    }
+
+    #[test]
+    fn golden_heredocs_create() {
+        let unit = "[Unit]\nDescription=Billing service\n  After=network.target\n\n[Service]\nExecStart=/usr/local/bin/billing --port=9000\n";
+        let c = change("terraform_data.unit", Action::Create, null(), td(unk(), s(unit), unk(), null()));
+        let p = plan(
+            vec![c],
+            vec![
+                output("empty_lines", Action::Create, None, Some(s("\n\n  two leading spaces kept relative\n\n"))),
+                output("indented", Action::Create, None, Some(unk())),
+                output("json_doc_port", Action::Create, None, Some(n(9000))),
+                output("line_count", Action::Create, None, Some(n(6))),
+                output("literal_dollar", Action::Create, None, Some(s("echo \"${HOME}\" and $PATH\n"))),
+                output(
+                    "plain",
+                    Action::Create,
+                    None,
+                    Some(s("server {\n  listen 9000;\n  server_name billing.example.com;\n}\n")),
+                ),
+                output(
+                    "with_directives",
+                    Action::Create,
+                    None,
+                    Some(s("dev: https://billing.dev.example.com\n    staging: https://billing.staging.example.com\n    prod: https://billing.prod.example.com\n")),
+                ),
+            ],
+        );
+        let golden = include_str!("../../tests/corpus/valid/heredocs/golden/plan.txt");
+        assert_eq!(body(&render(&p)), body(golden));
+    }
+
+    #[test]
+    fn golden_sensitive_values() {
+        let db_input = obj(&[("host", s("db.internal")), ("password", s("hunter2").mark_sensitive()), ("user", s("orders_app"))]);
+        let p = plan(
+            vec![
+                change("terraform_data.database", Action::Create, null(), td(unk(), db_input, unk(), null())),
+                change("terraform_data.token", Action::Create, null(), td(unk(), s("tok-123").mark_sensitive(), unk(), null())),
+            ],
+            vec![
+                output(
+                    "checks",
+                    Action::Create,
+                    None,
+                    Some(obj(&[
+                        ("conn_is_sensitive", Value::bool(true)),
+                        ("hash_is_sensitive", Value::bool(false)),
+                        ("length_of_sensitive_str", Value::bool(true)),
+                        ("literal_sensitive", Value::bool(true)),
+                        ("password_is_sensitive", Value::bool(true)),
+                        ("user_is_sensitive", Value::bool(false)),
+                    ])),
+                ),
+                OutputChange { sensitive: true, ..output("connection_string", Action::Create, None, Some(s("postgres://secret"))) },
+                OutputChange { sensitive: true, ..output("database", Action::Create, None, Some(unk())) },
+                output("database_user", Action::Create, None, Some(unk())),
+                output("password_hash", Action::Create, None, Some(s("87cbebfeebc05f7c54ac9336c4b4bbec831227a641951a4bde7edd56020f8590"))),
+                output("revealed_user", Action::Create, None, Some(s("orders_app"))),
+                OutputChange { sensitive: true, ..output("token_length", Action::Create, None, Some(n(7))) },
+            ],
+        );
+        let text = render(&p);
+        let golden = include_str!("../../tests/corpus/valid/functions_sensitive/golden/plan.txt");
+        assert_eq!(body(&text), body(golden));
+        for secret in ["hunter2", "tok-123", "postgres://secret"] {
+            assert!(!text.contains(secret), "{secret} leaked");
+        }
+    }
+
+    #[test]
+    fn golden_forget_and_deletes() {
+        let legacy = td(s("f59b01f8-a633-5838-be04-b39b3f42ef9b"), s("legacy"), s("legacy"), null());
+        let forget = change("terraform_data.legacy_queue", Action::Forget, legacy, null());
+        let mut orders = change(
+            "terraform_data.queue[\"orders\"]",
+            Action::Delete,
+            td(s("649c4430-4d9f-513d-998f-af2964ff26d9"), s("orders"), s("orders"), null()),
+            null(),
+        );
+        orders.reason = ActionReason::DeleteBecauseNoResourceConfig;
+        let mut refunds = change(
+            "terraform_data.queue[\"refunds\"]",
+            Action::Delete,
+            td(s("1c2e6b79-f926-55b2-8654-1c3ad4aa9d63"), s("refunds"), s("refunds"), null()),
+            null(),
+        );
+        refunds.reason = ActionReason::DeleteBecauseNoResourceConfig;
+        let p = plan(
+            vec![refunds, orders, forget],
+            vec![output("queues", Action::Update, Some(tuple(vec![s("orders"), s("refunds")])), Some(Value::empty_tuple()))],
+        );
+        let golden = include_str!("../../tests/corpus/steps/removed_keep_in_infra/golden/v2.plan.txt");
+        assert_eq!(body(&render(&p)), body(golden));
+        assert_eq!(render_summary_line(&p), "Plan: 0 to add, 0 to change, 2 to destroy.");
+    }
+
+    #[test]
+    fn golden_moves_only() {
+        let mk = |from: &str, to: &str, id: &str| {
+            let v = td(s(id), s("x"), s("x"), null());
+            let mut c = change(to, Action::NoOp, v.clone(), v);
+            c.prev_addr = Some(addr(from));
+            c
+        };
+        let p = plan(
+            vec![
+                mk("terraform_data.redis", "module.cache.terraform_data.cluster", "26361751-37f9-5c81-a9b3-60cb509ed828"),
+                mk("terraform_data.redis_params", "module.cache.terraform_data.params", "e9399e2b-5322-5694-999d-48a815559fef"),
+            ],
+            vec![],
+        );
+        let text = render(&p);
+        let golden = include_str!("../../tests/corpus/steps/moved_modules/golden/v2.plan.txt");
+        assert_eq!(body(&text), body(golden));
+        // No legend when nothing but moves.
+        assert!(!text.contains("symbols:"));
+    }
+
+    #[test]
+    fn golden_imports() {
+        let mk = |a: &str, id: &str| {
+            let v = td(s(id), null(), null(), null());
+            let mut c = change(a, Action::NoOp, v.clone(), v);
+            c.importing = Some(id.to_string());
+            c
+        };
+        let p = plan(
+            vec![
+                mk("terraform_data.tenant[\"beta\"]", "tenant-beta"),
+                change("terraform_data.frontend", Action::Create, null(), td(unk(), s("frontend-v2"), unk(), null())),
+                mk("terraform_data.legacy_dns", "zone-4f1c9e"),
+                mk("terraform_data.tenant[\"alpha\"]", "tenant-alpha"),
+            ],
+            vec![
+                output("frontend", Action::Create, None, Some(unk())),
+                output("imported_ids", Action::Create, None, Some(tuple(vec![s("zone-4f1c9e"), s("tenant-alpha"), s("tenant-beta")]))),
+            ],
+        );
+        let golden = include_str!("../../tests/corpus/valid/import_moved_removed/golden/plan.txt");
+        assert_eq!(body(&render(&p)), body(golden));
+        assert_eq!(render_summary_line(&p), "Plan: 3 to import, 1 to add, 0 to change, 0 to destroy.");
+    }
+
+    #[test]
+    fn golden_outputs_only() {
+        let api = td(s("58296af3-20e0-5c4e-b473-996f8dbd9f02"), s("a"), s("a"), null());
+        let p = plan(
+            vec![change("terraform_data.api", Action::NoOp, api.clone(), api)],
+            vec![
+                OutputChange { sensitive: true, ..output("admin_token", Action::Create, None, Some(s("t0ken"))) },
+                output("api_url", Action::Update, Some(s("http://api.internal:8080")), Some(s("https://api.internal:8443"))),
+                output("health_url", Action::Create, None, Some(s("https://api.internal:8443/healthz"))),
+                output("removed_later", Action::Delete, Some(s("legacy")), None),
+            ],
+        );
+        let text = render(&p);
+        let golden = include_str!("../../tests/corpus/steps/output_only_changes/golden/v2.plan.txt");
+        let section = |t: &str| {
+            let start = t.find("\nChanges to Outputs:").unwrap_or(0);
+            let end = t.find("\n\nYou can apply").unwrap_or(t.len());
+            t[start..end].to_string()
+        };
+        assert_eq!(section(&text), section(golden));
+        assert!(text.ends_with("\n\nYou can apply this plan to save these new output values to the infra state,\nwithout changing any real infrastructure.\n"));
+        assert!(!text.contains("t0ken"));
+    }
+
+    #[test]
+    fn no_changes_message() {
+        let text = render(&Plan::default());
+        assert!(text.starts_with("\nNo changes. Your infrastructure matches the configuration.\n\n"));
+        assert!(!text.contains("Plan:"));
+    }
+
+    // ----- hand-built cases for paths the corpus does not reach -----
+
+    #[test]
+    fn multiline_string_update_is_a_line_diff() {
+        let before = td(s("i"), s("a\nb\nc\n"), s("a\nb\nc\n"), null());
+        let after = td(s("i"), s("a\nB\nc\nd\n"), unk(), null());
+        let p = plan(vec![change("terraform_data.t", Action::Update, before, after)], vec![]);
+        let text = render(&p);
+        let expected = "  # terraform_data.t will be updated in-place
+  ~ resource \"terraform_data\" \"t\" {
+        id     = \"i\"
+      ~ input  = <<-EOT
+            a
+          - b
+          + B
+            c
+          + d
+        EOT
+      ~ output = <<-EOT
+            a
+            b
+            c
+        EOT -> (known after apply)
+    }
+
+Plan: 0 to add, 1 to change, 0 to destroy.
+";
+        assert_eq!(body(&text), expected);
+    }
+
+    #[test]
+    fn typed_schema_renders_maps_sets_and_sensitive_attributes() {
+        use infra_provider_sdk::schema::{Attribute, Block, ProviderSchema, ResourceSchema};
+        let block = Block::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("keepers", Attribute::optional(Type::map(Type::String)).force_new())
+            .attr("result", Attribute::computed(Type::String).sensitive())
+            .attr("prefix", Attribute::optional(Type::String))
+            .attr("zones", Attribute::optional(Type::set(Type::String)));
+        let mut ps = ProviderSchema::default();
+        ps.resources.insert("random_id".into(), ResourceSchema { version: 0, block: block.clone(), importable: true, ..Default::default() });
+        let ps = Arc::new(ps);
+        let ty = block.implied_type();
+        let lookup = move |_m: Mode, t: &str| if t == "random_id" { Some((ps.clone(), ty.clone())) } else { None };
+        let m = |pairs: &[(&str, &str)]| Value::map(Type::String, pairs.iter().map(|(k, v)| (k.to_string(), s(v))).collect());
+        let set = |xs: &[&str]| Value::set(Type::String, xs.iter().map(|x| s(x)).collect());
+        let before = obj(&[
+            ("id", s("abc")),
+            ("keepers", m(&[("a", "1"), ("b c", "2")])),
+            ("prefix", s("")),
+            ("result", s("old-secret")),
+            ("zones", set(&["a", "b"])),
+        ]);
+        let after = obj(&[
+            ("id", Value::unknown(Type::String)),
+            ("keepers", m(&[("a", "1"), ("b c", "3")])),
+            ("prefix", s("")),
+            ("result", Value::unknown(Type::String)),
+            ("zones", set(&["a", "c"])),
+        ]);
+        let mut c = change("random_id.x", Action::DeleteThenCreate, before, after);
+        c.provider = "provider[\"registry.terraform.io/hashicorp/random\"]".into();
+        c.requires_replace = vec![AttrPath::attr("keepers")];
+        let p = plan(vec![c], vec![]);
+        let text = render_plan(&p, &TextOptions { color: false, schemas: Some(&lookup) });
+        let expected = "  # random_id.x must be replaced
+-/+ resource \"random_id\" \"x\" {
+      ~ id      = \"abc\" -> (known after apply)
+      ~ keepers = { # forces replacement
+          ~ \"b c\" = \"2\" -> \"3\"
+            # (1 unchanged element hidden)
+        }
+      ~ result  = (sensitive value)
+      ~ zones   = [
+          - \"b\",
+          + \"c\",
+            # (1 unchanged element hidden)
+        ]
+        # (1 unchanged attribute hidden)
+    }
+
+Plan: 1 to add, 0 to change, 1 to destroy.
+";
+        assert_eq!(body(&text), expected);
+        assert!(!text.contains("old-secret"));
+    }
+
+    #[test]
+    fn colour_symbols() {
+        let p = plan(vec![change("terraform_data.c", Action::Create, null(), td(unk(), s("x"), unk(), null()))], vec![]);
+        let text = render_plan(&p, &TextOptions::new(true));
+        assert!(text.contains("\x1b[32m+\x1b[0m"));
+        assert!(text.contains("\x1b[1m  # terraform_data.c\x1b[0m will be created"));
+    }
 }
