@@ -60,6 +60,9 @@ pub struct Graph {
     pub index: HashMap<Node, NodeIndex>,
     /// Nodes in an order where dependencies come first (empty if there is a cycle).
     pub order: Vec<NodeIndex>,
+    /// Resources whose configuration refers to themselves: valid to `validate` (the value is
+    /// unknown), an error when planning, as in Terraform.
+    pub self_refs: Vec<(String, Span)>,
 }
 
 impl Graph {
@@ -92,10 +95,11 @@ struct Builder<'a> {
     graph: DiGraph<Node, ()>,
     index: HashMap<Node, NodeIndex>,
     validating_variable: bool,
+    self_refs: Vec<(String, Span)>,
 }
 
 pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
-    let mut b = Builder { sources, diags: Vec::new(), graph: DiGraph::new(), index: HashMap::new(), validating_variable: false };
+    let mut b = Builder { sources, diags: Vec::new(), graph: DiGraph::new(), index: HashMap::new(), validating_variable: false, self_refs: Vec::new() };
     // Step 1: nodes.
     for m in config.all_modules() {
         let path = m.path.clone();
@@ -119,7 +123,7 @@ pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
     for m in config.all_modules() {
         b.edges_for_module(m);
     }
-    let Builder { graph, index, mut diags, .. } = b;
+    let Builder { graph, index, mut diags, self_refs, .. } = b;
     let order = match petgraph::algo::toposort(&graph, None) {
         Ok(mut o) => {
             // toposort puts dependents first along our edge direction; reverse it.
@@ -130,7 +134,14 @@ pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
             for scc in petgraph::algo::tarjan_scc(&graph) {
                 let is_cycle = scc.len() > 1 || scc.first().map(|n| graph.contains_edge(*n, *n)).unwrap_or(false);
                 if is_cycle {
-                    let mut names: Vec<String> = scc.iter().map(|n| graph[*n].to_string()).collect();
+                    // Terraform names non-resource nodes by their expansion step.
+                    let mut names: Vec<String> = scc
+                        .iter()
+                        .map(|n| match graph[*n].kind {
+                            NodeKind::Resource(_) => graph[*n].to_string(),
+                            _ => format!("{} (expand)", graph[*n]),
+                        })
+                        .collect();
                     names.sort();
                     diags.push(Diagnostic::error(format!("Cycle: {}", names.join(", ")), ""));
                 }
@@ -138,7 +149,7 @@ pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
             Vec::new()
         }
     };
-    (Graph { graph, index, order }, diags)
+    (Graph { graph, index, order, self_refs }, diags)
 }
 
 impl<'a> Builder<'a> {
@@ -222,7 +233,7 @@ impl<'a> Builder<'a> {
                         Some(o) => {
                             if !child.module.outputs.contains_key(&**o) {
                                 self.err(
-                                    r.span,
+                                    r.output_span.unwrap_or(r.span),
                                     "Unsupported attribute",
                                     format!("This object does not have an attribute named {o:?}."),
                                 );
@@ -266,7 +277,15 @@ impl<'a> Builder<'a> {
             }
             if t == from {
                 let what = self.graph[from].to_string();
-                self.err(r.span, "Self-referential block", format!("Configuration for {what} may not refer to itself."));
+                match &self.graph[from].kind {
+                    NodeKind::Local(_) => self.err(
+                        r.span,
+                        "Self-referencing local value",
+                        format!("Local value {what} cannot use its own result as part of its expression."),
+                    ),
+                    NodeKind::Resource(_) => self.self_refs.push((what, r.span)),
+                    _ => self.err(r.span, "Self-referential block", format!("Configuration for {what} may not refer to itself.")),
+                }
                 continue;
             }
             self.edge(from, t);
@@ -377,8 +396,9 @@ impl<'a> Builder<'a> {
                 }
                 for (vn, var) in &child.module.variables {
                     if var.default.is_none() && !call.inputs.contains_key(vn) {
+                        let brace = self.sources.find_after(call.span, '{').unwrap_or(call.span);
                         self.err(
-                            call.span,
+                            brace,
                             "Missing required argument",
                             format!("The argument {vn:?} is required, but no definition was found."),
                         );

@@ -92,6 +92,15 @@ impl SourceMap {
         Some(SourceRange { filename: f.name.clone(), start: f.pos(span.start as usize), end: f.pos(span.end as usize) })
     }
 
+    /// The span of the first `ch` at or after the end of `span` (e.g. a block's `{`).
+    pub fn find_after(&self, span: Span, ch: char) -> Option<Span> {
+        let f = self.get(span.file)?;
+        let rest = f.text.get(span.end as usize..)?;
+        let off = rest.find(ch)?;
+        let start = span.end + off as u32;
+        Some(Span { file: span.file, start, end: start + ch.len_utf8() as u32 })
+    }
+
     /// The source text of a span.
     pub fn snippet(&self, span: Span) -> String {
         self.get(span.file)

@@ -234,6 +234,17 @@ impl<'a> Walker<'a> {
 
     /// Runs the walk.
     pub async fn run(mut self) -> WalkResult {
+        if self.mode != WalkMode::Validate {
+            for (what, span) in &self.graph.self_refs {
+                self.error(
+                    Diagnostic::error("Self-referential block", format!("Configuration for {what} may not refer to itself."))
+                        .with_subject_opt(self.range(*span)),
+                );
+            }
+            if !self.graph.self_refs.is_empty() {
+                return self.finish();
+            }
+        }
         self.prepare_moves_and_removals();
         self.prepare_targets();
         lock(&self.eval).module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
@@ -718,7 +729,7 @@ impl<'a> Walker<'a> {
                 Ok(n) => n,
                 Err(e) => {
                     self.error(
-                        Diagnostic::error("Invalid count argument", format!("The given \"count\" argument value is unsuitable: {}.", e))
+                        Diagnostic::error("Incorrect value type", format!("Invalid expression value: {}.", e))
                             .with_subject_opt(self.range(c.span)),
                     );
                     return Expansion::Count(0);
@@ -1302,7 +1313,7 @@ impl<'a> Walker<'a> {
                     let changed = lock(&self.eval).changed.clone();
                     // An index step selects one instance; otherwise any instance counts.
                     let idx = steps.get(1).and_then(|s| match s {
-                        Step::Index(ix) => {
+                        Step::Index(ix, _) => {
                             let v = self.eval_in(mnode, &_addr.resource.module, ci.clone(), each.clone(), None, ix);
                             let (v, _) = v.unmark_deep();
                             match v.kind() {
@@ -1800,7 +1811,7 @@ fn addr_from_traversal(base: &ModuleInstance, root: &str, steps: &[Step], ev: &m
                 all.push(a.to_string());
                 keys.push(None);
             }
-            Step::Index(e) => {
+            Step::Index(e, _) => {
                 let v = ev.eval(e);
                 let (v, _) = v.unmark_deep();
                 let k = match v.kind() {
@@ -1997,8 +2008,8 @@ impl<'w> Scope for WalkScope<'w> {
                 (Some("key"), Some((k, _))) => Ok((k.clone(), 1)),
                 (Some("value"), Some((_, v))) => Ok((v.clone(), 1)),
                 (Some("key" | "value"), None) => Err(sub(Diagnostic::error(
-                    "each.value cannot be used in this context",
-                    "A reference to \"each.value\" has been used in a context in which it is unavailable, such as when the configuration no longer contains the value in its \"for_each\" expression. Remove this reference to each.value in your configuration to work around this error.",
+                    "Reference to \"each\" in context without for_each",
+                    "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.",
                 ))),
                 _ => Err(sub(Diagnostic::error("Invalid \"each\" attribute", "The \"each\" object does not have an attribute with that name. The supported attributes are each.key and each.value, the current key and value pair of the \"for_each\" attribute set."))),
             },

@@ -9,6 +9,7 @@ pub mod json;
 pub mod parse;
 pub mod tree;
 pub mod typeexpr;
+pub mod version;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -349,6 +349,16 @@ impl<'a> ModuleParser<'a> {
         self.unsupported_attrs(&block.body, &["required_version", "experiments", "language"], "");
         if let Some(a) = block.body.attr("required_version") {
             if let Some(s) = self.string_literal(a, "required_version") {
+                if !super::version::satisfies(super::version::COMPATIBLE_TERRAFORM, &s) {
+                    self.err(
+                        a.name_span,
+                        "Unsupported Terraform Core version",
+                        format!(
+                            "This configuration does not support Terraform version {}. To proceed, either choose another supported Terraform version or update this version constraint. Version constraints are normally set for good reason, so updating the constraint may lead to other errors or unexpected behavior.",
+                            super::version::COMPATIBLE_TERRAFORM
+                        ),
+                    );
+                }
                 self.module.required_version.push((s, a.expr.span));
             }
         }
@@ -529,11 +539,60 @@ impl<'a> ModuleParser<'a> {
             ExprKind::Tuple(items) => {
                 let mut out = Vec::new();
                 for it in items {
-                    match it.as_static_traversal() {
-                        Some((root, _)) if !matches!(&*root, "var" | "local" | "count" | "each" | "path" | "terraform" | "self") || &*root == "var" || &*root == "local" => {
-                            out.push(it.clone())
+                    // Terraform 0.11 quoted references still work, with a warning.
+                    if let ExprKind::Literal(v) = &it.kind {
+                        if let Some(text) = v.as_str() {
+                            self.diags.push(
+                                Diagnostic::warning(
+                                    "Quoted references are deprecated",
+                                    "In this context, references are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted references are now deprecated and will be removed in a future version of Terraform. Remove the quotes surrounding this reference to silence this warning.",
+                                )
+                                .with_subject_opt(self.sources.range(it.span)),
+                            );
+                            let file = self.sources.add("<depends_on>", text);
+                            if let Ok(e) = hcl_edit::parser::parse_expr(text) {
+                                let mut lw = Lowerer::new(file, text, self.sources);
+                                let mut parsed = lw.expr(&e);
+                                parsed.span = it.span;
+                                out.push(parsed);
+                            }
+                            continue;
                         }
-                        _ => self.err(
+                    }
+                    match it.as_static_traversal() {
+                        Some((root, steps)) => {
+                            // A whole object: `type.name`, `module.x`, `data.t.n`, optionally
+                            // with an instance key; anything after that is an attribute.
+                            let allowed = match &*root {
+                                "module" => 1,
+                                "data" => 2,
+                                "var" | "local" => 1,
+                                _ => 1,
+                            };
+                            let mut seen_attrs = 0;
+                            let mut bad: Option<Span> = None;
+                            for st in steps {
+                                match st {
+                                    crate::lang::ast::Step::Attr(_, sp) => {
+                                        seen_attrs += 1;
+                                        if seen_attrs > allowed && bad.is_none() {
+                                            bad = Some(*sp);
+                                        }
+                                    }
+                                    crate::lang::ast::Step::Index(_, sp) if seen_attrs < allowed && bad.is_none() => bad = Some(*sp),
+                                    _ => {}
+                                }
+                            }
+                            match bad {
+                                None => out.push(it.clone()),
+                                Some(sp) => self.err(
+                                    sp,
+                                    "Invalid depends_on reference",
+                                    "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object.",
+                                ),
+                            }
+                        }
+                        None => self.err(
                             it.span,
                             "Invalid depends_on reference",
                             "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object.",
@@ -584,9 +643,10 @@ impl<'a> ModuleParser<'a> {
         let mut body = block.body.clone();
         let count = body.attrs.remove("count").map(|a| a.expr);
         let for_each = body.attrs.remove("for_each").map(|a| a.expr);
-        if let (Some(_), Some(fe)) = (&count, &for_each) {
+        if let (Some(_), Some(_)) = (&count, &for_each) {
+            let at = block.body.attrs.get("for_each").map(|a| a.name_span).unwrap_or(block.type_span);
             self.err(
-                fe.span,
+                at,
                 "Invalid combination of \"count\" and \"for_each\"",
                 "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.",
             );

@@ -61,8 +61,8 @@ pub enum UnOp {
 pub enum Step {
     /// `.name`
     Attr(Arc<str>, Span),
-    /// `[expr]` (and legacy `.0`)
-    Index(Box<Expr>),
+    /// `[expr]` (and legacy `.0`); the span covers the brackets.
+    Index(Box<Expr>, Span),
     /// `[*]` — the rest of the traversal applies to each element.
     Splat(Span),
     /// `.*` — legacy attribute-only splat.
@@ -186,7 +186,7 @@ impl Expr {
 
 fn visit_steps<'a>(steps: &'a [Step], f: &mut dyn FnMut(&'a str, &'a [Step], Span)) {
     for s in steps {
-        if let Step::Index(e) = s {
+        if let Step::Index(e, _) = s {
             e.visit_traversals(f);
         }
     }

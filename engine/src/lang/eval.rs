@@ -144,9 +144,9 @@ impl<'a> Evaluator<'a> {
         while i < steps.len() {
             match &steps[i] {
                 Step::Attr(name, s) => v = self.get_attr(v, name, *s),
-                Step::Index(idx) => {
+                Step::Index(idx, step_span) => {
                     let key = self.eval(idx);
-                    v = self.index(v, key, idx.span);
+                    v = self.index(v, key, *step_span);
                 }
                 Step::Splat(s) => {
                     // The whole rest of the traversal applies to each element.
@@ -496,8 +496,9 @@ impl<'a> Evaluator<'a> {
         let ty = match unify(&[t.ty(), f.ty()]) {
             Some(ty) => ty,
             None => {
+                let _ = span;
                 return self.error(
-                    span,
+                    then.span.to(otherwise.span),
                     "Inconsistent conditional result types",
                     format!(
                         "The true and false result expressions must have consistent types. The 'true' value is {}, but the 'false' value is {}.",
@@ -761,14 +762,34 @@ impl<'a> Evaluator<'a> {
             Err(FuncError::UnknownFunction) => {
                 self.error(name_span, "Call to unknown function", format!("There is no function named {name:?}."))
             }
-            Err(FuncError::Arity { summary, detail }) => self.error(span, &summary, detail),
+            Err(FuncError::Arity { summary, detail }) => {
+                // HCL points at the closing parenthesis.
+                let at = Span { file: span.file, start: span.end.saturating_sub(1), end: span.end };
+                self.error(at, &summary, detail)
+            }
             Err(FuncError::Arg { index, param, message }) => {
-                let at = args.get(index).map(|a| a.span).unwrap_or(span);
+                let at = args.get(index).map(|a| self.start_span(a)).unwrap_or(span);
                 self.error(at, "Invalid function argument", format!("Invalid value for {param:?} parameter: {message}."))
             }
             Err(FuncError::Call { message }) => {
                 self.error(span, "Error in function call", format!("Call to function {name:?} failed: {message}."))
             }
+        }
+    }
+
+    /// HCL's "start range" of an expression, where function argument errors point: for a quoted
+    /// template, its first part (inside the quotes).
+    fn start_span(&self, e: &Expr) -> Span {
+        let quoted = self.sources.snippet(Span { file: e.span.file, start: e.span.start, end: e.span.start + 1 }) == "\"";
+        match &e.kind {
+            ExprKind::Template(parts) => match parts.first() {
+                Some(TemplatePart::Interp(x)) => self.start_span(x),
+                _ if quoted => Span { file: e.span.file, start: e.span.start + 1, end: e.span.end },
+                _ => e.span,
+            },
+            ExprKind::TemplateWrap(x) if quoted => self.start_span(x),
+            ExprKind::Literal(_) if quoted => Span { file: e.span.file, start: e.span.start + 1, end: e.span.end.saturating_sub(1).max(e.span.start + 1) },
+            _ => e.span,
         }
     }
 
@@ -869,8 +890,9 @@ impl<'a> Evaluator<'a> {
             ExprKind::Literal(_) | ExprKind::Template(_) | ExprKind::TemplateWrap(_)
         );
         if literal {
+            let at = self.start_span(&args[0]);
             return self.error(
-                args[0].span,
+                at,
                 "Invalid function argument",
                 "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.",
             );

@@ -156,9 +156,9 @@ impl<'a> Lowerer<'a> {
         let span = self.span_of(op.span());
         match op.value() {
             TraversalOperator::GetAttr(id) => Step::Attr(Arc::from(id.value().as_str()), span),
-            TraversalOperator::Index(e) => Step::Index(Box::new(self.expr(e))),
+            TraversalOperator::Index(e) => Step::Index(Box::new(self.expr(e)), span),
             TraversalOperator::LegacyIndex(n) => {
-                Step::Index(Box::new(Expr::literal(Value::number(Number::from_u64(*n.value())), span)))
+                Step::Index(Box::new(Expr::literal(Value::number(Number::from_u64(*n.value())), span)), span)
             }
             TraversalOperator::FullSplat(_) => Step::Splat(span),
             TraversalOperator::AttrSplat(_) => Step::AttrSplat(span),
@@ -262,6 +262,15 @@ impl<'a> Lowerer<'a> {
 
     fn error(&mut self, span: Span, summary: &str, detail: &str) {
         self.diagnostics.push(Diagnostic::error(summary, detail).with_subject_opt(self.sources.range(span)));
+    }
+}
+
+/// The source range of a template element: literal text, or the interpolated expression.
+fn element_span(e: &Element) -> Option<std::ops::Range<usize>> {
+    match e {
+        Element::Literal(l) => l.span(),
+        Element::Interpolation(i) => i.expr.span(),
+        Element::Directive(_) => None,
     }
 }
 

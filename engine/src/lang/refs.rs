@@ -28,6 +28,8 @@ pub enum RefTarget {
 pub struct Reference {
     pub target: RefTarget,
     pub span: Span,
+    /// For `module.x.out`: the span of `.out`.
+    pub output_span: Option<Span>,
 }
 
 /// All references made by `expr`, excluding names bound by `for` expressions and template `for`
@@ -42,7 +44,7 @@ pub fn references(expr: &Expr) -> Vec<Reference> {
 fn attr_at(steps: &[Step], i: usize) -> Option<Arc<str>> {
     match steps.get(i) {
         Some(Step::Attr(a, _)) => Some(a.clone()),
-        Some(Step::Index(e)) => match &e.kind {
+        Some(Step::Index(e, _)) => match &e.kind {
             ExprKind::Literal(v) => v.as_str().map(Arc::from),
             _ => None,
         },
@@ -67,7 +69,7 @@ pub fn classify(root: &str, steps: &[Step]) -> RefTarget {
                 // `module.x.out` or `module.x[0].out` / `module.x["k"].out`.
                 let output = match steps.get(1) {
                     Some(Step::Attr(o, _)) => Some(o.clone()),
-                    Some(Step::Index(_)) => match steps.get(2) {
+                    Some(Step::Index(..)) => match steps.get(2) {
                         Some(Step::Attr(o, _)) => Some(o.clone()),
                         _ => None,
                     },
@@ -126,7 +128,15 @@ fn walk(e: &Expr, bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
                     Some(Step::Attr(_, s)) => root_span.to(*s),
                     _ => *root_span,
                 };
-                out.push(Reference { target: classify(root, steps), span });
+                let output_span = if root.as_ref() == "module" {
+                    steps.iter().skip(1).find_map(|s| match s {
+                        Step::Attr(_, sp) => Some(*sp),
+                        _ => None,
+                    })
+                } else {
+                    None
+                };
+                out.push(Reference { target: classify(root, steps), span, output_span });
             }
             walk_steps(steps, bound, out);
         }
@@ -166,7 +176,7 @@ fn walk(e: &Expr, bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
 
 fn walk_steps(steps: &[Step], bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
     for s in steps {
-        if let Step::Index(x) = s {
+        if let Step::Index(x, _) = s {
             walk(x, bound, out);
         }
     }
