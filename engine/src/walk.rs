@@ -331,8 +331,12 @@ impl<'a> Walker<'a> {
         *lock(&self.moved_from) = moved.into_iter().map(|(from, to)| (to, from)).collect();
         *lock(&self.prior) = prior.clone();
         if self.mode == WalkMode::Apply {
+            // Outputs are recomputed by the walk; ones removed from configuration disappear.
             let mut w = lock(&self.working);
             *w = prior;
+            if self.opts.targets.is_empty() && self.opts.mode != PlanMode::RefreshOnly {
+                w.outputs.clear();
+            }
         } else {
             let outputs = std::mem::take(&mut lock(&self.working).outputs);
             let mut w = lock(&self.working);
@@ -1164,6 +1168,21 @@ impl<'a> Walker<'a> {
             }
         }
         if matches!(action, Action::DeleteThenCreate | Action::CreateThenDelete) && self.bool_meta(mnode, &addr, res.lifecycle.prevent_destroy.as_ref()) {
+            // The change is still shown ("planned the following actions, but then encountered
+            // a problem"), as Terraform does.
+            lock(&self.changes).push(ResourceChange {
+                addr: addr.clone(),
+                prev_addr: prev_addr.clone(),
+                provider: entry.addr.clone(),
+                action,
+                reason,
+                before: prior.clone(),
+                after: planned.clone(),
+                requires_replace: requires_replace.clone(),
+                importing: importing.clone(),
+                private: Vec::new(),
+                schema_known: true,
+            });
             self.error(
                 Diagnostic::error(
                     "Instance cannot be destroyed",

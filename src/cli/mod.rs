@@ -172,9 +172,19 @@ Global options (use these before the subcommand, if any):
     );
 }
 
-/// Loads the configuration; prints diagnostics; `None` on errors.
+/// Loads the configuration; prints diagnostics (as JSON with `json`); `None` on errors.
 pub fn load_session(ctx: &Ctx) -> Option<Session> {
+    load_session_as(ctx, false)
+}
+
+pub fn load_session_as(ctx: &Ctx, json: bool) -> Option<Session> {
     let (session, diags) = Session::load(&ctx.dir, factories());
+    if json {
+        if session.is_none() {
+            ui_json::print_diagnostics_only(&diags);
+        }
+        return session;
+    }
     match session {
         Some(s) => {
             let ctx2 = Ctx { dir: ctx.dir.clone(), color: ctx.color, sources: s.sources.clone() };
@@ -234,7 +244,7 @@ fn cmd_init(ctx: &Ctx, _args: &Args) -> i32 {
 
 async fn cmd_validate(ctx: Ctx, args: &Args) -> i32 {
     let json = args.has("json");
-    let Some(session) = load_session(&ctx) else { return 1 };
+    let Some(session) = load_session_as(&ctx, json) else { return 1 };
     let ctx = with_sources(&ctx, &session);
     let (vars, mut diags) = infra_engine::variables::collect(&session.config, &session.sources, &[], &[], true);
     diags.retain(|d| d.is_error());
@@ -405,7 +415,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     let detailed = args.has("detailed-exitcode");
     let json = args.has("json");
     let markdown = args.has("markdown");
-    let Some(session) = load_session(&ctx) else { return 1 };
+    let Some(session) = load_session_as(&ctx, json) else { return 1 };
     let ctx = with_sources(&ctx, &session);
     let store = state::Store::open(&ctx.dir, &session);
     let _lock = match store.lock_if(args, "OperationTypePlan") {
@@ -421,7 +431,11 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     };
     let (vars, vdiags) = infra_engine::variables::collect(&session.config, &session.sources, &var_args(args), &env_vars(), false);
     if vdiags.iter().any(Diagnostic::is_error) {
-        ctx.print_diags(&vdiags);
+        if json {
+            ui_json::print_diagnostics_only(&vdiags);
+        } else {
+            ctx.print_diags(&vdiags);
+        }
         return 1;
     }
     if !json {
@@ -436,6 +450,10 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         return if diags.iter().any(Diagnostic::is_error) { 1 } else if detailed && result.plan.has_changes() { 2 } else { 0 };
     }
     if diags.iter().any(Diagnostic::is_error) {
+        // Like Terraform, show what was planned before the error (e.g. prevent_destroy).
+        if result.plan.has_changes() && !markdown {
+            print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: None }));
+        }
         ctx.print_diags(&diags);
         return 1;
     }

@@ -99,3 +99,12 @@ pub fn print_plan_stream(plan: &Plan, diags: &[Diagnostic]) {
         println!("{l}");
     }
 }
+
+/// Prints only a version event and diagnostics (when loading the configuration failed).
+pub fn print_diagnostics_only(diags: &[Diagnostic]) {
+    println!("{}", event("info", format!("infra {}", crate::cli::VERSION), "version", json!({"terraform": "1.11.4", "ui": "1.2"})));
+    for d in diags {
+        let level = if d.is_error() { "error" } else { "warn" };
+        println!("{}", event(level, format!("{}: {}", if d.is_error() { "Error" } else { "Warning" }, d.summary), "diagnostic", json!({"diagnostic": diagnostic_json(d)})));
+    }
+}
