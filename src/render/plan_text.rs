@@ -321,6 +321,12 @@ fn resource_diff(rc: &ResourceChange, opts: &TextOptions) -> Diff {
     diff_block(&change, &schema)
 }
 
+/// One resource's block (comment lines, header and attributes), as in the plan; `drift` renders
+/// it as a change detected during refresh ("has changed").
+pub(crate) fn render_resource_block(rc: &ResourceChange, drift: bool, opts: &TextOptions) -> String {
+    render_resource_change(rc, if drift { Cause::Drift } else { Cause::Change }, opts)
+}
+
 fn render_resource_change(rc: &ResourceChange, cause: Cause, opts: &TextOptions) -> String {
     let d = resource_diff(rc, opts);
     let mut o = Opts { color: opts.color, ..Opts::default() };
