@@ -420,17 +420,4 @@ fn csvdecode(args: &[Value], ret: &Type, _: &FuncContext) -> Result<Value, FuncE
 }
 
 /// YAML, as Terraform's `go-cty-yaml` reads and writes it.
-pub(crate) mod yaml {
-    use infra_value::{Type, Value};
-
-    use crate::registry::call_error;
-    use crate::{FuncContext, FuncError};
-
-    pub(crate) fn yamldecode(_args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncError> {
-        Err(call_error("yamldecode is not implemented yet"))
-    }
-
-    pub(crate) fn yamlencode(_args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncError> {
-        Err(call_error("yamlencode is not implemented yet"))
-    }
-}
+pub mod yaml;
