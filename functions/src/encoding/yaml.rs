@@ -505,12 +505,33 @@ const SEQ_TAG: &str = "tag:yaml.org,2002:seq";
 pub fn decode(src: &str) -> Result<Value, DecodeError> {
     let src = if src.is_empty() { "\n" } else { src };
     // The libyaml port has a few `panic!`s on input its C original accepts (a tag followed
-    // directly by `,` inside a flow collection); report those as a syntax error instead of
-    // taking the process down.
-    match std::panic::catch_unwind(|| Decoder::new().document(src)) {
-        Ok(result) => result,
-        Err(_) => Err(unplaced("invalid YAML syntax")),
-    }
+    // directly by `,` inside a flow collection, which go-yaml reads as part of the tag and then
+    // rejects as an unsupported tag); report those as a syntax error instead of taking the
+    // process down, and without the panic message on stderr.
+    install_quiet_panic_hook();
+    QUIET_PANICS.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(|| Decoder::new().document(src));
+    QUIET_PANICS.with(|q| q.set(false));
+    result.unwrap_or_else(|_| Err(unplaced("invalid YAML syntax")))
+}
+
+thread_local! {
+    /// Set while this thread runs the YAML parser, whose panics are caught and reported.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the process's panic hook once so that panics caught in [`decode`] print nothing;
+/// every other panic still goes to the previous hook.
+fn install_quiet_panic_hook() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// A scalar's resolution: a value, or the `<<` merge key.
