@@ -13,7 +13,11 @@ use infra_functions::{call, FuncContext, FuncError};
 use infra_value::{Number, Type, Value};
 
 fn ctx() -> FuncContext {
-    FuncContext { base_dir: PathBuf::from("/"), plan_timestamp: "2024-01-02T03:04:05Z".into(), planning: false }
+    FuncContext {
+        base_dir: PathBuf::from("/"),
+        plan_timestamp: "2024-01-02T03:04:05Z".into(),
+        planning: false,
+    }
 }
 
 fn call1(name: &str, arg: Value) -> Result<Value, FuncError> {
@@ -21,8 +25,11 @@ fn call1(name: &str, arg: Value) -> Result<Value, FuncError> {
 }
 
 fn yamlencode(v: Value) -> String {
-    let out = call1("yamlencode", v.clone()).unwrap_or_else(|e| panic!("yamlencode({v:?}) failed: {e:?}"));
-    out.as_str().unwrap_or_else(|| panic!("yamlencode({v:?}) gave {out:?}")).to_string()
+    let out = call1("yamlencode", v.clone())
+        .unwrap_or_else(|e| panic!("yamlencode({v:?}) failed: {e:?}"));
+    out.as_str()
+        .unwrap_or_else(|| panic!("yamlencode({v:?}) gave {out:?}"))
+        .to_string()
 }
 
 /// `(JSON input, yamlencode output)`.
@@ -109,13 +116,22 @@ const ENCODE_CASES: &[(&str, &str)] = &[
 fn yamlencode_matches_terraform() {
     let mut failures = Vec::new();
     for (input, want) in ENCODE_CASES {
-        let value = call1("jsondecode", Value::string(input)).unwrap_or_else(|e| panic!("jsondecode({input}): {e:?}"));
+        let value = call1("jsondecode", Value::string(input))
+            .unwrap_or_else(|e| panic!("jsondecode({input}): {e:?}"));
         let got = yamlencode(value);
         if got != *want {
-            failures.push(format!("yamlencode({input}):\n  want {want:?}\n  got  {got:?}"));
+            failures.push(format!(
+                "yamlencode({input}):\n  want {want:?}\n  got  {got:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), ENCODE_CASES.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        ENCODE_CASES.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -124,13 +140,19 @@ fn yamlencode_typed_collections() {
     let n = |v: i64| Value::from_i64(v);
     let list = Value::list(Type::String, vec![s("b"), s("a")]);
     let set = Value::set(Type::String, vec![s("b"), s("a")]);
-    let map = Value::map(Type::Number, BTreeMap::from([("b".to_string(), n(1)), ("a".to_string(), n(2))]));
+    let map = Value::map(
+        Type::Number,
+        BTreeMap::from([("b".to_string(), n(1)), ("a".to_string(), n(2))]),
+    );
     assert_eq!(yamlencode(list), "- \"b\"\n- \"a\"\n");
     assert_eq!(yamlencode(set), "- \"a\"\n- \"b\"\n");
     assert_eq!(yamlencode(map), "\"a\": 2\n\"b\": 1\n");
     assert_eq!(yamlencode(Value::empty_list(Type::String)), "[]\n");
     assert_eq!(yamlencode(Value::null(Type::String)), "null\n...\n");
-    let typed_null = Value::object(BTreeMap::from([("x".to_string(), Value::null(Type::list(Type::String)))]));
+    let typed_null = Value::object(BTreeMap::from([(
+        "x".to_string(),
+        Value::null(Type::list(Type::String)),
+    )]));
     assert_eq!(yamlencode(typed_null), "\"x\": null\n");
     // A 130-byte key is too long for a simple key.
     let long_key = "k".repeat(130);
@@ -296,15 +318,27 @@ fn yamldecode_matches_terraform() {
             _ => false,
         };
         if !matches {
-            failures.push(format!("yamldecode({input:?}):\n  want {want:?}\n  got  {got:?}"));
+            failures.push(format!(
+                "yamldecode({input:?}):\n  want {want:?}\n  got  {got:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), DECODE_CASES.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        DECODE_CASES.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn yamldecode_infinities() {
-    let v = call1("yamldecode", Value::string("[.inf, -.Inf, +.INF, !!float -inf]")).expect("yamldecode");
+    let v = call1(
+        "yamldecode",
+        Value::string("[.inf, -.Inf, +.INF, !!float -inf]"),
+    )
+    .expect("yamldecode");
     let want = Value::tuple(vec![
         Value::number(Number::infinity(false)),
         Value::number(Number::infinity(true)),
@@ -317,7 +351,10 @@ fn yamldecode_infinities() {
 #[test]
 fn yamldecode_null_and_unknown_arguments() {
     let e = call1("yamldecode", Value::null(Type::String)).expect_err("null source");
-    assert!(matches!(e, FuncError::Arg { ref message, .. } if message == "argument must not be null"), "{e:?}");
+    assert!(
+        matches!(e, FuncError::Arg { ref message, .. } if message == "argument must not be null"),
+        "{e:?}"
+    );
     let v = call1("yamldecode", Value::unknown(Type::String)).expect("unknown source");
     assert!(!v.is_known());
 }
@@ -326,7 +363,8 @@ fn yamldecode_null_and_unknown_arguments() {
 fn yaml_round_trips() {
     let src = "a:\n- 1\n- \"two\"\n- |\n  three\n  lines\n\"b\": {}\n";
     let v = call1("yamldecode", Value::string(src)).expect("yamldecode");
-    let again = call1("yamldecode", Value::string(yamlencode(v.clone()))).expect("yamldecode of yamlencode");
+    let again = call1("yamldecode", Value::string(yamlencode(v.clone())))
+        .expect("yamldecode of yamlencode");
     assert_eq!(v, again);
 }
 
@@ -343,7 +381,9 @@ fn yamldecode_tags_with_commas_are_rejected() {
     ] {
         match call1("yamldecode", Value::string(input)) {
             Err(FuncError::Call { .. }) => {}
-            other => panic!("yamldecode({input:?}) should fail (Terraform: {terraform}), got {other:?}"),
+            other => {
+                panic!("yamldecode({input:?}) should fail (Terraform: {terraform}), got {other:?}")
+            }
         }
     }
 }

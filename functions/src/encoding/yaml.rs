@@ -46,7 +46,13 @@ pub(crate) fn yamldecode(args: &[Value], _: &Type, _: &FuncContext) -> Result<Va
 /// Encodes a wholly known value as go-cty-yaml's `Standard.Marshal` does.
 pub fn encode(v: &Value) -> String {
     let mut e = Emitter::new();
-    e.emit_node(v, Context { root: true, ..Context::default() });
+    e.emit_node(
+        v,
+        Context {
+            root: true,
+            ..Context::default()
+        },
+    );
     // DOCUMENT-END (implicit): end the last line.
     e.write_indent();
     // STREAM-END: a plain scalar at the root leaves the stream "open ended".
@@ -149,7 +155,13 @@ impl Emitter {
         self.indention = true;
     }
 
-    fn write_indicator(&mut self, indicator: &str, need_whitespace: bool, is_whitespace: bool, is_indention: bool) {
+    fn write_indicator(
+        &mut self,
+        indicator: &str,
+        need_whitespace: bool,
+        is_whitespace: bool,
+        is_indention: bool,
+    ) {
         if need_whitespace && !self.whitespace {
             self.put(' ');
         }
@@ -166,9 +178,15 @@ impl Emitter {
         match v.kind() {
             Kind::Null(_) | Kind::Unknown(_) => self.emit_scalar("null", ScalarKind::Plain),
             Kind::Bool(b) => self.emit_scalar(if *b { "true" } else { "false" }, ScalarKind::Plain),
-            Kind::Number(n) => self.emit_scalar(&format_number_text(n, 'f', None), ScalarKind::Plain),
+            Kind::Number(n) => {
+                self.emit_scalar(&format_number_text(n, 'f', None), ScalarKind::Plain)
+            }
             Kind::String(s) => {
-                let kind = if s.contains('\n') { ScalarKind::Literal } else { ScalarKind::DoubleQuoted };
+                let kind = if s.contains('\n') {
+                    ScalarKind::Literal
+                } else {
+                    ScalarKind::DoubleQuoted
+                };
                 self.emit_scalar(s, kind)
             }
             Kind::List(_, es) | Kind::Set(_, es) | Kind::Tuple(es) => self.emit_sequence(es),
@@ -204,13 +222,23 @@ impl Emitter {
             return;
         }
         self.increase_indent(false, false);
-        let value_ctx = Context { mapping: true, ..Context::default() };
+        let value_ctx = Context {
+            mapping: true,
+            ..Context::default()
+        };
         for (k, v) in entries {
             self.write_indent();
             let simple = !analyze_scalar(k).multiline && k.len() <= MAX_SIMPLE_KEY_LEN;
             let key = Value::string(k);
             if simple {
-                self.emit_node(&key, Context { mapping: true, simple_key: true, ..Context::default() });
+                self.emit_node(
+                    &key,
+                    Context {
+                        mapping: true,
+                        simple_key: true,
+                        ..Context::default()
+                    },
+                );
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, true);
@@ -384,11 +412,16 @@ fn is_blank(c: char) -> bool {
 /// libyaml's `yaml_emitter_analyze_scalar`, reduced to the flags the styles used here need.
 fn analyze_scalar(value: &str) -> ScalarAnalysis {
     if value.is_empty() {
-        return ScalarAnalysis { multiline: false, block_plain_allowed: true, block_allowed: false };
+        return ScalarAnalysis {
+            multiline: false,
+            block_plain_allowed: true,
+            block_allowed: false,
+        };
     }
     let mut block_indicators = value.starts_with("---") || value.starts_with("...");
     let (mut line_breaks, mut special_characters) = (false, false);
-    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
@@ -399,9 +432,8 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
         let is_last = next.is_none();
         if i == 0 {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
-                    block_indicators = true
-                }
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
                 '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
                 _ => {}
             }
@@ -436,7 +468,13 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
     }
     let mut block_plain_allowed = true;
     let mut block_allowed = true;
-    if leading_space || leading_break || trailing_space || trailing_break || break_space || line_breaks {
+    if leading_space
+        || leading_break
+        || trailing_space
+        || trailing_break
+        || break_space
+        || line_breaks
+    {
         block_plain_allowed = false;
     }
     if trailing_space || space_break || special_characters {
@@ -445,7 +483,11 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
     if space_break || special_characters || block_indicators {
         block_plain_allowed = false;
     }
-    ScalarAnalysis { multiline: line_breaks, block_plain_allowed, block_allowed }
+    ScalarAnalysis {
+        multiline: line_breaks,
+        block_plain_allowed,
+        block_allowed,
+    }
 }
 
 // ===================================================================================== decoding
@@ -464,18 +506,28 @@ pub struct DecodeError {
 /// first line (line 0) gets no position at all.
 fn at_mark(mark: Mark, message: impl Into<String>) -> DecodeError {
     let position = (mark.line != 0).then_some((mark.line, mark.column + 1));
-    DecodeError { position, message: message.into() }
+    DecodeError {
+        position,
+        message: message.into(),
+    }
 }
 
 fn unplaced(message: impl Into<String>) -> DecodeError {
-    DecodeError { position: None, message: message.into() }
+    DecodeError {
+        position: None,
+        message: message.into(),
+    }
 }
 
 /// A syntax error from the libyaml port, placed as go-cty-yaml's `parserErrorWrap` does:
 /// scanner errors at the start of the line after the zero-based problem line, parser errors at
 /// the zero-based problem line, else at the context mark, else nowhere.
 fn syntax_error(e: &libyaml_safer::Error) -> DecodeError {
-    let message = if e.problem().is_empty() { "invalid YAML syntax" } else { e.problem() };
+    let message = if e.problem().is_empty() {
+        "invalid YAML syntax"
+    } else {
+        e.problem()
+    };
     let position = match (e.problem_mark(), e.context_mark()) {
         (Some(p), _) if p.line != 0 => {
             if e.kind() == libyaml_safer::ErrorKind::Scanner {
@@ -487,7 +539,10 @@ fn syntax_error(e: &libyaml_safer::Error) -> DecodeError {
         (_, Some(c)) if c.line != 0 => Some((c.line, c.column + 1)),
         _ => None,
     };
-    DecodeError { position, message: message.into() }
+    DecodeError {
+        position,
+        message: message.into(),
+    }
 }
 
 const STR_TAG: &str = "tag:yaml.org,2002:str";
@@ -585,7 +640,9 @@ impl Decoder {
         }
         let e = next_event(&mut p)?;
         match &e.data {
-            EventData::DocumentStart { version_directive, .. } => {
+            EventData::DocumentStart {
+                version_directive, ..
+            } => {
                 // go-yaml knows YAML 1.1 only; this libyaml port also takes `%YAML 1.2`.
                 if version_directive.is_some_and(|v| v.minor != 1) {
                     return Err(at_mark(e.start_mark, "found incompatible YAML document"));
@@ -597,17 +654,25 @@ impl Decoder {
         let e = next_event(&mut p)?;
         match e.data {
             EventData::DocumentEnd { .. } => {}
-            EventData::DocumentStart { .. } => return Err(at_mark(e.start_mark, "only a single document is allowed")),
+            EventData::DocumentStart { .. } => {
+                return Err(at_mark(e.start_mark, "only a single document is allowed"))
+            }
             other => {
                 return Err(at_mark(
                     e.start_mark,
-                    format!("unexpected extra content ({}) after value", event_name(&other)),
+                    format!(
+                        "unexpected extra content ({}) after value",
+                        event_name(&other)
+                    ),
                 ))
             }
         }
         let e = next_event(&mut p)?;
         if !matches!(e.data, EventData::StreamEnd) {
-            return Err(at_mark(e.start_mark, "unexpected extra content after value"));
+            return Err(at_mark(
+                e.start_mark,
+                "unexpected extra content after value",
+            ));
         }
         Ok(value)
     }
@@ -617,10 +682,20 @@ impl Decoder {
         self.node_from(e, p)
     }
 
-    fn node_from(&mut self, e: libyaml_safer::Event, p: &mut Events<'_, '_>) -> Result<Value, DecodeError> {
+    fn node_from(
+        &mut self,
+        e: libyaml_safer::Event,
+        p: &mut Events<'_, '_>,
+    ) -> Result<Value, DecodeError> {
         let mark = e.start_mark;
         match e.data {
-            EventData::Scalar { anchor, tag, value, style, .. } => {
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                ..
+            } => {
                 if let Some(a) = &anchor {
                     self.begin_anchor(a);
                 }
@@ -638,9 +713,14 @@ impl Decoder {
             EventData::Alias { anchor } => self.alias(&anchor).map_err(|m| at_mark(mark, m)),
             EventData::MappingStart { anchor, tag, .. } => self.mapping(anchor, tag, mark, p),
             EventData::SequenceStart { anchor, tag, .. } => self.sequence(anchor, tag, mark, p),
-            EventData::DocumentStart { .. } => Err(at_mark(mark, "only a single document is allowed")),
+            EventData::DocumentStart { .. } => {
+                Err(at_mark(mark, "only a single document is allowed"))
+            }
             EventData::StreamEnd => Err(at_mark(mark, "expecting value but found end of stream")),
-            other => Err(at_mark(mark, format!("unexpected parser event {}", event_name(&other)))),
+            other => Err(at_mark(
+                mark,
+                format!("unexpected parser event {}", event_name(&other)),
+            )),
         }
     }
 
@@ -663,11 +743,20 @@ impl Decoder {
             let key_mark = e.start_mark;
             let (tag, value, style) = match e.data {
                 EventData::MappingEnd => break,
-                EventData::Scalar { tag, value, style, .. } => (tag, value, style),
-                _ => return Err(at_mark(key_mark, "only strings are allowed as mapping keys")),
+                EventData::Scalar {
+                    tag, value, style, ..
+                } => (tag, value, style),
+                _ => {
+                    return Err(at_mark(
+                        key_mark,
+                        "only strings are allowed as mapping keys",
+                    ))
+                }
             };
             // go-cty-yaml returns a key's resolution error without a position.
-            let key = match resolve_scalar(tag.as_deref().unwrap_or(""), &value, style).map_err(unplaced)? {
+            let key = match resolve_scalar(tag.as_deref().unwrap_or(""), &value, style)
+                .map_err(unplaced)?
+            {
                 Resolved::Merge => {
                     let merged = self.node(p)?;
                     match merged.kind() {
@@ -679,7 +768,10 @@ impl Decoder {
                         _ => {
                             return Err(at_mark(
                                 key_mark,
-                                format!("cannot merge {} into mapping", merged.ty().friendly_name()),
+                                format!(
+                                    "cannot merge {} into mapping",
+                                    merged.ty().friendly_name()
+                                ),
                             ))
                         }
                     }
@@ -690,7 +782,12 @@ impl Decoder {
                     Kind::Bool(b) => b.to_string(),
                     Kind::Number(n) => format_number_text(n, 'f', None),
                     Kind::Null(_) => return Err(at_mark(key_mark, "mapping key cannot be null")),
-                    _ => return Err(at_mark(key_mark, "only strings are allowed as mapping keys")),
+                    _ => {
+                        return Err(at_mark(
+                            key_mark,
+                            "only strings are allowed as mapping keys",
+                        ))
+                    }
                 },
             };
             let value = self.node(p)?;
@@ -747,16 +844,25 @@ impl Decoder {
 
     fn alias(&self, name: &str) -> Result<Value, String> {
         if self.anchors_pending.contains_key(name) {
-            return Err(format!("cannot refer to anchor {} from inside its own definition", go_quote(name)));
+            return Err(format!(
+                "cannot refer to anchor {} from inside its own definition",
+                go_quote(name)
+            ));
         }
-        self.anchor_values.get(name).cloned().ok_or_else(|| format!("reference to undefined anchor {}", go_quote(name)))
+        self.anchor_values
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("reference to undefined anchor {}", go_quote(name)))
     }
 }
 
 /// go-cty-yaml's `resolveScalar`: the value of a scalar from its tag, text and style, with
 /// go-yaml v2's YAML 1.1 implicit typing for untagged plain scalars.
 fn resolve_scalar(tag: &str, src: &str, style: ScalarStyle) -> Result<Resolved, String> {
-    if !matches!(tag, "" | STR_TAG | BOOL_TAG | INT_TAG | FLOAT_TAG | NULL_TAG | TIMESTAMP_TAG | BINARY_TAG) {
+    if !matches!(
+        tag,
+        "" | STR_TAG | BOOL_TAG | INT_TAG | FLOAT_TAG | NULL_TAG | TIMESTAMP_TAG | BINARY_TAG
+    ) {
         return Err(format!("unsupported tag {}", go_quote(tag)));
     }
     // The first byte hints at what a plain scalar may be: Sign, Digit, in the Map, or '.'.
@@ -764,7 +870,9 @@ fn resolve_scalar(tag: &str, src: &str, style: ScalarStyle) -> Result<Resolved, 
         None => Some('N'),
         Some(b'+' | b'-') => Some('S'),
         Some(b'0'..=b'9') => Some('D'),
-        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => Some('M'),
+        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => {
+            Some('M')
+        }
         Some(b'.') => Some('.'),
         Some(_) => None,
     };
@@ -813,7 +921,8 @@ fn resolve_scalar(tag: &str, src: &str, style: ScalarStyle) -> Result<Resolved, 
                 let compact: String = src.chars().filter(|c| *c != '\r' && *c != '\n').collect();
                 let engine = base64::engine::GeneralPurpose::new(
                     &base64::alphabet::STANDARD,
-                    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+                    base64::engine::GeneralPurposeConfig::new()
+                        .with_decode_allow_trailing_bits(true),
                 );
                 if engine.decode(compact).is_err() {
                     return Err(format!("{}: not valid base64", cannot_parse()));
@@ -830,9 +939,13 @@ fn resolve_scalar(tag: &str, src: &str, style: ScalarStyle) -> Result<Resolved, 
             if let Some(n) = Number::parse(&plain) {
                 return Ok(Resolved::Value(Value::number(n)));
             }
-            parse_go_int(&plain).map(|n| Resolved::Value(Value::number(n))).ok_or_else(cannot_parse)
+            parse_go_int(&plain)
+                .map(|n| Resolved::Value(Value::number(n)))
+                .ok_or_else(cannot_parse)
         }
-        TIMESTAMP_TAG => parse_timestamp(src).map(|t| Resolved::Value(Value::string(t))).ok_or_else(cannot_parse),
+        TIMESTAMP_TAG => parse_timestamp(src)
+            .map(|t| Resolved::Value(Value::string(t)))
+            .ok_or_else(cannot_parse),
         NULL_TAG => Ok(Resolved::Value(Value::dynamic_null())),
         _ => Ok(Resolved::Value(Value::string(src))),
     }
@@ -841,10 +954,16 @@ fn resolve_scalar(tag: &str, src: &str, style: ScalarStyle) -> Result<Resolved, 
 /// go-yaml v2's table of plain scalars with a fixed meaning (YAML 1.1 booleans included).
 fn resolve_map(src: &str) -> Option<Value> {
     Some(match src {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Value::bool(true),
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Value::bool(false),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Value::bool(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Value::bool(false)
+        }
         "" | "~" | "null" | "Null" | "NULL" => Value::dynamic_null(),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Value::number(Number::infinity(false)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            Value::number(Number::infinity(false))
+        }
         "-.inf" | "-.Inf" | "-.INF" => Value::number(Number::infinity(true)),
         _ => return None,
     })
@@ -949,7 +1068,12 @@ fn parse_timestamp(s: &str) -> Option<String> {
     if year_digits != 4 || b.get(4) != Some(&b'-') {
         return None;
     }
-    for layout in [Layout::DateTimeZone(b'T'), Layout::DateTimeZone(b't'), Layout::DateSpaceTime, Layout::Date] {
+    for layout in [
+        Layout::DateTimeZone(b'T'),
+        Layout::DateTimeZone(b't'),
+        Layout::DateSpaceTime,
+        Layout::Date,
+    ] {
         if let Some(t) = parse_layout(b, layout) {
             return Some(t);
         }
@@ -996,7 +1120,15 @@ fn parse_layout(b: &[u8], layout: Layout) -> Option<String> {
     let day = getnum(b, &mut i)?;
     let (mut hour, mut minute, mut second, mut offset_minutes) = (0, 0, 0, 0i64);
     if !matches!(layout, Layout::Date) {
-        expect(b, &mut i, if let Layout::DateTimeZone(t) = layout { t } else { b' ' })?;
+        expect(
+            b,
+            &mut i,
+            if let Layout::DateTimeZone(t) = layout {
+                t
+            } else {
+                b' '
+            },
+        )?;
         hour = getnum(b, &mut i)?;
         expect(b, &mut i, b':')?;
         minute = getnum(b, &mut i)?;
@@ -1045,14 +1177,23 @@ fn parse_layout(b: &[u8], layout: Layout) -> Option<String> {
         "Z".to_string()
     } else {
         let m = offset_minutes.abs();
-        format!("{}{:02}:{:02}", if offset_minutes < 0 { '-' } else { '+' }, m / 60, m % 60)
+        format!(
+            "{}{:02}:{:02}",
+            if offset_minutes < 0 { '-' } else { '+' },
+            m / 60,
+            m % 60
+        )
     };
-    Some(format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{zone}"))
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{zone}"
+    ))
 }
 
 fn days_in_month(month: u32, year: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
