@@ -387,3 +387,22 @@ fn yamldecode_tags_with_commas_are_rejected() {
         }
     }
 }
+
+/// A hostile nesting depth is an error, not a stack overflow, even on a small thread stack.
+#[test]
+fn yamldecode_deep_nesting_is_bounded() {
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let ok = format!("{}1{}", "[".repeat(256), "]".repeat(256));
+            assert!(call1("yamldecode", Value::string(ok)).is_ok());
+            let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+            call1("yamldecode", Value::string(deep))
+        })
+        .expect("spawn");
+    let result = handle.join().expect("no stack overflow");
+    assert!(
+        matches!(result, Err(FuncError::Call { ref message }) if message.contains("nested more than 256")),
+        "{result:?}"
+    );
+}

@@ -595,8 +595,14 @@ enum Resolved {
     Merge,
 }
 
+/// How deeply collections may nest. The decoder recurses per level; this bound keeps a hostile
+/// document (`[[[[…`) from overflowing a 2 MiB worker-thread stack, far beyond real configuration.
+const MAX_DEPTH: usize = 256;
+
 #[derive(Default)]
 struct Decoder {
+    /// Collections currently open around the node being read.
+    depth: usize,
     /// Anchors whose node is still being read, counted (an anchor may be redefined inside
     /// itself). An alias to one of these would be an infinite value.
     anchors_pending: HashMap<String, usize>,
@@ -711,8 +717,26 @@ impl Decoder {
                 Ok(v)
             }
             EventData::Alias { anchor } => self.alias(&anchor).map_err(|m| at_mark(mark, m)),
-            EventData::MappingStart { anchor, tag, .. } => self.mapping(anchor, tag, mark, p),
-            EventData::SequenceStart { anchor, tag, .. } => self.sequence(anchor, tag, mark, p),
+            EventData::MappingStart { .. } | EventData::SequenceStart { .. }
+                if self.depth >= MAX_DEPTH =>
+            {
+                Err(at_mark(
+                    mark,
+                    format!("collections nested more than {MAX_DEPTH} levels deep"),
+                ))
+            }
+            EventData::MappingStart { anchor, tag, .. } => {
+                self.depth += 1;
+                let v = self.mapping(anchor, tag, mark, p);
+                self.depth -= 1;
+                v
+            }
+            EventData::SequenceStart { anchor, tag, .. } => {
+                self.depth += 1;
+                let v = self.sequence(anchor, tag, mark, p);
+                self.depth -= 1;
+                v
+            }
             EventData::DocumentStart { .. } => {
                 Err(at_mark(mark, "only a single document is allowed"))
             }
