@@ -296,8 +296,10 @@ pub fn argv(base: &[&str], extra: &[String]) -> Vec<String> {
 /// The summary line of a plan's stdout: the last `Plan: …` line, `No changes. …` line, or the
 /// first line of the output-only message (`You can apply this plan to save these new output
 /// values …`). `None` when the plan printed none of these.
+///
+/// The text is [`rebrand`]ed first, so the output-only message compares as one joined line.
 pub fn plan_summary(stdout: &str) -> Option<String> {
-    stdout
+    rebrand(stdout)
         .lines()
         .rev()
         .find(|l| {
@@ -670,7 +672,7 @@ pub fn infra_diags(stdout: &str) -> Result<Vec<Diag>, String> {
 pub fn compare_diags(want: &[Diag], got: &[Diag], with_detail: bool) -> Option<String> {
     let key = |d: &Diag| {
         if with_detail {
-            format!("{}\n        detail: {:?}", d.key(), d.detail)
+            format!("{}\n        detail: {:?}", d.key(), replace_word(&d.detail, "Terraform", "infra"))
         } else {
             d.key()
         }
