@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Read as _;
+use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -219,10 +219,14 @@ pub fn infra(dir: &Path, args: &[String], env: &[(String, String)]) -> Run {
 
 pub fn infra_timeout(dir: &Path, args: &[String], env: &[(String, String)], timeout: Duration) -> Run {
     let mut run = Run { argv: args.to_vec(), ..Run::default() };
-    let out_path = dir.join(".harness-stdout");
-    let err_path = dir.join(".harness-stderr");
-    let files = fs::File::create(&out_path).and_then(|o| fs::File::create(&err_path).map(|e| (o, e)));
-    let (out_f, err_f) = match files {
+    // Output goes to anonymous temporary files outside the working directory (pipes could fill
+    // up and block the child; files inside the work dir would be seen by `fileset()`).
+    let files = (|| {
+        let out = tempfile::tempfile()?;
+        let err = tempfile::tempfile()?;
+        Ok::<_, std::io::Error>((out.try_clone()?, err.try_clone()?, out, err))
+    })();
+    let (out_f, err_f, mut out_r, mut err_r) = match files {
         Ok(f) => f,
         Err(e) => {
             run.stderr = format!("harness: cannot create output files: {e}");
@@ -270,16 +274,14 @@ pub fn infra_timeout(dir: &Path, args: &[String], env: &[(String, String)], time
         }
     }
     run.elapsed = start.elapsed();
-    run.stdout = read_lossy(&out_path);
-    run.stderr = read_lossy(&err_path);
-    let _ = fs::remove_file(&out_path);
-    let _ = fs::remove_file(&err_path);
+    run.stdout = read_lossy(&mut out_r);
+    run.stderr = read_lossy(&mut err_r);
     run
 }
 
-fn read_lossy(p: &Path) -> String {
+fn read_lossy(f: &mut fs::File) -> String {
     let mut buf = Vec::new();
-    if let Ok(mut f) = fs::File::open(p) {
+    if f.seek(SeekFrom::Start(0)).is_ok() {
         let _ = f.read_to_end(&mut buf);
     }
     String::from_utf8_lossy(&buf).into_owned()
