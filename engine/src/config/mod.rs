@@ -7,6 +7,7 @@
 pub mod body;
 pub mod json;
 pub mod parse;
+pub mod syntax;
 pub mod tree;
 pub mod typeexpr;
 pub mod version;
