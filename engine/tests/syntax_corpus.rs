@@ -191,3 +191,17 @@ fn json_inputs_checked_with_terraform_validate() {
     // j_15.json
     check_json("{\n  \"resource\": {\n    \"a\": 1\n  },\n  \"foo\": 2\n}\n", &[("Extraneous JSON object property", 5, 3), ("Incorrect JSON value type", 3, 10), ("Missing block label", 3, 10)]);
 }
+
+/// HCL points "Missing close bracket" diagnostics at the token recovery stopped at.
+#[test]
+fn index_bracket_diagnostics_checked_with_terraform_validate() {
+    check("locals {\n  a = x[1 }\n", &[("Missing close bracket on index", 3, 1)]);
+    check("locals {\n  a = x[1\n  b = 2\n}\n", &[("Missing close bracket on index", 5, 1)]);
+    check("a = x[1\n", &[("Missing close bracket on index", 2, 1), ("Unsupported argument", 1, 1)]);
+    check("a = x[1 2]\n", &[("Missing close bracket on index", 1, 10), ("Unsupported argument", 1, 1)]);
+    check("locals {\n  a = x[* 1]\n}\n", &[("Missing close bracket on splat index", 2, 12)]);
+    check("locals {\n  a = \"${x y}\"\n}\n", &[("Extra characters after interpolation expression", 2, 12)]);
+    check("locals {\n  a = <<EOT\n${x y}\nEOT\n}\n", &[("Extra characters after interpolation expression", 3, 5)]);
+    check("locals {\n  a = x.*.y.*\n}\n", &[("Nested splat expression not allowed", 2, 13)]);
+    check("locals {\n  a = \"x\n  b = 2\n}\n", &[("Invalid multi-line string", 2, 9), ("Invalid multi-line string", 3, 8), ("Invalid multi-line string", 4, 2), ("Unterminated template string", 2, 9)]);
+}

@@ -679,13 +679,15 @@ impl<'a> Parser<'a> {
                         self.read();
                         let mut close = self.read();
                         if close.kind != Tk::CBrack && !self.recovery {
+                            // HCL's diagnostic points at the variable it then reassigns to the
+                            // recovered token, so the subject is where recovery stopped.
+                            close = self.recover(Tk::CBrack);
                             diags.push(diag(
                                 "Missing close bracket on splat index",
                                 "The star for a full splat operator must be immediately followed by a closing bracket (\"]\").",
                                 close.range,
                                 None,
                             ));
-                            close = self.recover(Tk::CBrack);
                         }
                         let item = Ex { range: Rng::between(open.range, close.range) };
                         let (each, nested) = self.parse_expression_traversals(item);
@@ -701,13 +703,14 @@ impl<'a> Parser<'a> {
                         } else {
                             let mut close = self.read();
                             if close.kind != Tk::CBrack && !self.recovery {
+                                // As above: the subject ends up being the recovered token.
+                                close = self.recover(Tk::CBrack);
                                 diags.push(diag(
                                     "Missing close bracket on index",
                                     "The index operator must end with a closing bracket (\"]\").",
                                     close.range,
                                     None,
                                 ));
-                                close = self.recover(Tk::CBrack);
                             }
                             close
                         };
