@@ -588,8 +588,8 @@ struct InvalidRun {
 
 /// A small valid state (Terraform's, from the first valid case) written before every invalid
 /// case, so that "errors never write state" is checked against an existing file.
-/// Falls back to a small Terraform-written state when the corpus has no state files (they are
-/// matched by `*.tfstate` in `.gitignore`, so a fresh clone may lack them).
+/// Falls back to a small Terraform-format state when no golden state file is present (e.g. a
+/// corpus filtered down to invalid cases), so the invalid cases never depend on the valid ones.
 fn seed_state() -> Result<Vec<u8>, String> {
     match cases_unfiltered_first_valid() {
         Some(first) => fs::read(&first).map_err(|e| format!("read {}: {e}", first.display())),
