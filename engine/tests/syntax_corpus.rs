@@ -205,3 +205,23 @@ fn index_bracket_diagnostics_checked_with_terraform_validate() {
     check("locals {\n  a = x.*.y.*\n}\n", &[("Nested splat expression not allowed", 2, 13)]);
     check("locals {\n  a = \"x\n  b = 2\n}\n", &[("Invalid multi-line string", 2, 9), ("Invalid multi-line string", 3, 8), ("Invalid multi-line string", 4, 2), ("Unterminated template string", 2, 9)]);
 }
+
+/// Truncations of broken and valid inputs: diagnosing must terminate and never panic, whatever
+/// prefix of a file it gets (editors save half-written files).
+#[test]
+fn every_prefix_terminates_without_panicking() {
+    let samples = [
+        "\u{feff}resource \"a\" \"b\" {\n  x = \"${a.b[*].c} %{ if x }y%{ else }z%{ endif }\"\n  y = <<-EOT\n    ${z}\n  EOT\n  z = {for k, v in m : k => v... if v}\n}\n",
+        "locals {\n  a = [for x in y : x]\n  b = x.*.0.1\n  c = f::g(1, 2...)\n  d = !a ? -1 : (2 * 3) % 4\n}\n~}\n",
+        "a = \"\\u12\\U1\\q$${x}%%{y}é\u{301}\"\n'`;“”\t\r\n",
+    ];
+    for s in samples {
+        for (i, _) in s.char_indices() {
+            let _ = diagnose("main.tf", &s[..i]);
+        }
+    }
+    let json = "{\"resource\": {\"a\": {\"b\": [{\"x\": [1, -2.5e3, true, null, \"\\u00e9\\n\"]}, 1]}}, \"v\": undefined, 1: 2]";
+    for (i, _) in json.char_indices() {
+        let _ = diagnose_json("main.tf.json", &json[..i]);
+    }
+}

@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn valid_text_has_no_diagnostics() {
-        assert!(summaries("a = 1\nb = \"x${a}\"\nresource \"x\" \"y\" {\n  v = [for i in a : i]\n}\n").is_empty());
+        assert!(summaries("locals {\n  a = 1\n  b = \"x${a}\"\n}\nresource \"x\" \"y\" {\n  v = [for i in a : i]\n}\n").is_empty());
     }
 
     #[test]

@@ -495,7 +495,6 @@ impl<'a> Parser<'a> {
             }
         };
         diags.extend(body_diags);
-        let c_brace_range = self.prev_range();
 
         let eol = self.peek();
         if eol.kind == Tk::Newline || eol.kind == Tk::Eof {
