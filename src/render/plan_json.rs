@@ -450,3 +450,111 @@ pub fn plan_json(plan: &Plan, config_json: Json) -> Json {
     m.insert("errored".into(), json!(plan.errored));
     Json::Object(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_engine::addrs::{parse_address, AbsResource};
+    use infra_engine::plan::ActionReason;
+    use infra_value::Type;
+
+    fn addr(a: &str) -> ResourceInstance {
+        let (module, res, key) = parse_address(a).expect("test address");
+        AbsResource { module, resource: res.expect("resource") }.instance(key)
+    }
+
+    /// The shape `terraform show -json` (1.11.4) gives for this create, except that the
+    /// sensitive `pw` is redacted to null (Terraform prints "hunter2").
+    #[test]
+    fn resource_change_matches_terraform_with_redaction() {
+        let input = Value::object(
+            [
+                ("ports".to_string(), Value::tuple(vec![Value::from_i64(1), Value::from_i64(2)])),
+                ("pw".to_string(), Value::string("hunter2").mark_sensitive()),
+                ("user".to_string(), Value::string("u")),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let input_ty = input.unmark_deep().0.ty();
+        let after = Value::object(
+            [
+                ("id".to_string(), Value::unknown(Type::String)),
+                ("input".to_string(), input),
+                ("output".to_string(), Value::unknown(input_ty)),
+                ("triggers_replace".to_string(), Value::dynamic_null()),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let rc = ResourceChange {
+            addr: addr("terraform_data.a"),
+            prev_addr: None,
+            provider: "provider[\"terraform.io/builtin/terraform\"]".into(),
+            action: Action::Create,
+            reason: ActionReason::None,
+            before: Value::dynamic_null(),
+            after,
+            requires_replace: vec![],
+            importing: None,
+            private: vec![],
+            schema_known: true,
+        };
+        let plan = Plan {
+            changes: vec![rc],
+            outputs: vec![
+                OutputChange { name: "o".into(), action: Action::Create, before: None, after: Some(Value::string("u")), sensitive: false },
+                OutputChange { name: "s".into(), action: Action::Create, before: None, after: Some(Value::string("hunter2").mark_sensitive()), sensitive: true },
+            ],
+            timestamp: "2026-01-01T00:00:00Z".into(),
+            ..Plan::default()
+        };
+        let j = plan_json(&plan, Json::Null);
+        let expected_change = json!({
+            "address": "terraform_data.a",
+            "mode": "managed",
+            "type": "terraform_data",
+            "name": "a",
+            "provider_name": "terraform.io/builtin/terraform",
+            "change": {
+                "actions": ["create"],
+                "before": null,
+                "after": {"input": {"ports": [1, 2], "pw": null, "user": "u"}, "triggers_replace": null},
+                "after_unknown": {"id": true, "input": {"ports": [false, false]}, "output": true},
+                "before_sensitive": false,
+                "after_sensitive": {"input": {"ports": [false, false], "pw": true}, "output": {}}
+            }
+        });
+        assert_eq!(j["resource_changes"][0], expected_change);
+        assert_eq!(
+            j["planned_values"]["root_module"]["resources"][0]["values"],
+            json!({"input": {"ports": [1, 2], "pw": null, "user": "u"}, "triggers_replace": null})
+        );
+        assert_eq!(j["planned_values"]["outputs"]["s"], json!({"sensitive": true, "type": "string", "value": null}));
+        assert_eq!(j["output_changes"]["o"]["after"], json!("u"));
+        assert_eq!(j["output_changes"]["s"]["after"], Json::Null);
+        assert_eq!(j["format_version"], json!("1.2"));
+        assert_eq!(j["applyable"], json!(true));
+        assert!(!j.to_string().contains("hunter2"));
+        let keys: Vec<&String> = j.as_object().map(|m| m.keys().collect()).unwrap_or_default();
+        assert_eq!(
+            keys,
+            ["format_version", "terraform_version", "planned_values", "resource_changes", "output_changes", "configuration", "relevant_attributes", "timestamp", "applyable", "complete", "errored"]
+        );
+    }
+
+    #[test]
+    fn redact_keeps_structure() {
+        let v = json!({"a": [1, {"b": "x"}], "c": "y"});
+        let s = json!({"a": [false, {"b": true}], "c": true});
+        assert_eq!(redact(&v, &s), json!({"a": [1, {"b": null}], "c": null}));
+    }
+
+    #[test]
+    fn ordering_matches_terraform() {
+        let mut v = vec![addr("module.m.terraform_data.a"), addr("terraform_data.b[\"x\"]"), addr("terraform_data.b[1]"), addr("data.terraform_data.z"), addr("terraform_data.b")];
+        v.sort_by(instance_order);
+        let s: Vec<String> = v.iter().map(ToString::to_string).collect();
+        assert_eq!(s, ["data.terraform_data.z", "terraform_data.b", "terraform_data.b[1]", "terraform_data.b[\"x\"]", "module.m.terraform_data.a"]);
+    }
+}
