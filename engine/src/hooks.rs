@@ -10,6 +10,8 @@ pub enum OpKind {
     Delete,
     Read,
     Refresh,
+    /// "Preparing import..." of an `import` block target.
+    Import,
 }
 
 pub trait Hooks: Send + Sync {

@@ -108,10 +108,9 @@ impl Session {
         walker.run().await.diagnostics
     }
 
-    pub async fn plan(&self, prior: WorkingState, vars: BTreeMap<String, Value>, opts: &RunOptions) -> WalkResult {
-        let hooks = crate::hooks::NoHooks;
+    pub async fn plan(&self, prior: WorkingState, vars: BTreeMap<String, Value>, opts: &RunOptions, hooks: &dyn Hooks) -> WalkResult {
         let walker =
-            Walker::new(&self.config, &self.sources, &self.providers, &self.graph, opts, WalkMode::Plan, vars, prior, &hooks, &crate::walk::NoPersist);
+            Walker::new(&self.config, &self.sources, &self.providers, &self.graph, opts, WalkMode::Plan, vars, prior, hooks, &crate::walk::NoPersist);
         walker.run().await
     }
 

@@ -161,6 +161,16 @@ pub struct Walker<'a> {
     moved_from: Mutex<HashMap<ResourceInstance, ResourceInstance>>,
 }
 
+/// Runs a blocking call (a durable journal append) without stalling the async runtime: on a
+/// multi-threaded runtime other tasks move to another worker meanwhile, which also lets
+/// concurrent appends share one sync.
+fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -686,7 +696,8 @@ impl<'a> Walker<'a> {
         }
         let v = if out.sensitive { v.mark_sensitive() } else { v };
         lock(&self.eval).outputs.insert((mi.clone(), name.to_string()), v.clone());
-        if mi.is_root() {
+        // A null output is no output at all in Terraform (absent from state and output -json).
+        if mi.is_root() && !(v.is_null() && v.is_known()) {
             lock(&self.working).outputs.insert(name.to_string(), StateOutput { value: v, sensitive: out.sensitive });
         }
     }
@@ -1017,6 +1028,7 @@ impl<'a> Walker<'a> {
         // Import blocks: adopt the existing object as the prior state.
         if prior.is_null() {
             if let Some((_, id)) = self.imports.iter().find(|(a, _)| *a == addr) {
+                self.hooks.start(&addr.to_string(), OpKind::Import, Some(id));
                 let resp = entry.provider.import_resource(ImportResourceRequest { type_name: type_name.clone(), id: id.clone() }).await;
                 if resp.diagnostics.has_errors() {
                     self.errors(resp.diagnostics.0.into_iter().map(|d| d.with_address(addr.to_string())));
@@ -1041,13 +1053,16 @@ impl<'a> Walker<'a> {
                     prior = read.new_state;
                     private = read.private;
                     importing = Some(id.clone());
+                    let rid = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
+                    self.hooks.start(&addr.to_string(), OpKind::Refresh, rid.as_deref());
                 }
             }
         }
 
         // Refresh.
         if !prior.is_null() && self.opts.refresh && importing.is_none() {
-            self.hooks.start(&addr.to_string(), OpKind::Refresh, None);
+            let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
+            self.hooks.start(&addr.to_string(), OpKind::Refresh, id.as_deref());
             let resp = entry
                 .provider
                 .read_resource(ReadResourceRequest { type_name: type_name.clone(), current_state: prior.clone(), private: private.clone() })
@@ -1074,6 +1089,16 @@ impl<'a> Walker<'a> {
             }
             prior = refreshed;
             private = resp.private;
+            if self.mode == WalkMode::Plan {
+                // The plan's prior state is the refreshed one; apply starts from it.
+                let mut p = lock(&self.prior);
+                if prior.is_null() {
+                    p.remove_instance(&addr);
+                } else if let Some(mut i) = prior_inst.clone() {
+                    i.value = prior.clone();
+                    p.set_instance(&addr, &entry.addr, i);
+                }
+            }
             if self.mode == WalkMode::Apply {
                 // Refreshed state is what apply starts from.
                 let mut w = lock(&self.working);
@@ -1186,7 +1211,7 @@ impl<'a> Walker<'a> {
             self.error(
                 Diagnostic::error(
                     "Instance cannot be destroyed",
-                    format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag."),
+                    format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
                 )
                 .with_subject_opt(self.range(res.decl_span)),
             );
@@ -1373,12 +1398,14 @@ impl<'a> Walker<'a> {
         cbd: bool,
         schema_ty: &Type,
     ) -> Option<Value> {
+        // The intent is recorded before waiting for a parallelism slot, so that intents of
+        // operations that become ready together share one journal sync (group commit).
+        let token = blocking(|| self.persister.intent(addr, action, &entry.addr, planned));
         let _permit = self.semaphore.acquire().await.ok();
         let name = addr.to_string();
         let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
         self.hooks.start(&name, op, id.as_deref());
         let started = Instant::now();
-        let token = self.persister.intent(addr, action, &entry.addr, planned);
         let resp = entry
             .provider
             .apply_resource(ApplyResourceRequest {
@@ -1402,13 +1429,12 @@ impl<'a> Walker<'a> {
             create_before_destroy: cbd,
         };
         {
-            let mut w = lock(&self.working);
             if new_state.is_null() {
-                w.remove_instance(addr);
-                self.persister.outcome(addr, &token, &entry.addr, None, Some(schema_ty));
+                lock(&self.working).remove_instance(addr);
+                blocking(|| self.persister.outcome(addr, &token, &entry.addr, None, Some(schema_ty)));
             } else {
-                w.set_instance(addr, &entry.addr, inst.clone());
-                self.persister.outcome(addr, &token, &entry.addr, Some(&inst), Some(schema_ty));
+                lock(&self.working).set_instance(addr, &entry.addr, inst.clone());
+                blocking(|| self.persister.outcome(addr, &token, &entry.addr, Some(&inst), Some(schema_ty)));
             }
         }
         if failed {
@@ -1491,6 +1517,14 @@ impl<'a> Walker<'a> {
         if orphans.is_empty() {
             return;
         }
+        if destroy && self.opts.refresh && self.mode == WalkMode::Plan {
+            for (addr, inst, _) in &orphans {
+                if addr.resource.resource.mode == Mode::Managed {
+                    let id = inst.value.get_attr("id").and_then(|v| v.as_str()).map(String::from);
+                    self.hooks.start(&addr.to_string(), OpKind::Refresh, id.as_deref());
+                }
+            }
+        }
         // Data sources are simply forgotten.
         let mut deletes = Vec::new();
         for (addr, inst, provider) in orphans {
@@ -1516,7 +1550,7 @@ impl<'a> Walker<'a> {
                         self.error(
                             Diagnostic::error(
                                 "Instance cannot be destroyed",
-                                format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag."),
+                                format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
                             )
                             .with_subject_opt(self.range(res.decl_span)),
                         );

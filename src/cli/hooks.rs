@@ -52,6 +52,7 @@ fn verbs(op: OpKind) -> (&'static str, &'static str) {
         OpKind::Delete => ("Destroying...", "Destruction complete"),
         OpKind::Read => ("Reading...", "Read complete"),
         OpKind::Refresh => ("Refreshing state...", "Refresh complete"),
+        OpKind::Import => ("Preparing import...", "Import prepared"),
     }
 }
 
@@ -66,7 +67,7 @@ fn secs(d: Duration) -> String {
 
 impl Hooks for LineHooks {
     fn start(&self, addr: &str, op: OpKind, id: Option<&str>) {
-        if op == OpKind::Refresh {
+        if matches!(op, OpKind::Refresh | OpKind::Import) {
             return;
         }
         let (start, _) = verbs(op);
@@ -90,7 +91,7 @@ impl Hooks for LineHooks {
     }
 
     fn complete(&self, addr: &str, op: OpKind, id: Option<&str>, elapsed: Duration) {
-        if op == OpKind::Refresh {
+        if matches!(op, OpKind::Refresh | OpKind::Import) {
             return;
         }
         let (_, done) = verbs(op);
@@ -122,5 +123,23 @@ impl Drop for LineHooks {
         if let Some(b) = &self.bars {
             b.overall.finish_and_clear();
         }
+    }
+}
+
+/// Plan-time progress: the `Refreshing state...` and `Preparing import...` lines Terraform
+/// prints before the plan.
+pub struct PlanHooks;
+
+impl Hooks for PlanHooks {
+    fn start(&self, addr: &str, op: OpKind, id: Option<&str>) {
+        let (verb, _) = verbs(op);
+        if !matches!(op, OpKind::Refresh | OpKind::Import | OpKind::Read) {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = match id {
+            Some(id) => writeln!(out, "{addr}: {verb} [id={id}]"),
+            None => writeln!(out, "{addr}: {verb}"),
+        };
     }
 }

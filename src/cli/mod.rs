@@ -49,7 +49,7 @@ impl Ctx {
         sorted.sort_by_key(|d| (d.severity == Severity::Error, d.subject.as_ref().map(|s| (s.filename.to_string(), s.start.line, s.start.column))));
         let mut err = std::io::stderr().lock();
         for d in sorted {
-            let text = simple_diagnostic(d, &self.sources);
+            let text = render::render_diagnostic(d, &self.sources, self.color);
             let _ = write!(err, "{text}");
         }
     }
@@ -438,10 +438,8 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         }
         return 1;
     }
-    if !json {
-        print_refreshing(&prior, opts.refresh && opts.mode != PlanMode::Destroy);
-    }
-    let result = session.plan(prior, vars.clone(), &opts).await;
+    let plan_hooks: Box<dyn infra_engine::hooks::Hooks> = if json { Box::new(infra_engine::hooks::NoHooks) } else { Box::new(hooks::PlanHooks) };
+    let result = session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await;
     let mut diags = vdiags;
     diags.extend(result.diagnostics.clone());
     diags.extend(result.plan.warnings.clone());
@@ -477,28 +475,6 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         2
     } else {
         0
-    }
-}
-
-fn print_refreshing(prior: &infra_engine::state_bridge::WorkingState, refresh: bool) {
-    if !refresh {
-        return;
-    }
-    let mut out = std::io::stdout().lock();
-    for r in prior.resources.values() {
-        for (k, inst) in &r.instances {
-            let addr = r.addr.instance(k.clone());
-            let id = inst.value.get_attr("id").and_then(|v| v.as_str()).map(String::from);
-            let prefix = if r.addr.resource.mode == infra_engine::config::Mode::Data { "Reading..." } else { "Refreshing state..." };
-            match id {
-                Some(id) if r.addr.resource.mode != infra_engine::config::Mode::Data => {
-                    let _ = writeln!(out, "{addr}: {prefix} [id={id}]");
-                }
-                _ => {
-                    let _ = writeln!(out, "{addr}: {prefix}");
-                }
-            }
-        }
     }
 }
 
@@ -552,8 +528,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     let plan = if let Some(p) = &saved {
         p.plan.clone()
     } else {
-        print_refreshing(&prior, opts.refresh && mode != PlanMode::Destroy);
-        let result = session.plan(prior.clone(), vars.clone(), &opts).await;
+        let result = session.plan(prior.clone(), vars.clone(), &opts, &hooks::PlanHooks).await;
         let mut diags = result.diagnostics.clone();
         diags.extend(result.plan.warnings.clone());
         if diags.iter().any(Diagnostic::is_error) {
@@ -584,6 +559,14 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     };
     let hooks = hooks::LineHooks::new(ctx.color);
     let journal = store.journal(prior_file.as_ref(), &session);
+    // The plan just made already refreshed everything: apply starts from its refreshed state.
+    let (prior, opts) = if saved.is_none() {
+        let mut o = opts.clone();
+        o.refresh = false;
+        (plan.prior_state.clone(), o)
+    } else {
+        (prior, opts)
+    };
     let result = session.apply(prior, vars, &opts, &hooks, &journal, saved.as_ref().map(|_| &plan)).await;
     let mut diags = result.diagnostics.clone();
     diags.extend(result.plan.warnings.clone());

@@ -562,6 +562,10 @@ pub fn journal_path(state_path: &Path) -> PathBuf {
 pub struct LocalJournal {
     path: PathBuf,
     inner: Mutex<Inner>,
+    /// Group commit: the number of frames known durable. Appenders write their frame, then
+    /// wait until a sync covers it; one `fdatasync` covers every frame written before it began,
+    /// so concurrent appends share syncs instead of paying one each.
+    synced: Mutex<u64>,
     encryption: Option<Arc<Encryption>>,
 }
 
@@ -569,6 +573,8 @@ pub struct LocalJournal {
 struct Inner {
     file: File,
     next_id: u64,
+    /// Frames written so far (monotonic).
+    written: u64,
 }
 
 impl LocalJournal {
@@ -615,7 +621,12 @@ impl LocalJournal {
         use std::io::Seek;
         file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::io("seeking journal", path, e))?;
         Ok((
-            LocalJournal { path: path.to_path_buf(), inner: Mutex::new(Inner { file, next_id }), encryption },
+            LocalJournal {
+                path: path.to_path_buf(),
+                inner: Mutex::new(Inner { file, next_id, written: 0 }),
+                synced: Mutex::new(0),
+                encryption,
+            },
             contents,
         ))
     }
@@ -634,9 +645,29 @@ impl LocalJournal {
     /// Appends a record durably: it is on disk when this returns.
     pub fn append(&self, record: &Record) -> Result<()> {
         let frame = encode_frame(record, self.encryption.as_deref())?;
-        let mut inner = self.lock();
-        inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
-        inner.file.sync_data().map_err(|e| Error::io("syncing journal", &self.path, e))
+        let seq = {
+            let mut inner = self.lock();
+            inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
+            inner.written += 1;
+            inner.written
+        };
+        self.sync_through(seq)
+    }
+
+    /// Returns once frame `seq` is durable (group commit, see [`LocalJournal::synced`]).
+    fn sync_through(&self, seq: u64) -> Result<()> {
+        let mut synced = self.synced.lock().unwrap_or_else(|p| p.into_inner());
+        if *synced >= seq {
+            return Ok(());
+        }
+        let (target, file) = {
+            let inner = self.lock();
+            let f = inner.file.try_clone().map_err(|e| Error::io("syncing journal", &self.path, e))?;
+            (inner.written, f)
+        };
+        file.sync_data().map_err(|e| Error::io("syncing journal", &self.path, e))?;
+        *synced = target;
+        Ok(())
     }
 
     /// Records an intent, assigning its id (the `id` field of `intent` is ignored), durably.
@@ -649,8 +680,11 @@ impl LocalJournal {
         }
         let frame = encode_frame(&Record::Intent(intent.clone()), self.encryption.as_deref())?;
         inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
-        inner.file.sync_data().map_err(|e| Error::io("syncing journal", &self.path, e))?;
         inner.next_id += 1;
+        inner.written += 1;
+        let seq = inner.written;
+        drop(inner);
+        self.sync_through(seq)?;
         Ok(intent.id)
     }
 

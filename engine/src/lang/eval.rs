@@ -937,7 +937,7 @@ impl<'a> Evaluator<'a> {
             }
         };
         let mut lowerer = super::lower::Lowerer::new(file_id, text, self.sources);
-        let parts = lowerer.template(&tmpl);
+        let parts = lowerer.template_file(&tmpl);
         self.diagnostics.extend(lowerer.diagnostics);
         // The template sees only the given variables (and functions), not the module's scope.
         let scope = TemplateScope { vars: entries, ctx: self.scope.func_context().clone() };

@@ -14,6 +14,8 @@ use crate::source::{SourceMap, Span};
 /// Lowers expressions of one file.
 pub struct Lowerer<'a> {
     pub file: u32,
+    /// Added to every span: non-zero while lowering a re-parsed heredoc body.
+    offset: usize,
     pub text: &'a str,
     pub sources: &'a SourceMap,
     pub diagnostics: Vec<Diagnostic>,
@@ -21,12 +23,12 @@ pub struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     pub fn new(file: u32, text: &'a str, sources: &'a SourceMap) -> Lowerer<'a> {
-        Lowerer { file, text, sources, diagnostics: Vec::new() }
+        Lowerer { file, offset: 0, text, sources, diagnostics: Vec::new() }
     }
 
     pub fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
         match r {
-            Some(r) => Span::new(self.file, r),
+            Some(r) => Span::new(self.file, r.start + self.offset..r.end + self.offset),
             None => Span { file: self.file, start: 0, end: 0 },
         }
     }
@@ -76,7 +78,7 @@ impl<'a> Lowerer<'a> {
                 return self.wrap_template(parts, span);
             }
             Expression::HeredocTemplate(h) => {
-                let parts = self.template(&h.template);
+                let parts = self.heredoc(h, span).unwrap_or_else(|| self.template(&h.template));
                 return self.wrap_template(parts, span);
             }
             Expression::Parenthesis(p) => ExprKind::Parens(Box::new(self.expr(p.inner()))),
@@ -189,7 +191,96 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn template(&mut self, t: &Template) -> Vec<TemplatePart> {
-        self.template_elements(t.iter())
+        let mut flat = Vec::new();
+        self.flatten(t.iter(), false, &mut flat);
+        build_tree(apply_strips(flat))
+    }
+
+    /// A template file (`templatefile`, `templatestring`): as HCL scans them, every line is its
+    /// own literal token, so `~` strip markers trim within one line only.
+    pub fn template_file(&mut self, t: &Template) -> Vec<TemplatePart> {
+        let mut flat = Vec::new();
+        self.flatten(t.iter(), true, &mut flat);
+        build_tree(apply_strips(flat))
+    }
+
+    /// A heredoc, processed as HCL does: every line is its own literal token, `~` strip markers
+    /// trim only the adjacent token, and a flush heredoc (`<<-`) then removes the smallest
+    /// indentation of the lines (a line starting with an interpolation or directive counts as
+    /// zero). Returns `None` when the raw body cannot be recovered (hcl-edit's dedented
+    /// template is used then).
+    fn heredoc(&mut self, _h: &hcl_edit::template::HeredocTemplate, span: Span) -> Option<Vec<TemplatePart>> {
+        let raw = self.text.get(span.start as usize..span.end as usize)?;
+        let flush = raw.starts_with("<<-");
+        let body_start = raw.find('\n')? + 1;
+        let trimmed = raw.trim_end_matches([' ', '\t']);
+        let body_end = trimmed.rfind('\n').map(|i| i + 1)?;
+        if body_end < body_start {
+            return Some(Vec::new());
+        }
+        let body = raw.get(body_start..body_end)?;
+        let tmpl = hcl_edit::parser::parse_template(body).ok()?;
+        // Spans inside the re-parsed body are relative to it; shift them into the file.
+        let saved = (self.file, self.offset);
+        self.offset = span.start as usize + body_start;
+        let mut flat = Vec::new();
+        self.flatten(tmpl.iter(), true, &mut flat);
+        self.file = saved.0;
+        self.offset = saved.1;
+        let mut flat = apply_strips(flat);
+        if flush {
+            flush_heredoc(&mut flat);
+        }
+        Some(build_tree(flat))
+    }
+
+    /// Flattens template elements into HCL's token sequence.
+    fn flatten<'b>(&mut self, elements: impl Iterator<Item = &'b Element>, split_lines: bool, out: &mut Vec<Tok>) {
+        for el in elements {
+            match el {
+                Element::Literal(s) => {
+                    let text = s.value().as_str();
+                    if split_lines {
+                        for line in text.split_inclusive('\n') {
+                            out.push(Tok::Lit(line.to_string()));
+                        }
+                    } else {
+                        out.push(Tok::Lit(text.to_string()));
+                    }
+                }
+                Element::Interpolation(i) => {
+                    let e = self.expr(&i.expr);
+                    out.push(Tok::Interp(e, i.strip.strip_start(), i.strip.strip_end()));
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => {
+                        let span = self.span_of(ifd.if_expr.template.span());
+                        let cond = self.expr(&ifd.if_expr.cond_expr);
+                        out.push(Tok::If(cond, span, ifd.if_expr.strip.strip_start(), ifd.if_expr.strip.strip_end()));
+                        self.flatten(ifd.if_expr.template.iter(), split_lines, out);
+                        if let Some(e) = &ifd.else_expr {
+                            out.push(Tok::Else(e.strip.strip_start(), e.strip.strip_end()));
+                            self.flatten(e.template.iter(), split_lines, out);
+                        }
+                        out.push(Tok::EndIf(ifd.endif_expr.strip.strip_start(), ifd.endif_expr.strip.strip_end()));
+                    }
+                    Directive::For(fd) => {
+                        let span = self.span_of(fd.for_expr.template.span());
+                        let coll = self.expr(&fd.for_expr.collection_expr);
+                        out.push(Tok::For(
+                            fd.for_expr.key_var.as_ref().map(|k| Arc::from(k.value().as_str())),
+                            Arc::from(fd.for_expr.value_var.value().as_str()),
+                            coll,
+                            span,
+                            fd.for_expr.strip.strip_start(),
+                            fd.for_expr.strip.strip_end(),
+                        ));
+                        self.flatten(fd.for_expr.template.iter(), split_lines, out);
+                        out.push(Tok::EndFor(fd.endfor_expr.strip.strip_start(), fd.endfor_expr.strip.strip_end()));
+                    }
+                },
+            }
+        }
     }
 
     fn template_elements<'b>(&mut self, elements: impl Iterator<Item = &'b Element>) -> Vec<TemplatePart> {
@@ -272,6 +363,130 @@ fn element_span(e: &Element) -> Option<std::ops::Range<usize>> {
         Element::Interpolation(i) => i.expr.span(),
         Element::Directive(_) => None,
     }
+}
+
+/// HCL's flat template token sequence.
+enum Tok {
+    Lit(String),
+    /// expression, strip before, strip after
+    Interp(Expr, bool, bool),
+    If(Expr, Span, bool, bool),
+    Else(bool, bool),
+    EndIf(bool, bool),
+    For(Option<Arc<str>>, Arc<str>, Expr, Span, bool, bool),
+    EndFor(bool, bool),
+}
+
+impl Tok {
+    fn strips(&self) -> (bool, bool) {
+        match self {
+            Tok::Lit(_) => (false, false),
+            Tok::Interp(_, a, b) | Tok::If(_, _, a, b) | Tok::Else(a, b) | Tok::EndIf(a, b) | Tok::EndFor(a, b) => (*a, *b),
+            Tok::For(_, _, _, _, a, b) => (*a, *b),
+        }
+    }
+}
+
+/// `~` trims whitespace of the literal token right before (`{~`) or right after (`~}`).
+fn apply_strips(mut toks: Vec<Tok>) -> Vec<Tok> {
+    for i in 0..toks.len() {
+        let (before, after) = toks[i].strips();
+        if before && i > 0 {
+            if let Tok::Lit(s) = &mut toks[i - 1] {
+                *s = s.trim_end().to_string();
+            }
+        }
+        if after && i + 1 < toks.len() {
+            if let Tok::Lit(s) = &mut toks[i + 1] {
+                *s = s.trim_start().to_string();
+            }
+        }
+    }
+    toks
+}
+
+/// HCL's `flushHeredocTemplateParts`.
+fn flush_heredoc(toks: &mut [Tok]) {
+    let mut min = usize::MAX;
+    let mut newline = true;
+    let mut adjust = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if newline {
+            newline = false;
+            let spaces = match t {
+                Tok::Lit(s) => {
+                    let trimmed = s.trim_start();
+                    if trimmed.is_empty() && s.ends_with('\n') {
+                        usize::MAX
+                    } else {
+                        adjust.push(i);
+                        unicode_segmentation::UnicodeSegmentation::graphemes(&s[..s.len() - trimmed.len()], true).count()
+                    }
+                }
+                _ => 0,
+            };
+            min = min.min(spaces);
+        }
+        if let Tok::Lit(s) = t {
+            if s.ends_with('\n') {
+                newline = true;
+            }
+        }
+    }
+    if min == usize::MAX || min == 0 {
+        return;
+    }
+    for i in adjust {
+        if let Tok::Lit(s) = &mut toks[i] {
+            let cut: usize = unicode_segmentation::UnicodeSegmentation::graphemes(s.as_str(), true)
+                .take(min)
+                .take_while(|g| g.chars().all(char::is_whitespace) && *g != "\n")
+                .map(str::len)
+                .sum();
+            *s = s[cut..].to_string();
+        }
+    }
+}
+
+/// Rebuilds nested template parts from the flat token sequence.
+fn build_tree(toks: Vec<Tok>) -> Vec<TemplatePart> {
+    fn push_lit(out: &mut Vec<TemplatePart>, s: String) {
+        if s.is_empty() {
+            return;
+        }
+        if let Some(TemplatePart::Literal(prev)) = out.last_mut() {
+            *prev = Arc::from(format!("{prev}{s}"));
+        } else {
+            out.push(TemplatePart::Literal(Arc::from(s)));
+        }
+    }
+    fn build(it: &mut std::iter::Peekable<std::vec::IntoIter<Tok>>, out: &mut Vec<TemplatePart>) -> Option<Tok> {
+        while let Some(t) = it.next() {
+            match t {
+                Tok::Lit(s) => push_lit(out, s),
+                Tok::Interp(e, ..) => out.push(TemplatePart::Interp(e)),
+                Tok::If(cond, span, ..) => {
+                    let mut then = Vec::new();
+                    let mut otherwise = Vec::new();
+                    if let Some(Tok::Else(..)) = build(it, &mut then) {
+                        build(it, &mut otherwise);
+                    }
+                    out.push(TemplatePart::If { cond, then, otherwise, span });
+                }
+                Tok::For(key_var, value_var, collection, span, ..) => {
+                    let mut body = Vec::new();
+                    build(it, &mut body);
+                    out.push(TemplatePart::For { key_var, value_var, collection, body, span });
+                }
+                end @ (Tok::Else(..) | Tok::EndIf(..) | Tok::EndFor(..)) => return Some(end),
+            }
+        }
+        None
+    }
+    let mut it = toks.into_iter().peekable();
+    let mut out = Vec::new();
+    build(&mut it, &mut out);
+    out
 }
 
 fn strip_first(parts: &mut [TemplatePart], strip: bool) {
