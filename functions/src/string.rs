@@ -582,6 +582,9 @@ struct Verb {
     prec: Option<usize>,
 }
 
+/// The largest width or precision `format` accepts (Go's fmt refuses larger ones).
+const MAX_FORMAT_WIDTH: usize = 10_000_000;
+
 /// cty's format scanner: `%` flags width `.`precision `[n]` verb.
 fn format_values(fmt: &str, args: &[Value]) -> Result<String, FuncError> {
     let bytes = fmt.as_bytes();
@@ -636,6 +639,11 @@ fn format_values(fmt: &str, args: &[Value]) -> Result<String, FuncError> {
                 p += 1;
             }
             verb.prec = Some(prec);
+        }
+        // Go's fmt gives up on widths and precisions past about ten million (its `tooLarge`);
+        // refusing them here keeps `%99999999999d` from asking for an impossible allocation.
+        if verb.width.max(verb.prec).is_some_and(|n| n > MAX_FORMAT_WIDTH) {
+            return Err(call_error(format!("width or precision too large at offset {start}")));
         }
         if p < bytes.len() && bytes[p] == b'[' {
             p += 1;
@@ -1163,5 +1171,19 @@ mod tests {
         assert_eq!(f("0.25", 1), "0.2");
         assert_eq!(f("2.5", 0), "2");
         assert_eq!(f("1.005", 2), "1.00");
+    }
+
+    /// Found by the `eval_expr` fuzz target: a width that saturated `usize` made the integer and
+    /// float verbs ask for a `usize::MAX` allocation (capacity overflow panic).
+    #[test]
+    fn huge_width_or_precision_is_an_error_not_a_panic() {
+        let args = [Value::from_i64(1)];
+        for fmt in ["%833333333333333333333333333333.3f", "%99999999999d", "%.99999999999f", "%10000001s"] {
+            match format_values(fmt, &args) {
+                Err(FuncError::Call { message }) => assert!(message.contains("too large"), "{fmt}: {message}"),
+                other => panic!("{fmt}: {other:?}"),
+            }
+        }
+        assert_eq!(format_values("%5d|", &args).ok().as_deref(), Some("    1|"));
     }
 }
