@@ -1517,11 +1517,42 @@ impl<'a> Walker<'a> {
         if orphans.is_empty() {
             return;
         }
-        if destroy && self.opts.refresh && self.mode == WalkMode::Plan {
-            for (addr, inst, _) in &orphans {
-                if addr.resource.resource.mode == Mode::Managed {
-                    let id = inst.value.get_attr("id").and_then(|v| v.as_str()).map(String::from);
-                    self.hooks.start(&addr.to_string(), OpKind::Refresh, id.as_deref());
+        // Orphans are refreshed too (except those a `removed { destroy = false }` forgets):
+        // an object already gone needs no delete.
+        if self.opts.refresh && self.mode == WalkMode::Plan {
+            let mut gone = HashSet::new();
+            for (addr, inst, provider) in &orphans {
+                if addr.resource.resource.mode != Mode::Managed {
+                    continue;
+                }
+                let forgotten = self.forgets.iter().any(|(k, m, d)| !*d && *k == addr.resource.resource && m.config_path() == addr.resource.module.config_path());
+                if forgotten {
+                    continue;
+                }
+                let id = inst.value.get_attr("id").and_then(|v| v.as_str()).map(String::from);
+                self.hooks.start(&addr.to_string(), OpKind::Refresh, id.as_deref());
+                let (tn, alias) = provider_type_from_addr(provider);
+                if let Some(tn) = tn {
+                    let entry = self.providers.entry(&tn, alias);
+                    let _ = ensure_configured(&entry, Value::null(entry.schema.provider.implied_type())).await;
+                    let resp = entry
+                        .provider
+                        .read_resource(ReadResourceRequest {
+                            type_name: addr.resource.resource.ty.clone(),
+                            current_state: inst.value.clone(),
+                            private: inst.private.clone().map(String::into_bytes).unwrap_or_default(),
+                        })
+                        .await;
+                    if !resp.diagnostics.has_errors() && resp.new_state.is_null() {
+                        gone.insert(addr.clone());
+                    }
+                }
+            }
+            if !gone.is_empty() {
+                orphans.retain(|(a, ..)| !gone.contains(a));
+                let mut w = lock(&self.working);
+                for a in &gone {
+                    w.remove_instance(a);
                 }
             }
         }
