@@ -28,6 +28,11 @@ pub fn parse_json_body(file_id: u32, text: &str, sources: &SourceMap, diags: &mu
         Ok(j) => j,
         Err(e) => {
             let f = sources.get(file_id)?;
+            let specific = super::syntax::diagnose_json(&f.name, text);
+            if !specific.is_empty() {
+                diags.extend(specific);
+                return None;
+            }
             let line = e.line() as u32;
             let column = e.column() as u32;
             let pos = SourcePos { line, column, byte: 0 };

@@ -147,8 +147,14 @@ pub fn parse_native(file_id: u32, shown: &str, text: &str, sources: &SourceMap, 
             let loc = e.location();
             let pos = SourcePos { line: loc.line() as u32, column: loc.column() as u32, byte: loc.offset() };
             let range = SourceRange { filename: Arc::from(shown), start: pos, end: pos };
-            let (summary, detail) = syntax_error_text(e.message(), text, loc.offset());
-            diags.push(Diagnostic::error(summary, detail).with_subject(range));
+            // HCL's own diagnostics for the error, when the HCL-compatible re-scan finds them.
+            let specific = super::syntax::diagnose(shown, text);
+            if specific.is_empty() {
+                let (summary, detail) = syntax_error_text(e.message(), text, loc.offset());
+                diags.push(Diagnostic::error(summary, detail).with_subject(range));
+            } else {
+                diags.extend(specific);
+            }
             None
         }
     }
