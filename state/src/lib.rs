@@ -58,6 +58,9 @@ pub mod journal;
 pub mod local;
 pub mod lock;
 pub mod model;
+pub mod pg;
+mod remote;
+pub mod s3;
 
 pub use backend::{valid_workspace_name, Backend, LocalBackend, LocalStateStore, StateStore, DEFAULT_WORKSPACE};
 pub use crypto::Encryption;
@@ -69,6 +72,9 @@ pub use journal::{
 };
 pub use local::{HistoryEntry, LocalStateFile, DEFAULT_HISTORY_KEEP};
 pub use lock::{force_unlock, lock_paths, read_lock_info, LocalLock, LockInfo};
+pub use pg::{PgBackend, PgConfig};
+pub use remote::BackendConfigError;
+pub use s3::{S3Backend, S3Config};
 pub use model::{
     new_lineage, AttributePath, CheckResultObject, CheckResults, InstanceKey, InstanceState,
     InstanceStatus, OutputState, PathStep, ResourceMode, ResourceState, StateFile,
