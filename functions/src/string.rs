@@ -159,10 +159,24 @@ fn strcontains(args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncE
     Ok(Value::bool(text(&args[0]).contains(text(&args[1]))))
 }
 
+/// The most padding `indent` adds to one string (256 MiB).
+const MAX_INDENT_BYTES: usize = 256 << 20;
+
 fn indent(args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncError> {
     let spaces = whole_number(&args[0]).map_err(call_error)?;
-    let pad = " ".repeat(usize::try_from(spaces).unwrap_or(0));
-    Ok(Value::string(text(&args[1]).replace('\n', &format!("\n{pad}"))))
+    let spaces = usize::try_from(spaces).unwrap_or(0);
+    let s = text(&args[1]);
+    // `indent(9999999999, "a\nb")` would otherwise ask for gigabytes and abort the process
+    // (Go's strings.Repeat panics there too); no real configuration comes near this bound.
+    let newlines = s.matches('\n').count();
+    if newlines == 0 || spaces == 0 {
+        return Ok(Value::string(s));
+    }
+    if newlines.checked_mul(spaces).is_none_or(|n| n > MAX_INDENT_BYTES) {
+        return Err(call_error("the indented string would be too large"));
+    }
+    let pad = " ".repeat(spaces);
+    Ok(Value::string(s.replace('\n', &format!("\n{pad}"))))
 }
 
 fn join(args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncError> {
@@ -1185,5 +1199,16 @@ mod tests {
             }
         }
         assert_eq!(format_values("%5d|", &args).ok().as_deref(), Some("    1|"));
+    }
+
+    /// Found with the `eval_expr` fuzz target's inputs: a huge indent aborted the process on an
+    /// impossible allocation instead of failing the call.
+    #[test]
+    fn huge_indent_is_an_error_not_an_abort() {
+        let c = FuncContext { base_dir: "/".into(), plan_timestamp: String::new(), planning: false };
+        let call = |n: i64, s: &str| indent(&[Value::from_i64(n), Value::string(s)], &Type::String, &c);
+        assert!(matches!(call(9_999_999_999, "a\nb"), Err(FuncError::Call { .. })));
+        assert_eq!(call(9_999_999_999, "no newline").ok(), Some(Value::string("no newline")));
+        assert_eq!(call(2, "a\nb").ok(), Some(Value::string("a\n  b")));
     }
 }
