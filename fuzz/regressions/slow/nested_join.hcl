@@ -1,0 +1,1 @@
+join(",",[for i in range(100): join(",", [for j in range(1000): j])])

@@ -1,0 +1,1 @@
+length(setproduct(range(1000),range(1000),range(1000)))

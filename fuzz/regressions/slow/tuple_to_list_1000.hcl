@@ -1,0 +1,1 @@
+length(tolist([for j in range(1000): "a"]))
