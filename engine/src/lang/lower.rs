@@ -169,13 +169,8 @@ impl<'a> Lowerer<'a> {
 
     fn wrap_template(&mut self, parts: Vec<TemplatePart>, span: Span) -> Expr {
         // `"${expr}"` alone yields the expression's value unconverted (HCL's template-wrap rule).
-        if parts.len() == 1 {
-            if let TemplatePart::Interp(_) = &parts[0] {
-                if let Some(TemplatePart::Interp(e)) = parts.into_iter().next() {
-                    return Expr { kind: ExprKind::TemplateWrap(Box::new(e)), span };
-                }
-                unreachable!("checked above");
-            }
+        if let [TemplatePart::Interp(e)] = parts.as_slice() {
+            return Expr { kind: ExprKind::TemplateWrap(Box::new(e.clone())), span };
         }
         if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) {
             let text: String = parts
