@@ -1,10 +1,9 @@
 //! Terraform's encoding functions: base64, gzip, CSV, JSON, YAML, URL and text encodings.
 //!
 //! `jsonencode` reproduces Go's `encoding/json` text byte for byte (compact, keys sorted, `<`
-//! `>` `&` escaped), since users compare and hash its output. `base64gzip` frames its gzip
-//! stream exactly as Go does (header, flush marker, final stored block), but the compressed
-//! blocks come from zlib rather than Go's deflate: identical for short texts, possibly different
-//! (while decoding to the same data) for longer ones. YAML lives in [`yaml`].
+//! `>` `&` escaped), since users compare and hash its output. `base64gzip` produces Go's gzip
+//! bytes exactly (Go's own deflate at level 6, see [`goflate`]), since users hash and compare
+//! that output too. YAML lives in [`yaml`].
 
 use std::sync::LazyLock;
 
@@ -176,40 +175,9 @@ fn base64encode(args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, Func
 }
 
 fn base64gzip(args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncError> {
-    let bytes = go_gzip(text(&args[0]).as_bytes())
-        .map_err(|e| call_error(format!("failed to write gzip raw data: {e}")))?;
+    // Byte-identical to Terraform's Go `compress/gzip` output; see `goflate`.
+    let bytes = goflate::gzip(text(&args[0]).as_bytes());
     Ok(Value::string(base64::engine::general_purpose::STANDARD.encode(bytes)))
-}
-
-/// A gzip member framed as Terraform's `base64gzip` writes it with Go's `compress/gzip`:
-/// `Write`, `Flush`, `Close`. The header has no name, modification time 0, extra flags 0 and
-/// OS 255 ("unknown"); the deflate stream ends with the sync-flush marker (an empty stored
-/// block) and then an empty *final stored* block, as Go's `Close` after `Flush` produces.
-/// The compressed data blocks come from zlib's level 6 rather than Go's encoder: for short
-/// texts the two agree byte for byte, longer ones can pick different matches or Huffman
-/// trees (the result always decompresses to the same text).
-fn go_gzip(data: &[u8]) -> Result<Vec<u8>, flate2::CompressError> {
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
-    let mut deflate = flate2::Compress::new(flate2::Compression::new(6), false);
-    // Room for the whole stream: stored blocks cost 5 bytes per 64 KiB, plus the flush marker.
-    let mut body = Vec::with_capacity(data.len() + data.len() / 16_000 * 5 + 64);
-    loop {
-        let consumed = deflate.total_in() as usize;
-        let status = deflate.compress_vec(&data[consumed..], &mut body, flate2::FlushCompress::Sync)?;
-        // Done once all input is in and the flush left spare room (it did not stop short).
-        if deflate.total_in() as usize == data.len() && body.len() < body.capacity() && status != flate2::Status::BufError {
-            break;
-        }
-        body.reserve(body.capacity().max(64));
-    }
-    out.extend_from_slice(&body);
-    // Go's Close after a Flush: a final, empty stored block.
-    out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
-    let mut crc = flate2::Crc::new();
-    crc.update(data);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    Ok(out)
 }
 
 // ----- text encodings -----
@@ -444,4 +412,5 @@ fn csvdecode(args: &[Value], ret: &Type, _: &FuncContext) -> Result<Value, FuncE
 }
 
 /// YAML, as Terraform's `go-cty-yaml` reads and writes it.
+pub mod goflate;
 pub mod yaml;
