@@ -30,9 +30,15 @@ impl Session {
     /// Loads the configuration in `dir` and builds its graph. Returns the diagnostics of
     /// parsing and static checking; the session is `None` when they include errors.
     pub fn load(dir: &Path, factories: Vec<ProviderFactory>) -> (Option<Session>, Vec<Diagnostic>) {
+        Self::load_with(dir, factories, false)
+    }
+
+    /// [`Session::load`]; `installing` for `init`, which reports module directories as
+    /// Terraform's module installer does (see [`tree::load_with`]).
+    pub fn load_with(dir: &Path, factories: Vec<ProviderFactory>, installing: bool) -> (Option<Session>, Vec<Diagnostic>) {
         let sources = SourceMap::new();
         let mut diags = Vec::new();
-        let config = tree::load(dir, &sources, &mut diags);
+        let config = tree::load_with(dir, &sources, &mut diags, installing);
         let providers = Providers::new(factories);
         // Unknown providers in required_providers are reported up front.
         for m in config.all_modules() {

@@ -12,6 +12,17 @@ use crate::lang::eval::{Evaluator, Scope};
 use crate::lang::lower::Lowerer;
 use crate::source::{SourceMap, Span};
 
+/// Where a root variable's value came from: it decides where a type error points (the value in
+/// a variables file, or the declaration for values without a source location) and its wording,
+/// as Terraform's `PrepareFinalInputVariableValue` does.
+#[derive(Clone, Copy, Debug)]
+enum Origin {
+    /// The value expression in a `.tfvars` file (JSON files: the file's start).
+    File(Span),
+    Cli,
+    Env,
+}
+
 /// A `-var` or `-var-file` argument, in command-line order.
 #[derive(Clone, Debug)]
 pub enum VarArg {
@@ -42,6 +53,7 @@ fn const_scope(dir: &Path) -> ConstScope {
 pub fn collect(config: &Config, sources: &SourceMap, args: &[VarArg], env: &[(String, String)], allow_missing: bool) -> (BTreeMap<String, Value>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut values: BTreeMap<String, Value> = BTreeMap::new();
+    let mut origins: BTreeMap<String, Origin> = BTreeMap::new();
     let root = &config.root.module;
     let dir = &config.root_dir;
     for (k, v) in env {
@@ -49,6 +61,7 @@ pub fn collect(config: &Config, sources: &SourceMap, args: &[VarArg], env: &[(St
             if let Some(var) = root.variables.get(name) {
                 if let Some(val) = parse_raw(name, v, &var.ty, sources, &mut diags, "environment variable") {
                     values.insert(name.to_string(), val);
+                    origins.insert(name.to_string(), Origin::Env);
                 }
             }
         }
@@ -73,7 +86,7 @@ pub fn collect(config: &Config, sources: &SourceMap, args: &[VarArg], env: &[(St
         files.extend(autos);
     }
     for f in files {
-        load_file(config, &f, sources, &mut values, &mut diags, false);
+        load_file(config, &f, sources, &mut values, &mut origins, &mut diags, false);
     }
     for a in args {
         match a {
@@ -90,6 +103,7 @@ pub fn collect(config: &Config, sources: &SourceMap, args: &[VarArg], env: &[(St
                     Some(var) => {
                         if let Some(v) = parse_raw(name, raw, &var.ty, sources, &mut diags, "command line") {
                             values.insert(name.to_string(), v);
+                            origins.insert(name.to_string(), Origin::Cli);
                         }
                     }
                     None => diags.push(Diagnostic::error(
@@ -105,10 +119,11 @@ pub fn collect(config: &Config, sources: &SourceMap, args: &[VarArg], env: &[(St
                     diags.push(Diagnostic::error("Failed to read variables file", format!("Given variables file {f} does not exist.")));
                     continue;
                 }
-                load_file(config, &p, sources, &mut values, &mut diags, true);
+                load_file(config, &p, sources, &mut values, &mut origins, &mut diags, true);
             }
         }
     }
+    check_types(config, sources, &mut values, &origins, &mut diags);
     if !allow_missing {
         for (name, var) in &root.variables {
             if var.default.is_none() && !values.contains_key(name) {
@@ -123,6 +138,44 @@ pub fn collect(config: &Config, sources: &SourceMap, args: &[VarArg], env: &[(St
         }
     }
     (values, diags)
+}
+
+/// Converts each given value to its variable's type (after the type's `optional()` defaults),
+/// reporting a failure where the value came from. A failed value becomes unknown so that later
+/// steps report nothing more about it.
+fn check_types(config: &Config, sources: &SourceMap, values: &mut BTreeMap<String, Value>, origins: &BTreeMap<String, Origin>, diags: &mut Vec<Diagnostic>) {
+    let root = &config.root.module;
+    for (name, value) in values.iter_mut() {
+        let Some(var) = root.variables.get(name) else { continue };
+        let mut given = value.clone();
+        if let Some(defs) = &var.type_defaults {
+            if !given.is_null() {
+                given = defs.apply(&var.ty, given);
+            }
+        }
+        let err = match infra_value::convert::convert(&given, &var.ty) {
+            Ok(_) => continue,
+            Err(e) => e,
+        };
+        let decl_range = sources.range(var.span);
+        let decl = decl_range.as_ref().map(crate::config::parse::short_range).unwrap_or_default();
+        let (detail, subject) = match origins.get(name) {
+            Some(Origin::File(span)) => {
+                let at = sources.range(*span);
+                if var.sensitive {
+                    let shown = at.as_ref().map(crate::config::parse::short_range).unwrap_or_default();
+                    (format!("The given value is not suitable for var.{name}, which is sensitive: {err}. Invalid value defined at {shown}."), decl_range)
+                } else {
+                    (format!("The given value is not suitable for var.{name} declared at {decl}: {err}."), at)
+                }
+            }
+            Some(Origin::Cli) => (format!("Unsuitable value for var.{name} set using -var=\"{name}=...\": {err}."), decl_range),
+            Some(Origin::Env) => (format!("Unsuitable value for var.{name} set using the TF_VAR_{name} environment variable: {err}."), decl_range),
+            None => (format!("Unsuitable value for var.{name} set from outside of the configuration: {err}."), decl_range),
+        };
+        diags.push(Diagnostic::error("Invalid value for input variable", detail).with_subject_opt(subject));
+        *value = Value::unknown(var.ty.clone());
+    }
 }
 
 /// A raw string from `-var` or the environment: primitive-typed variables take it literally;
@@ -163,7 +216,15 @@ fn looks_structured(raw: &str) -> bool {
     t.starts_with('[') || t.starts_with('{')
 }
 
-fn load_file(config: &Config, path: &Path, sources: &SourceMap, values: &mut BTreeMap<String, Value>, diags: &mut Vec<Diagnostic>, explicit: bool) {
+fn load_file(
+    config: &Config,
+    path: &Path,
+    sources: &SourceMap,
+    values: &mut BTreeMap<String, Value>,
+    origins: &mut BTreeMap<String, Origin>,
+    diags: &mut Vec<Diagnostic>,
+    explicit: bool,
+) {
     let shown = path.strip_prefix(&config.root_dir).unwrap_or(path).to_string_lossy().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -176,9 +237,10 @@ fn load_file(config: &Config, path: &Path, sources: &SourceMap, values: &mut BTr
     let dir = config.root_dir.clone();
     let scope = const_scope(&dir);
     let root = &config.root.module;
-    let mut assign = |name: &str, v: Value, span: Span, diags: &mut Vec<Diagnostic>| {
+    let mut assign = |name: &str, v: Value, span: Span, value_span: Span, diags: &mut Vec<Diagnostic>| {
         if root.variables.contains_key(name) {
             values.insert(name.to_string(), v);
+            origins.insert(name.to_string(), Origin::File(value_span));
         } else {
             let summary = "Value for undeclared variable";
             let detail = format!("The root module does not declare a variable named {name:?} but a value was found in file {shown:?}. If you meant to use this value, add a \"variable\" block to the configuration.\n\nTo silence these warnings, use TF_VAR_... environment variables to provide certain \"global\" settings to all configurations in your organization. To reduce the verbosity of these warnings, use the -compact-warnings option.");
@@ -191,7 +253,8 @@ fn load_file(config: &Config, path: &Path, sources: &SourceMap, values: &mut BTr
             Ok(serde_json::Value::Object(m)) => {
                 for (k, j) in m {
                     let v = infra_value::json::implied_value(&j);
-                    assign(&k, v, Span { file, start: 0, end: 0 }, diags);
+                    let at = Span { file, start: 0, end: 0 };
+                    assign(&k, v, at, at, diags);
                 }
             }
             Ok(_) => diags.push(Diagnostic::error("Invalid variables file", format!("The root of {shown} must be a JSON object."))),
@@ -211,7 +274,7 @@ fn load_file(config: &Config, path: &Path, sources: &SourceMap, values: &mut BTr
         let failed = ev.has_errors();
         diags.extend(ev.diagnostics);
         if !failed {
-            assign(name, v, attr.name_span, diags);
+            assign(name, v, attr.name_span, attr.expr.span, diags);
         }
     }
 }
