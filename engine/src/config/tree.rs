@@ -76,7 +76,7 @@ fn load_node(dir: &Path, display: &str, path: Vec<String>, sources: &SourceMap, 
             diags.push(
                 Diagnostic::error(
                     "Invalid module source address",
-                    format!("Terraform failed to determine your intended installation method for remote module package {src:?}.\n\nIf you intended this as a path relative to the current module, use \"./{src}\" instead. The \"./\" prefix indicates that the address is a relative filesystem path."),
+                    format!("infra failed to determine your intended installation method for remote module package {src:?}.\n\nIf you intended this as a path relative to the current module, use \"./{src}\" instead. The \"./\" prefix indicates that the address is a relative filesystem path."),
                 )
                 .with_subject_opt(sources.range(call.source_span)),
             );
