@@ -178,7 +178,17 @@ pub fn load_session(ctx: &Ctx) -> Option<Session> {
 }
 
 pub fn load_session_as(ctx: &Ctx, json: bool) -> Option<Session> {
-    let (session, diags) = Session::load(&ctx.dir, factories());
+    load_session_with(ctx, json, false)
+}
+
+/// `init`'s view of the configuration: module directories are reported as Terraform's module
+/// installer reports them.
+pub fn load_session_init(ctx: &Ctx, json: bool) -> Option<Session> {
+    load_session_with(ctx, json, true)
+}
+
+fn load_session_with(ctx: &Ctx, json: bool, installing: bool) -> Option<Session> {
+    let (session, diags) = Session::load_with(&ctx.dir, factories(), installing);
     if json {
         if session.is_none() {
             ui_json::print_diagnostics_only(&diags);
@@ -195,7 +205,7 @@ pub fn load_session_as(ctx: &Ctx, json: bool) -> Option<Session> {
             // The session's sources are gone with it; re-parse for rendering.
             let sources = SourceMap::new();
             let mut d2 = Vec::new();
-            let _ = infra_engine::config::tree::load(&ctx.dir, &sources, &mut d2);
+            let _ = infra_engine::config::tree::load_with(&ctx.dir, &sources, &mut d2, installing);
             let ctx2 = Ctx { dir: ctx.dir.clone(), color: ctx.color, sources };
             ctx2.print_diags(&diags);
             None
@@ -222,8 +232,8 @@ fn env_vars() -> Vec<(String, String)> {
     std::env::vars().filter(|(k, _)| k.starts_with("TF_VAR_")).collect()
 }
 
-fn cmd_init(ctx: &Ctx, _args: &Args) -> i32 {
-    let Some(session) = load_session(ctx) else { return 1 };
+fn cmd_init(ctx: &Ctx, args: &Args) -> i32 {
+    let Some(session) = load_session_init(ctx, args.bool_or("json", false)) else { return 1 };
     let mut used: BTreeMap<String, String> = BTreeMap::new();
     for m in session.config.all_modules() {
         for r in m.module.resources.values() {
