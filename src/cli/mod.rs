@@ -2,10 +2,12 @@
 //! Terraform's (0 success, 1 error, 2 "changes present" with `-detailed-exitcode`).
 
 mod args;
+mod backend;
 mod hooks;
 mod planfile;
 mod state;
 mod ui_json;
+mod workspace;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
@@ -135,6 +137,7 @@ pub fn run(raw: Vec<String>) -> i32 {
             runtime.block_on(state::cmd_state(ctx, &sub, &sub_args))
         }
         "force-unlock" => state::cmd_force_unlock(&ctx, &args),
+        "workspace" => workspace::cmd_workspace(&ctx, &sub, &Args::parse(&rest[2.min(rest.len())..])),
         other => {
             eprintln!("infra has no command named {other:?}. Run \"infra -help\" for the list of commands.");
             1
@@ -163,6 +166,7 @@ All other commands:
   show          Show the current state or a saved plan
   state         Advanced state management
   version       Show the current infra version
+  workspace     Workspace management
 
 Global options (use these before the subcommand, if any):
   -chdir=DIR    Switch to a different working directory before executing the
@@ -243,6 +247,10 @@ fn cmd_init(ctx: &Ctx, args: &Args) -> i32 {
         }
     }
     println!("\nInitializing the backend...");
+    if let Err(diags) = backend::initialize(&ctx.dir, &session, args.has("migrate-state"), args.has("reconfigure"), args.has("force-copy")) {
+        with_sources(ctx, &session).print_diags(&diags);
+        return 1;
+    }
     println!("\nInitializing provider plugins...");
     for (name, fqn) in &used {
         println!("- {fqn}: built in ({name}), nothing to download");

@@ -1,85 +1,199 @@
-//! The state store of the CLI (local backend: `terraform.tfstate` or `backend "local" { path }`,
-//! workspaces under `terraform.tfstate.d/`), the apply journal, and the `state` subcommands.
+//! The state store of the CLI: the configured backend's state for the selected workspace
+//! ([`Store`], through `infra_state::Backend` / `StateStore`), the apply journal
+//! ([`JournalPersister`]), and the `state` subcommands.
+//!
+//! Every command that changes state follows the same sequence: lock → load (snapshot + journal
+//! replay) → change in memory → compact the journal if it holds records → write the snapshot →
+//! unlock. A change that fails (bad address, lineage mismatch) returns before anything is
+//! written, so the stored bytes stay as they were.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use infra_engine::addrs::ResourceInstance;
-use infra_engine::config::Mode;
+use infra_engine::addrs::{parse_address, ModuleInstance, ResourceInstance};
+use infra_engine::config::{Mode, ResourceKey};
 use infra_engine::plan::Action;
 use infra_engine::session::Session;
+use infra_engine::source::SourceMap;
 use infra_engine::state_bridge::{sensitive_paths, StateInstance, WorkingState};
 use infra_engine::walk::Persister;
 use infra_state::journal::{Intent, ObjectAddr, ObjectChange, Outcome};
-use infra_state::model::{InstanceState, ResourceMode};
-use infra_state::{LocalJournal, LocalLock, LocalStateFile, LockInfo, StateFile};
+use infra_state::model::{InstanceState, ResourceMode, ResourceState};
+use infra_state::{Backend, Journal, LockInfo, Replay, StateFile, StateStore, DEFAULT_WORKSPACE};
 use infra_value::{Diagnostic, Type, Value};
 
 use super::args::Args;
+use super::backend;
 use super::Ctx;
 
-/// The selected workspace (`.terraform/environment`), `default` when none.
+/// The selected workspace: `TF_WORKSPACE` when set (Terraform's override), else
+/// `.terraform/environment`, else `default`.
 pub fn current_workspace(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join(".terraform/environment")).map(|s| s.trim().to_string()).ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "default".into())
+    if let Some(ws) = workspace_override() {
+        return ws;
+    }
+    std::fs::read_to_string(dir.join(".terraform/environment")).map(|s| s.trim().to_string()).ok().filter(|s| !s.is_empty()).unwrap_or_else(|| DEFAULT_WORKSPACE.into())
 }
 
+/// `TF_WORKSPACE`, when set and non-empty.
+pub fn workspace_override() -> Option<String> {
+    std::env::var("TF_WORKSPACE").ok().filter(|s| !s.is_empty())
+}
+
+/// Records the selected workspace in `.terraform/environment`, as Terraform does.
+pub fn set_workspace(dir: &Path, name: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir.join(".terraform"))?;
+    std::fs::write(dir.join(".terraform/environment"), name)
+}
+
+/// Prints diagnostics without a `Ctx` (boxes, source snippets from `sources`).
+pub fn print_diags(sources: &SourceMap, diags: &[Diagnostic]) {
+    let ctx = Ctx { dir: ".".into(), color: false, sources: sources.clone() };
+    ctx.print_diags(diags);
+}
+
+/// A state-layer error as a diagnostic. Lock failures get Terraform's "Error acquiring the
+/// state lock" layout, naming the holder.
+pub fn state_diag(summary: &str, e: &infra_state::Error) -> Diagnostic {
+    match e {
+        infra_state::Error::Locked { lock_path, holder } => {
+            let holder = match holder {
+                Some(info) => info.to_string(),
+                None => "Lock Info: (unavailable: the holder's lock info could not be read)\n".to_string(),
+            };
+            Diagnostic::error(
+                "Error acquiring the state lock",
+                format!(
+                    "Error message: the state is already locked by another process ({})\n{holder}\ninfra acquires a state lock to protect the state from being written\nby multiple users at the same time. Please resolve the issue above and try\nagain. For most commands, you can disable locking with the \"-lock=false\"\nflag, but this is not recommended.",
+                    lock_path.display()
+                ),
+            )
+        }
+        other => Diagnostic::error(summary, other.to_string()),
+    }
+}
+
+/// The configured backend, checked against what `infra init` recorded.
+pub fn open_backend(dir: &Path, session: &Session) -> Result<Box<dyn Backend>, Vec<Diagnostic>> {
+    let settings = backend::configured(session)?;
+    backend::check_initialized(dir, &settings).map_err(|d| vec![d])?;
+    backend::open(dir, &settings).map_err(|d| vec![d])
+}
+
+type SharedState = Arc<Mutex<Box<dyn StateStore>>>;
+
+fn guard(state: &SharedState) -> MutexGuard<'_, Box<dyn StateStore>> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The selected workspace's state in the configured backend. Opening never fails by itself:
+/// a configuration or connection problem is kept and reported by the first operation, so
+/// that commands keep their simple `open` → `lock_if` → `load` shape.
 pub struct Store {
-    pub path: PathBuf,
+    opened: Result<Opened, Vec<Diagnostic>>,
+    sources: SourceMap,
+}
+
+struct Opened {
+    // Kept alive for the store: a remote store shares its backend's client and runtime.
+    _backend: Box<dyn Backend>,
+    state: SharedState,
+}
+
+/// The held state lock; released when dropped.
+pub struct LockGuard {
+    state: SharedState,
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        if let Err(e) = guard(&self.state).unlock() {
+            eprintln!("Error releasing the state lock: {e}\n\nThe lock may still be held; release it with \"infra force-unlock ID\" once no other infra process uses this state.");
+        }
+    }
 }
 
 impl Store {
     pub fn open(dir: &Path, session: &Session) -> Store {
-        let mut path = dir.join("terraform.tfstate");
-        if let Some(b) = &session.config.root.module.backend {
-            if b.kind == "local" {
-                if let Some(p) = b.body.attr("path").and_then(|a| infra_engine::config::literal_of(&a.expr)).and_then(|v| v.as_str().map(String::from)) {
-                    path = dir.join(p);
+        let opened = (|| {
+            let backend = open_backend(dir, session)?;
+            let workspace = current_workspace(dir);
+            if workspace != DEFAULT_WORKSPACE {
+                let known = backend.workspaces().map_err(|e| vec![state_diag("Failed to list workspaces", &e)])?;
+                if !known.contains(&workspace) {
+                    return Err(vec![Diagnostic::error(
+                        format!("Currently selected workspace {workspace:?} does not exist"),
+                        "Select an existing workspace with \"infra workspace select NAME\", or create it with \"infra workspace new NAME\".",
+                    )]);
                 }
             }
-        }
-        let ws = current_workspace(dir);
-        if ws != "default" {
-            path = dir.join("terraform.tfstate.d").join(&ws).join("terraform.tfstate");
-        }
-        Store { path }
+            let state = backend.state(&workspace).map_err(|e| vec![state_diag("Failed to open the state", &e)])?;
+            Ok(Opened { _backend: backend, state: Arc::new(Mutex::new(state)) })
+        })();
+        Store { opened, sources: session.sources.clone() }
     }
 
-    /// Locks the state unless `-lock=false`. On failure prints the holder and returns exit 1.
-    pub fn lock_if(&self, args: &Args, operation: &str) -> Result<Option<LocalLock>, i32> {
+    fn opened(&self) -> Result<&Opened, Vec<Diagnostic>> {
+        self.opened.as_ref().map_err(|d| d.clone())
+    }
+
+    /// Locks the state unless `-lock=false`, waiting up to `-lock-timeout`. On failure prints
+    /// the reason (naming the holder) and returns exit code 1.
+    pub fn lock_if(&self, args: &Args, operation: &str) -> Result<Option<LockGuard>, i32> {
+        let opened = match self.opened() {
+            Ok(o) => o,
+            Err(d) => {
+                print_diags(&self.sources, &d);
+                return Err(1);
+            }
+        };
         if !args.bool_or("lock", true) {
             return Ok(None);
         }
-        let timeout = args.value("lock-timeout").and_then(|t| parse_duration(&t)).unwrap_or(Duration::ZERO);
-        match LocalLock::acquire(&self.path, LockInfo::new(operation), timeout) {
-            Ok(l) => Ok(Some(l)),
+        let timeout = match args.value("lock-timeout") {
+            None => Duration::ZERO,
+            Some(t) => match parse_duration(&t) {
+                Some(d) => d,
+                None => {
+                    print_diags(&self.sources, &[Diagnostic::error("Invalid -lock-timeout value", format!("{t:?} is not a duration: use a number with a unit, e.g. \"10s\", \"500ms\" or \"2m\"."))]);
+                    return Err(1);
+                }
+            },
+        };
+        let mut state = guard(&opened.state);
+        let mut info = LockInfo::new(operation);
+        info.path = state.location();
+        match state.lock(info, timeout) {
+            Ok(_) => Ok(Some(LockGuard { state: opened.state.clone() })),
             Err(e) => {
-                eprintln!("╷\n│ Error: Error acquiring the state lock\n│\n│ {}\n╵", e.to_string().replace('\n', "\n│ "));
+                print_diags(&self.sources, &[state_diag("Error acquiring the state lock", &e)]);
                 Err(1)
             }
         }
     }
 
-    fn journal_path(&self) -> PathBuf {
-        infra_state::journal::journal_path(&self.path)
+    /// Reads the snapshot and replays the journal over it (objects recorded after the last
+    /// snapshot, e.g. by an apply that was killed). `None` when there is no state at all.
+    pub fn load_file(&self) -> Result<Option<StateFile>, Diagnostic> {
+        let opened = self.opened().map_err(first)?;
+        let mut state = guard(&opened.state);
+        let snapshot = state.read_snapshot().map_err(|e| state_diag("Failed to load state", &e))?;
+        let contents = state.read_journal().map_err(|e| state_diag("Failed to read the state journal", &e))?;
+        if contents.records.len() <= 1 {
+            return Ok(snapshot);
+        }
+        let location = state.journal_location();
+        let replay = infra_state::replay(snapshot, &contents, Path::new(&location)).map_err(|e| state_diag("Failed to replay the state journal", &e))?;
+        Ok(Some(replay.state))
     }
 
-    /// Reads the snapshot and replays the journal over it (objects recorded after the last
-    /// snapshot, e.g. by an apply that was killed).
-    pub fn load_file(&self) -> Result<Option<StateFile>, Diagnostic> {
-        let mut f = LocalStateFile::new(&self.path);
-        let snap = f.read().map_err(|e| Diagnostic::error("Failed to load state", e.to_string()))?;
-        let jp = self.journal_path();
-        if !jp.exists() {
-            return Ok(snap);
-        }
-        let contents = infra_state::journal::read_journal(&jp).map_err(|e| Diagnostic::error("Failed to read the state journal", e.to_string()))?;
-        if contents.records.len() <= 1 {
-            return Ok(snap);
-        }
-        let replay = infra_state::journal::replay(snap, &contents, &jp).map_err(|e| Diagnostic::error("Failed to replay the state journal", e.to_string()))?;
-        Ok(Some(replay.state))
+    /// The state with its pending (unconfirmed) operations, for `state list`.
+    pub fn load_replay(&self) -> Result<Replay, Diagnostic> {
+        let opened = self.opened().map_err(first)?;
+        let mut state = guard(&opened.state);
+        state.load().map_err(|e| state_diag("Failed to load state", &e))
     }
 
     pub fn load(&self, session: &Session) -> Result<(Option<StateFile>, WorkingState), Diagnostic> {
@@ -90,13 +204,29 @@ impl Store {
 
     /// Opens the journal for an apply.
     pub fn journal(&self, prior: Option<&StateFile>, _session: &Session) -> JournalPersister {
-        let (lineage, serial) = prior.map(|s| (s.lineage.clone(), s.serial)).unwrap_or_default();
-        let journal = LocalJournal::open(&self.journal_path(), &lineage, serial).ok().map(|(j, _)| j);
-        JournalPersister { journal, tokens: Mutex::new(HashMap::new()), failed: Mutex::new(None) }
+        let failed = Mutex::new(None);
+        let journal = match self.opened() {
+            Ok(opened) => {
+                // A state that does not exist yet gets its lineage when first written.
+                let base = prior.cloned().unwrap_or_else(|| StateFile { lineage: String::new(), ..StateFile::new() });
+                match guard(&opened.state).open_journal(&base) {
+                    Ok(j) => Some(j),
+                    Err(e) => {
+                        if let Ok(mut f) = failed.lock() {
+                            *f = Some(e.to_string());
+                        }
+                        None
+                    }
+                }
+            }
+            Err(_) => None,
+        };
+        JournalPersister { journal, tokens: Mutex::new(HashMap::new()), failed }
     }
 
     /// Writes the final state of an apply as a snapshot and compacts the journal.
     pub fn save(&self, session: &Session, ws: &WorkingState, prior: Option<&StateFile>, journal: &JournalPersister) -> Result<(), Diagnostic> {
+        let opened = self.opened().map_err(first)?;
         let mut sf = session.encode_state(ws);
         if let Some(p) = prior {
             sf.lineage = p.lineage.clone();
@@ -104,13 +234,13 @@ impl Store {
         } else {
             sf.lineage = String::new();
         }
-        let mut file = LocalStateFile::new(&self.path);
         if let Some(err) = journal.failed.lock().ok().and_then(|g| g.clone()) {
             eprintln!("Warning: the state journal could not be written ({err}); the snapshot is written now.");
         }
-        match &journal.journal {
+        let mut state = guard(&opened.state);
+        let saved = match &journal.journal {
             Some(j) => {
-                let mut result: Result<(), infra_state::Error> = Ok(());
+                let snapshot = state.read_snapshot().map_err(|e| state_diag("Failed to save state", &e))?;
                 let mut persist = |merged: &mut StateFile| -> infra_state::Result<()> {
                     // The engine's final state supersedes the replayed journal: it also holds
                     // outputs, moves and refreshes, which are not journaled.
@@ -120,41 +250,108 @@ impl Store {
                         merged.lineage = lineage;
                         merged.serial = serial;
                     }
-                    match file.write(merged) {
-                        Ok(_) => Ok(()),
-                        Err(e) => {
-                            let msg = e.to_string();
-                            result = Err(e);
-                            Err(infra_state::Error::Journal { path: PathBuf::new(), reason: msg })
-                        }
-                    }
+                    state.write_compacted(merged).map(|_| ())
                 };
-                let snap = LocalStateFile::new(&self.path).read().ok().flatten();
-                let r = j.compact(snap, &mut persist);
-                result.and(r.map(|_| ())).map_err(|e| Diagnostic::error("Failed to save state", e.to_string()))
+                j.compact(snapshot, &mut persist).map(|_| ())
             }
-            None => file.write(&mut sf).map(|_| ()).map_err(|e| Diagnostic::error("Failed to save state", e.to_string())),
+            None => {
+                state.read_snapshot().and_then(|_| state.write_compacted(&mut sf)).map(|_| ())
+            }
+        };
+        saved.map_err(|e| state_diag("Failed to save state", &e))
+    }
+
+    /// Runs a state change under the lock: load (with journal replay), `change` the state in
+    /// memory, and only if it succeeds compact the journal and write the snapshot. Returns the
+    /// exit code; `change` prints its own messages.
+    fn change(&self, args: &Args, operation: &str, change: impl FnOnce(&mut StateFile) -> Result<bool, Vec<Diagnostic>>) -> i32 {
+        let _lock = match self.lock_if(args, operation) {
+            Ok(l) => l,
+            Err(code) => return code,
+        };
+        let Ok(opened) = self.opened() else { return 1 };
+        let mut store = guard(&opened.state);
+        let loaded = match store.load() {
+            Ok(r) => r,
+            Err(e) => {
+                print_diags(&self.sources, &[state_diag("Failed to load state", &e)]);
+                return 1;
+            }
+        };
+        let mut state = loaded.state.clone();
+        match change(&mut state) {
+            Err(diags) => {
+                print_diags(&self.sources, &diags);
+                return 1;
+            }
+            Ok(false) => return 0,
+            Ok(true) => {}
         }
+        if let Err(e) = merge_journal(&mut **store) {
+            print_diags(&self.sources, &[state_diag("Error saving the state", &e)]);
+            return 1;
+        }
+        if let Err(e) = store.write_snapshot(&mut state) {
+            print_diags(&self.sources, &[state_diag("Error saving the state", &e)]);
+            return 1;
+        }
+        0
     }
 }
 
+/// Compacts the journal into the snapshot when it holds records beyond its header, so that a
+/// snapshot write outside compaction is allowed (and cannot later be undone by a replay).
+fn merge_journal(store: &mut dyn StateStore) -> infra_state::Result<()> {
+    let contents = store.read_journal()?;
+    if contents.records.len() <= 1 {
+        return Ok(());
+    }
+    let snapshot = store.read_snapshot()?;
+    let base = infra_state::replay(snapshot, &contents, Path::new(&store.journal_location()))?.state;
+    let journal = store.open_journal(&base)?;
+    store.compact(&*journal)?;
+    Ok(())
+}
+
+fn first(diags: Vec<Diagnostic>) -> Diagnostic {
+    diags.into_iter().next().unwrap_or_else(|| Diagnostic::error("Failed to open the state", ""))
+}
+
+/// Go's `time.ParseDuration` subset Terraform's `-lock-timeout` uses: `10s`, `500ms`, `2m`, `1h`,
+/// and combinations like `1m30s`. A bare number means seconds.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len()));
-    let n: f64 = num.parse().ok()?;
-    let secs = match unit {
-        "" | "s" => n,
-        "ms" => n / 1000.0,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return None,
-    };
-    Some(Duration::from_secs_f64(secs))
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(n) = s.parse::<f64>() {
+        return (n >= 0.0 && n.is_finite()).then(|| Duration::from_secs_f64(n));
+    }
+    let mut total = 0.0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let factor = match &rest[..unit_len] {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += n * factor;
+    }
+    total.is_finite().then(|| Duration::from_secs_f64(total))
 }
 
 /// Records every provider operation in the journal (intent before, outcome after).
 pub struct JournalPersister {
-    journal: Option<LocalJournal>,
+    journal: Option<Arc<dyn Journal>>,
     tokens: Mutex<HashMap<String, u64>>,
     failed: Mutex<Option<String>>,
 }
@@ -244,38 +441,256 @@ pub fn format_instance(addr: &ResourceInstance, inst: &StateInstance) -> String 
     out
 }
 
-pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
-    let Some(session) = super::load_session(&ctx) else { return 1 };
-    let store = Store::open(&ctx.dir, &session);
-    match sub {
-        "list" => {
-            let snap = match LocalStateFile::new(&store.path).read() {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("Error: Failed to load state: {e}");
-                    return 1;
-                }
-            };
-            let jp = store.journal_path();
-            let entries: Vec<(String, Option<String>)> = if jp.exists() {
-                match infra_state::journal::read_journal(&jp).and_then(|c| infra_state::journal::replay(snap.clone(), &c, &jp)) {
-                    Ok(r) => r.list().into_iter().map(|e| (e.address, e.unconfirmed)).collect(),
-                    Err(e) => {
-                        eprintln!("Error: Failed to read the state journal: {e}");
-                        return 1;
-                    }
-                }
-            } else {
-                snap.map(|s| s.instances().filter(|(_, i)| i.deposed.is_none()).map(|(r, i)| (r.instance_address(i.index_key.as_ref()), None)).collect()).unwrap_or_default()
-            };
-            let filters = &args.positional;
-            let mut sorted = entries;
-            sorted.sort();
-            for (addr, unconfirmed) in sorted {
-                if !filters.is_empty() && !filters.iter().any(|f| addr == *f || addr.starts_with(&format!("{f}.")) || addr.starts_with(&format!("{f}["))) {
+
+/// A parsed `state` address: a module, a whole resource, or one resource instance.
+#[derive(Debug, Clone)]
+struct StateAddr {
+    module: ModuleInstance,
+    resource: Option<ResourceKey>,
+    key: Option<infra_state::InstanceKey>,
+}
+
+impl StateAddr {
+    fn parse(s: &str) -> Result<StateAddr, Diagnostic> {
+        parse_address(s)
+            .map(|(module, resource, key)| StateAddr { module, resource, key })
+            .map_err(|e| Diagnostic::error("Invalid address", format!("Error parsing instance address {s:?}: {e}.\n\nAn address looks like aws_instance.web, aws_instance.web[0], module.net.aws_subnet.a[\"x\"] or module.net.")))
+    }
+
+    fn module_string(&self) -> Option<String> {
+        self.module.state_string()
+    }
+
+    fn mode(&self) -> Option<ResourceMode> {
+        self.resource.as_ref().map(|r| if r.mode == Mode::Data { ResourceMode::Data } else { ResourceMode::Managed })
+    }
+
+    fn matches_resource(&self, r: &ResourceState) -> bool {
+        match &self.resource {
+            None => in_module(r.module.as_deref(), self.module_string().as_deref()),
+            Some(k) => r.module == self.module_string() && Some(r.mode) == self.mode() && r.type_ == k.ty && r.name == k.name,
+        }
+    }
+}
+
+impl std::fmt::Display for StateAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.module)?;
+        if let Some(r) = &self.resource {
+            if !self.module.is_root() {
+                f.write_str(".")?;
+            }
+            write!(f, "{r}")?;
+            if let Some(k) = &self.key {
+                write!(f, "{k}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a resource's module (`None` = root) is `module` or inside it.
+fn in_module(resource_module: Option<&str>, module: Option<&str>) -> bool {
+    match (resource_module, module) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(r), Some(m)) => r == m || r.starts_with(&format!("{m}.")),
+    }
+}
+
+/// `state rm`: the instances the addresses name, Terraform's messages.
+fn state_rm(state: &mut StateFile, addrs: &[StateAddr], dry_run: bool) -> Result<bool, Vec<Diagnostic>> {
+    let prefix = if dry_run { "Would remove " } else { "Removed " };
+    let mut targets: Vec<(usize, Option<infra_state::InstanceKey>)> = Vec::new();
+    let mut lines = Vec::new();
+    for addr in addrs {
+        for (ri, r) in state.resources.iter().enumerate() {
+            if !addr.matches_resource(r) {
+                continue;
+            }
+            let mut keys: Vec<Option<infra_state::InstanceKey>> = Vec::new();
+            for inst in &r.instances {
+                if addr.resource.is_some() && addr.key.is_some() && inst.index_key != addr.key {
                     continue;
                 }
-                match unconfirmed {
+                if !keys.contains(&inst.index_key) {
+                    keys.push(inst.index_key.clone());
+                }
+            }
+            for key in keys {
+                if targets.contains(&(ri, key.clone())) {
+                    continue;
+                }
+                lines.push(format!("{prefix}{}", r.instance_address(key.as_ref())));
+                targets.push((ri, key));
+            }
+        }
+    }
+    for line in &lines {
+        println!("{line}");
+    }
+    if targets.is_empty() {
+        if dry_run {
+            println!("Would have removed nothing.");
+            return Ok(false);
+        }
+        return Err(vec![Diagnostic::error(
+            "Invalid target address",
+            "No matching objects found. To view the available instances, use \"infra state list\". Please modify the address to reference a specific instance.",
+        )]);
+    }
+    if dry_run {
+        return Ok(false);
+    }
+    for (ri, key) in &targets {
+        state.resources[*ri].instances.retain(|i| &i.index_key != key);
+    }
+    state.resources.retain(|r| !r.instances.is_empty());
+    Ok(true)
+}
+
+/// Rewrites a module prefix: `from` (and everything inside it) becomes `to`.
+fn rebase_module(module: &Option<String>, from: &Option<String>, to: &Option<String>) -> Option<String> {
+    let rest = match (module, from) {
+        (m, None) => m.clone(),
+        (Some(m), Some(f)) if m == f => None,
+        (Some(m), Some(f)) => m.strip_prefix(&format!("{f}.")).map(String::from),
+        (None, Some(_)) => None,
+    };
+    match (to, rest) {
+        (None, r) => r,
+        (Some(t), None) => Some(t.clone()),
+        (Some(t), Some(r)) => Some(format!("{t}.{r}")),
+    }
+}
+
+/// `state mv`: one source to one destination, Terraform's rules and messages.
+fn state_mv(state: &mut StateFile, from: &StateAddr, to: &StateAddr, dry_run: bool) -> Result<bool, Vec<Diagnostic>> {
+    let prefix = if dry_run { "Would move" } else { "Move" };
+    let invalid_target = |detail: String| vec![Diagnostic::error("Invalid target address", detail)];
+    let no_match = || vec![Diagnostic::error("Invalid source address", format!("Cannot move {from}: does not match anything in the current state."))];
+    match (&from.resource, &from.key) {
+        (None, _) => {
+            if to.resource.is_some() {
+                return Err(invalid_target(format!("Cannot move {from} to {to}: the target must also be a module.")));
+            }
+            let (src, dst) = (from.module_string(), to.module_string());
+            if !state.resources.iter().any(|r| r.module.is_some() && in_module(r.module.as_deref(), src.as_deref())) {
+                return Err(no_match());
+            }
+            if state.resources.iter().any(|r| in_module(r.module.as_deref(), dst.as_deref()) && dst.is_some()) {
+                return Err(vec![Diagnostic::error("Error moving state", "destination module already exists\n\nPlease ensure your addresses and state paths are valid. No\nstate was persisted. Your existing states are untouched.")]);
+            }
+            println!("{prefix} {:?} to {:?}", from.to_string(), to.to_string());
+            for r in state.resources.iter_mut().filter(|r| r.module.is_some() && in_module(r.module.as_deref(), src.as_deref())) {
+                r.module = rebase_module(&r.module, &src, &dst);
+            }
+        }
+        (Some(_), None) => {
+            let Some(ri) = state.resources.iter().position(|r| from.matches_resource(r)) else { return Err(no_match()) };
+            let Some(dest) = &to.resource else {
+                return Err(invalid_target(format!("Cannot move {from} to {to}: the source is a whole resource (not a resource instance) so the target must also be a whole resource.")));
+            };
+            if to.key.is_some() {
+                return Err(invalid_target(format!("Cannot move {from} to {to}: the source is a whole resource (not a resource instance) so the target must also be a whole resource.")));
+            }
+            if state.resources.iter().any(|r| to.matches_resource(r)) {
+                return Err(invalid_target(format!("Cannot move to {to}: there is already a resource at that address in the current state.")));
+            }
+            check_same_type(&state.resources[ri], to, dest)?;
+            println!("{prefix} {:?} to {:?}", from.to_string(), to.to_string());
+            let r = &mut state.resources[ri];
+            r.module = to.module_string();
+            r.name = dest.name.clone();
+        }
+        (Some(_), Some(key)) => {
+            let Some(ri) = state.resources.iter().position(|r| from.matches_resource(r) && r.instances.iter().any(|i| i.index_key.as_ref() == Some(key))) else {
+                return Err(no_match());
+            };
+            let Some(dest) = &to.resource else {
+                return Err(invalid_target(format!("Cannot move {from} to {to}: the target must also be a resource instance.")));
+            };
+            check_same_type(&state.resources[ri], to, dest)?;
+            if state.resources.iter().any(|r| to.matches_resource(r) && r.instances.iter().any(|i| i.index_key == to.key)) {
+                return Err(invalid_target(format!("Cannot move to {to}: there is already a resource instance at that address in the current state.")));
+            }
+            println!("{prefix} {:?} to {:?}", from.to_string(), to.to_string());
+            let moved: Vec<InstanceState> = state.resources[ri].instances.iter().filter(|i| i.index_key.as_ref() == Some(key)).cloned().collect();
+            state.resources[ri].instances.retain(|i| i.index_key.as_ref() != Some(key));
+            let provider = state.resources[ri].provider.clone();
+            let di = match state.resources.iter().position(|r| to.matches_resource(r)) {
+                Some(di) => di,
+                None => {
+                    state.resources.push(ResourceState {
+                        module: to.module_string(),
+                        mode: state.resources[ri].mode,
+                        type_: dest.ty.clone(),
+                        name: dest.name.clone(),
+                        each: None,
+                        provider,
+                        instances: Vec::new(),
+                    });
+                    state.resources.len() - 1
+                }
+            };
+            for mut inst in moved {
+                inst.index_key = to.key.clone();
+                state.resources[di].instances.push(inst);
+            }
+            state.resources.retain(|r| !r.instances.is_empty());
+        }
+    }
+    Ok(!dry_run)
+}
+
+fn check_same_type(source: &ResourceState, to: &StateAddr, dest: &ResourceKey) -> Result<(), Vec<Diagnostic>> {
+    if Some(source.mode) != to.mode() || source.type_ != dest.ty {
+        return Err(vec![Diagnostic::error(
+            "Invalid state move request",
+            format!("Cannot move {} to {to}: the resource type must stay the same ({} here).", source.address(), source.type_),
+        )]);
+    }
+    Ok(())
+}
+
+fn usage(msg: &str) -> i32 {
+    eprintln!("╷\n│ Error: {msg}\n╵");
+    1
+}
+
+pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
+    let known: &[&str] = match sub {
+        "list" | "pull" | "history" => &["state", "id"],
+        "show" => &["state", "serial"],
+        "push" => &["force", "lock", "lock-timeout", "ignore-remote-version"],
+        "mv" | "rm" => &["dry-run", "lock", "lock-timeout", "backup", "state", "state-out", "ignore-remote-version"],
+        _ => &[],
+    };
+    if let Some(flag) = args.unknown(known) {
+        return usage(&format!("Failed to parse command-line flags: flag provided but not defined: -{flag}"));
+    }
+    let Some(session) = super::load_session(&ctx) else { return 1 };
+    let store = Store::open(&ctx.dir, &session);
+    let sources = session.sources.clone();
+    let fail = |d: Diagnostic| {
+        print_diags(&sources, &[d]);
+        1
+    };
+    match sub {
+        "list" => {
+            let replay = match store.load_replay() {
+                Ok(r) => r,
+                Err(d) => return fail(d),
+            };
+            let filters = &args.positional;
+            let mut entries = replay.list();
+            entries.sort_by(|a, b| a.address.cmp(&b.address));
+            for e in entries {
+                let addr = &e.address;
+                if !filters.is_empty() && !filters.iter().any(|f| addr == f || addr.starts_with(&format!("{f}.")) || addr.starts_with(&format!("{f}["))) {
+                    continue;
+                }
+                match e.unconfirmed {
                     Some(action) => println!("{addr} (unconfirmed: {action} in progress when the last run stopped)"),
                     None => println!("{addr}"),
                 }
@@ -284,22 +699,37 @@ pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
         }
         "show" => {
             let Some(target) = args.positional.first() else {
-                eprintln!("Error: Exactly one argument expected: the address of the resource instance to show.");
-                return 1;
+                return usage("Exactly one argument expected: the address of the resource instance to show.");
             };
-            let (_, ws) = match store.load(&session) {
-                Ok(p) => p,
-                Err(d) => {
-                    ctx.print_diags(&[d]);
-                    return 1;
+            let addr = match StateAddr::parse(target) {
+                Ok(a) => a,
+                Err(d) => return fail(d),
+            };
+            let ws = match args.value("serial") {
+                None => match store.load(&session) {
+                    Ok((_, ws)) => ws,
+                    Err(d) => return fail(d),
+                },
+                Some(serial) => {
+                    let Ok(serial) = serial.parse::<u64>() else {
+                        return fail(Diagnostic::error("Invalid -serial value", format!("{serial:?} is not a serial number; \"infra state history\" lists the kept ones.")));
+                    };
+                    let snapshot = match store.opened() {
+                        Ok(o) => guard(&o.state).history_snapshot(serial),
+                        Err(d) => return fail(first(d)),
+                    };
+                    match snapshot.map_err(|e| state_diag("Failed to read state history", &e)).and_then(|sf| session.decode_state(Some(&sf))) {
+                        Ok(ws) => ws,
+                        Err(d) => return fail(d),
+                    }
                 }
             };
             for r in ws.resources.values() {
                 for (k, inst) in &r.instances {
-                    let addr = r.addr.instance(k.clone());
-                    if addr.to_string() == *target {
-                        println!("# {addr}:");
-                        print!("{}", format_instance(&addr, inst));
+                    let a = r.addr.instance(k.clone());
+                    if a.to_string() == addr.to_string() {
+                        println!("# {a}:");
+                        print!("{}", format_instance(&a, inst));
                         return 0;
                     }
                 }
@@ -307,33 +737,129 @@ pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
             eprintln!("╷\n│ Error: No instance found for the given address!\n│\n│ This command requires that the address references one specific instance.\n│ To view the available instances, use \"infra state list\". Please modify\n│ the address to reference a specific instance.\n╵");
             1
         }
-        "pull" => match std::fs::read_to_string(&store.path) {
-            Ok(s) => {
-                print!("{s}");
+        "pull" => match store.load_file() {
+            Ok(Some(sf)) => {
+                print!("{}", infra_state::write_state(&sf));
                 0
             }
-            Err(_) => 0,
+            Ok(None) => 0,
+            Err(d) => fail(d),
         },
-        other => {
-            eprintln!("Error: unknown state subcommand {other:?}. Available: list, show, pull.");
-            1
+        "history" => {
+            let entries = match store.opened() {
+                Ok(o) => guard(&o.state).history(),
+                Err(d) => return fail(first(d)),
+            };
+            match entries {
+                Ok(entries) => {
+                    if entries.is_empty() {
+                        println!("No state snapshots are kept for this workspace yet.");
+                    }
+                    for e in entries.iter().rev() {
+                        println!("serial {:<6} lineage {}", e.serial, e.lineage);
+                    }
+                    0
+                }
+                Err(e) => fail(state_diag("Failed to read state history", &e)),
+            }
         }
+        "rm" => {
+            if args.positional.is_empty() {
+                return usage("At least one address is required.");
+            }
+            let mut addrs = Vec::new();
+            for a in &args.positional {
+                match StateAddr::parse(a) {
+                    Ok(a) => addrs.push(a),
+                    Err(d) => return fail(d),
+                }
+            }
+            let dry_run = args.has("dry-run");
+            let mut removed = 0;
+            let code = store.change(args, "OperationTypeInvalid", |state| {
+                let before = state.instances().filter(|(_, i)| i.deposed.is_none()).count();
+                let r = state_rm(state, &addrs, dry_run);
+                removed = before - state.instances().filter(|(_, i)| i.deposed.is_none()).count();
+                r
+            });
+            if code == 0 && !dry_run {
+                println!("Successfully removed {removed} resource instance(s).");
+            }
+            code
+        }
+        "mv" => {
+            let [from, to] = args.positional.as_slice() else {
+                return usage("Exactly two arguments expected: the source and destination addresses.");
+            };
+            let (from, to) = match (StateAddr::parse(from), StateAddr::parse(to)) {
+                (Ok(f), Ok(t)) => (f, t),
+                (Err(d), _) | (_, Err(d)) => return fail(d),
+            };
+            let dry_run = args.has("dry-run");
+            let code = store.change(args, "OperationTypeInvalid", |state| state_mv(state, &from, &to, dry_run));
+            if code == 0 && !dry_run {
+                println!("Successfully moved 1 object(s).");
+            }
+            code
+        }
+        "push" => {
+            let [path] = args.positional.as_slice() else {
+                return usage("Exactly one argument expected: the path to a state file, or \"-\" to read it from standard input.");
+            };
+            let bytes = if path == "-" {
+                let mut buf = Vec::new();
+                match std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf) {
+                    Ok(_) => buf,
+                    Err(e) => return fail(Diagnostic::error("Error reading source state", format!("Reading standard input: {e}"))),
+                }
+            } else {
+                match std::fs::read(path) {
+                    Ok(b) => b,
+                    Err(e) => return fail(Diagnostic::error("Error reading source state", format!("Error reading source state {path:?}: {e}"))),
+                }
+            };
+            let pushed = match infra_state::read_state(&bytes) {
+                Ok(Some(s)) => s,
+                Ok(None) => return fail(Diagnostic::error("Error reading source state", format!("The state file {path:?} is empty: there is nothing to push."))),
+                Err(e) => return fail(Diagnostic::error("Error reading source state", format!("Error reading source state {path:?}: {e}"))),
+            };
+            let force = args.has("force");
+            let _lock = match store.lock_if(args, "OperationTypeInvalid") {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let Ok(opened) = store.opened() else { return 1 };
+            let mut st = guard(&opened.state);
+            let result = merge_journal(&mut **st).and_then(|_| st.push_snapshot(&pushed, force));
+            match result {
+                Ok(()) => 0,
+                Err(e) => fail(state_diag("Failed to write state", &e)),
+            }
+        }
+        other => usage(&format!("Unknown state subcommand {other:?}. Available: list, show, pull, push, mv, rm, history.")),
     }
 }
 
 pub fn cmd_force_unlock(ctx: &Ctx, args: &Args) -> i32 {
     let Some(id) = args.positional.first() else {
-        eprintln!("Error: Expected a single argument: LOCK_ID");
-        return 1;
+        return usage("Expected a single argument: LOCK_ID");
     };
-    let path = ctx.dir.join("terraform.tfstate");
-    match infra_state::force_unlock(&path, id) {
+    let Some(session) = super::load_session(ctx) else { return 1 };
+    let store = Store::open(&ctx.dir, &session);
+    let result = match store.opened() {
+        Ok(o) => guard(&o.state).force_unlock(id),
+        Err(d) => {
+            print_diags(&session.sources, &d);
+            return 1;
+        }
+    };
+    match result {
         Ok(()) => {
             println!("infra state has been successfully unlocked!\n\nThe state has been unlocked, and infra commands should now be able to\nobtain a new lock on the remote state.");
             0
         }
         Err(e) => {
-            eprintln!("Error: Failed to unlock state: {e}");
+            print_diags(&session.sources, &[state_diag("Failed to unlock state", &e)]);
             1
         }
     }
