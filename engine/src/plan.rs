@@ -203,3 +203,64 @@ impl Plan {
         self.resource_changes().next().is_some() || self.outputs.iter().any(|o| o.action != Action::NoOp)
     }
 }
+
+/// Checks a planned value recomputed while applying a saved plan against the value recorded in
+/// the plan: every part known in `recorded` must be equal in `fresh` (an unknown part may have
+/// become known since). Returns the path of the first difference. Marks are ignored.
+pub fn first_difference(recorded: &Value, fresh: &Value) -> Option<AttrPath> {
+    fn walk(r: &Value, f: &Value, path: &mut Vec<infra_value::PathStep>) -> Option<AttrPath> {
+        use infra_value::value::Kind;
+        use infra_value::PathStep;
+        let differ = || Some(AttrPath(path.clone()));
+        match (r.kind(), f.kind()) {
+            (Kind::Unknown(_), _) => None,
+            (_, Kind::Unknown(_)) => differ(),
+            (Kind::Null(_), Kind::Null(_)) => None,
+            (Kind::Null(_), _) | (_, Kind::Null(_)) => differ(),
+            // A set with unknown elements orders them apart from the known ones, and unknown
+            // elements may turn out equal and merge: such a set is accepted as it comes.
+            (Kind::Set(..), Kind::Set(..)) if !r.is_wholly_known() => None,
+            (Kind::List(_, a), Kind::List(_, b)) | (Kind::Tuple(a), Kind::Tuple(b)) | (Kind::Set(_, a), Kind::Set(_, b)) => {
+                if a.len() != b.len() {
+                    return differ();
+                }
+                // Known set elements are compared in their canonical order.
+                for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+                    path.push(PathStep::Index(i as i64));
+                    let d = walk(x, y, path);
+                    path.pop();
+                    if d.is_some() {
+                        return d;
+                    }
+                }
+                None
+            }
+            (Kind::Map(_, a), Kind::Map(_, b)) | (Kind::Object(a), Kind::Object(b)) => {
+                if a.len() != b.len() || a.keys().zip(b.keys()).any(|(x, y)| x != y) {
+                    return differ();
+                }
+                let is_map = matches!(r.kind(), Kind::Map(..));
+                for (k, x) in a.iter() {
+                    let y = b.get(k)?;
+                    path.push(if is_map { PathStep::Key(k.clone()) } else { PathStep::Attr(k.clone()) });
+                    let d = walk(x, y, path);
+                    path.pop();
+                    if d.is_some() {
+                        return d;
+                    }
+                }
+                None
+            }
+            _ => {
+                let (a, _) = r.unmark_deep();
+                let (b, _) = f.unmark_deep();
+                if a.raw_equals(&b) {
+                    None
+                } else {
+                    differ()
+                }
+            }
+        }
+    }
+    walk(recorded, fresh, &mut Vec::new())
+}

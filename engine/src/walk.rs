@@ -1248,11 +1248,22 @@ impl<'a> Walker<'a> {
         };
         if self.mode == WalkMode::Apply {
             if let Some(saved) = self.saved_plan {
-                let expected = saved.changes.iter().find(|c| c.addr == addr).map(|c| c.action).unwrap_or(Action::NoOp);
+                let recorded = saved.changes.iter().find(|c| c.addr == addr);
+                let expected = recorded.map(|c| c.action).unwrap_or(Action::NoOp);
                 if expected != action {
                     self.error(Diagnostic::error(
                         "Provider produced inconsistent final plan",
                         format!("When expanding the plan for {addr} to include new values learned so far during apply, the planned action changed from {expected:?} to {action:?}. This is a bug in the provider or the plan is stale; run plan again."),
+                    ));
+                    return None;
+                }
+                // The saved plan is what was reviewed: a value it recorded as known must not
+                // have changed (values it recorded as unknown may have become known).
+                if let Some(path) = recorded.filter(|c| c.action != Action::Delete).and_then(|c| crate::plan::first_difference(&c.after, &planned)) {
+                    let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
+                    self.error(Diagnostic::error(
+                        "Saved plan does not match",
+                        format!("When applying the saved plan, the planned new value for {addr} differs from the one recorded in the plan{at}. The saved plan is no longer what would be applied; run plan again."),
                     ));
                     return None;
                 }

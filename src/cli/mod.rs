@@ -481,7 +481,8 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     ctx.print_diags(&diags);
     if let Some(out) = args.value("out") {
         let path = if Path::new(&out).is_absolute() { PathBuf::from(&out) } else { PathBuf::from(&out) };
-        if let Err(e) = planfile::write(&path, &session, &result.plan, prior_file.as_ref(), &vars, &opts) {
+        let doc = planfile::to_json(&session, &result.plan, prior_file.as_ref(), &vars, &opts, render::configuration_json(&session));
+        if let Err(e) = planfile::write(&path, &doc) {
             eprintln!("Error: Failed to write plan file: {e}");
             return 1;
         }
@@ -523,8 +524,8 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     let saved = match args.positional.first() {
         Some(path) if !destroy => match planfile::read(Path::new(path), &session, prior_file.as_ref()) {
             Ok(p) => Some(p),
-            Err(msg) => {
-                ctx.print_diags(&[Diagnostic::error("Saved plan is stale", msg)]);
+            Err(d) => {
+                ctx.print_diags(&[d]);
                 return 1;
             }
         },
@@ -719,27 +720,17 @@ fn article(v: &Value) -> String {
 async fn cmd_show(ctx: Ctx, args: &Args) -> i32 {
     let json = args.has("json");
     let markdown = args.has("markdown");
-    let Some(session) = load_session(&ctx) else { return 1 };
-    let ctx = with_sources(&ctx, &session);
-    let store = state::Store::open(&ctx.dir, &session);
-    let (prior_file, ws) = match store.load(&session) {
-        Ok(p) => p,
-        Err(d) => {
-            ctx.print_diags(&[d]);
-            return 1;
-        }
-    };
+    // A saved plan is rendered from the file alone: no configuration or state is needed.
     if let Some(path) = args.positional.first() {
-        let saved = match planfile::read_unchecked(Path::new(path), &session) {
+        let saved = match planfile::read_unchecked(Path::new(path)) {
             Ok(p) => p,
             Err(msg) => {
-                eprintln!("Error: Failed to read the given file as a plan: {msg}");
+                ctx.print_diags(&[Diagnostic::error("Failed to read the given file as a plan", msg)]);
                 return 1;
             }
         };
-        let _ = prior_file;
         if json {
-            let v = render::plan_json(&saved.plan, planfile::configuration_json(&session));
+            let v = render::plan_json(&saved.plan, saved.configuration);
             println!("{}", serde_json::to_string(&v).unwrap_or_default());
         } else if markdown {
             print!("{}", render::plan_markdown(&saved.plan));
@@ -748,6 +739,16 @@ async fn cmd_show(ctx: Ctx, args: &Args) -> i32 {
         }
         return 0;
     }
+    let Some(session) = load_session(&ctx) else { return 1 };
+    let ctx = with_sources(&ctx, &session);
+    let store = state::Store::open(&ctx.dir, &session);
+    let (_, ws) = match store.load(&session) {
+        Ok(p) => p,
+        Err(d) => {
+            ctx.print_diags(&[d]);
+            return 1;
+        }
+    };
     if json {
         println!("{}", serde_json::to_string(&render::state_json(&ws)).unwrap_or_default());
         return 0;

@@ -5,6 +5,7 @@
 //! **Invariant:** no renderer ever prints a sensitive value: the human and markdown forms show
 //! `(sensitive value)`, the JSON forms replace it with `null` (see [`plan_json`]).
 
+pub mod config_json;
 mod diff;
 pub mod diagnostics;
 pub mod markdown;
@@ -12,6 +13,7 @@ pub mod plan_json;
 pub mod plan_text;
 mod text;
 
+pub use config_json::configuration_json;
 pub use diagnostics::{render_diagnostic, render_diagnostics};
 pub use markdown::plan_markdown;
 pub use plan_json::{plan_json, state_json};

@@ -257,14 +257,17 @@ fn output_change_entry(oc: &OutputChange) -> Json {
     let c = output_change_json(oc);
     let sensitive = c.after_sensitive == Json::Bool(true);
     let hide = |j: Json| if sensitive { Json::Null } else { j };
-    json!({
-        "actions": oc.action.json_actions(),
-        "before": hide(c.before),
-        "after": hide(c.after),
-        "after_unknown": c.after_unknown,
-        "before_sensitive": c.before_sensitive,
-        "after_sensitive": c.after_sensitive,
-    })
+    let mut m = Map::new();
+    m.insert("actions".into(), json!(oc.action.json_actions()));
+    m.insert("before".into(), hide(c.before));
+    // Terraform leaves `after` out when the new value is wholly unknown.
+    if oc.after.as_ref().map_or(true, |a| known_json(a).is_some()) {
+        m.insert("after".into(), hide(c.after));
+    }
+    m.insert("after_unknown".into(), c.after_unknown);
+    m.insert("before_sensitive".into(), c.before_sensitive);
+    m.insert("after_sensitive".into(), c.after_sensitive);
+    Json::Object(m)
 }
 
 /// A state-like module tree of resources, as both `planned_values` and `values` use it.
