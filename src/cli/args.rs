@@ -9,7 +9,7 @@ pub struct Args {
 
 /// Flags that take a value when written as `-flag value` (without `=`).
 const VALUE_FLAGS: &[&str] = &[
-    "var", "var-file", "out", "target", "replace", "parallelism", "lock-timeout", "state", "chdir", "backend-config", "state-out",
+    "var", "var-file", "out", "target", "replace", "parallelism", "lock-timeout", "state", "chdir", "backend-config", "state-out", "serial",
 ];
 
 impl Args {

@@ -666,7 +666,9 @@ pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
         "mv" | "rm" => &["dry-run", "lock", "lock-timeout", "backup", "state", "state-out", "ignore-remote-version"],
         _ => &[],
     };
-    if let Some(flag) = args.unknown(known) {
+    // `-no-color` is global: the dispatcher re-parses subcommand arguments from the raw list.
+    let known: Vec<&str> = known.iter().copied().chain(["no-color"]).collect();
+    if let Some(flag) = args.unknown(&known) {
         return usage(&format!("Failed to parse command-line flags: flag provided but not defined: -{flag}"));
     }
     let Some(session) = super::load_session(&ctx) else { return 1 };

@@ -38,7 +38,9 @@ pub fn cmd_workspace(ctx: &Ctx, sub: &str, args: &Args) -> i32 {
         "delete" => &["force", "lock", "lock-timeout"],
         _ => &[],
     };
-    if let Some(flag) = args.unknown(known) {
+    // `-no-color` is global: the dispatcher re-parses subcommand arguments from the raw list.
+    let known: Vec<&str> = known.iter().copied().chain(["no-color"]).collect();
+    if let Some(flag) = args.unknown(&known) {
         return error(&format!("Failed to parse command-line flags: flag provided but not defined: -{flag}"));
     }
     if sub == "show" {

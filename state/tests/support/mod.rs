@@ -34,6 +34,19 @@ fn wait_for_port(port: u16, timeout: Duration) -> bool {
     false
 }
 
+// The few C library functions used here, declared directly so that every test crate including
+// this module (`state/tests`, and the workspace root's `tests/state_cli.rs` through `#[path]`)
+// can use it without a `libc` dependency.
+mod c {
+    extern "C" {
+        pub fn atexit(f: extern "C" fn()) -> i32;
+        pub fn flock(fd: i32, operation: i32) -> i32;
+        pub fn geteuid() -> u32;
+    }
+    /// `LOCK_EX` on Linux.
+    pub const LOCK_EX: i32 = 2;
+}
+
 /// Servers to stop at exit (Rust runs no destructors for statics; `atexit` handlers do run when
 /// the test harness exits, whether tests passed or failed).
 static CLEANUP: Mutex<Vec<Box<dyn FnOnce() + Send>>> = Mutex::new(Vec::new());
@@ -49,7 +62,7 @@ fn at_exit(task: impl FnOnce() + Send + 'static) {
     static REGISTERED: OnceLock<()> = OnceLock::new();
     REGISTERED.get_or_init(|| {
         // SAFETY: registers a plain extern "C" function with no arguments.
-        unsafe { libc::atexit(run_cleanup) };
+        unsafe { c::atexit(run_cleanup) };
     });
     CLEANUP.lock().unwrap_or_else(|p| p.into_inner()).push(Box::new(task));
 }
@@ -106,16 +119,18 @@ fn find_pg_bin() -> Option<PathBuf> {
 /// PostgreSQL refuses to run as root: as root, commands run as this user instead.
 fn unprivileged_user() -> Option<(String, u32, u32)> {
     // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
+    if unsafe { c::geteuid() } != 0 {
         return None;
     }
+    let id = |name: &str, flag: &str| -> Option<u32> {
+        let out = Command::new("id").args([flag, name]).output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    };
     for name in ["postgres", "nobody"] {
-        let cname = std::ffi::CString::new(name).expect("no NUL");
-        // SAFETY: getpwnam returns null or a pointer to static storage, read at once.
-        let pw = unsafe { libc::getpwnam(cname.as_ptr()) };
-        if !pw.is_null() {
-            // SAFETY: non-null, just returned by getpwnam.
-            let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+        if let (Some(uid), Some(gid)) = (id(name, "-u"), id(name, "-g")) {
             return Some((name.to_owned(), uid, gid));
         }
     }
@@ -241,7 +256,7 @@ fn ensure_moto_venv() -> Result<PathBuf, String> {
         .open(&lock_path)
         .map_err(|e| format!("opening {}: {e}", lock_path.display()))?;
     // SAFETY: a valid descriptor owned by `lock`, held until the end of this function.
-    unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_EX) };
+    unsafe { c::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), c::LOCK_EX) };
     if moto_importable(&python) {
         return Ok(python);
     }
@@ -269,7 +284,9 @@ fn ensure_moto_venv() -> Result<PathBuf, String> {
 
 fn start_moto() -> Result<MotoServer, String> {
     let python = ensure_moto_venv()?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_server.py");
+    // Written out from the source so that the module works from any crate that includes it.
+    let script = std::env::temp_dir().join(unique("infra-moto-server-")).with_extension("py");
+    std::fs::write(&script, include_str!("moto_server.py")).map_err(|e| format!("writing {}: {e}", script.display()))?;
     let port = free_port();
     let log = std::env::temp_dir().join(unique("infra-moto-")).with_extension("log");
     let log_file = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
@@ -285,6 +302,7 @@ fn start_moto() -> Result<MotoServer, String> {
     let pid = child.id();
     let child = Mutex::new(child);
     let log_path = log.clone();
+    let script_path = script.clone();
     let ready = wait_for_port(port, Duration::from_secs(60));
     let exited = child.lock().unwrap_or_else(|p| p.into_inner()).try_wait().ok().flatten();
     at_exit(move || {
@@ -292,6 +310,7 @@ fn start_moto() -> Result<MotoServer, String> {
         let _ = child.kill();
         let _ = child.wait();
         let _ = std::fs::remove_file(&log_path);
+        let _ = std::fs::remove_file(&script_path);
     });
     if !ready || exited.is_some() {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
