@@ -12,6 +12,8 @@ pub fn format_value(v: &Value, indent: usize) -> String {
         Kind::Null(_) => "null".into(),
         Kind::Unknown(_) => "(known after apply)".into(),
         Kind::Bool(b) => b.to_string(),
+        // As Terraform shows it once stored: negative zero is 0 (see `number_to_json`).
+        Kind::Number(n) if n.is_zero() => "0".to_string(),
         Kind::Number(n) => n.to_string(),
         Kind::String(s) => {
             if s.contains('\n') && s.len() > 1 {

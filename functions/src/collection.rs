@@ -1280,7 +1280,13 @@ fn slice(args: &[Value], ret: &Type, _: &FuncContext) -> R {
 
 fn sort(args: &[Value], ret: &Type, _: &FuncContext) -> R {
     if !args[0].is_wholly_known() {
-        return Ok(Value::unknown(ret.clone()));
+        // The order is unknown but the length is not: cty refines the result to exactly the
+        // input's length, and Terraform's plan shows (and stores) such a value as a list of that
+        // many unknown elements. Without refinements in the value model, that list is the result.
+        return Ok(match args[0].len() {
+            Some(n) if args[0].is_known() => Value::list(Type::String, vec![Value::unknown(Type::String); n]),
+            _ => Value::unknown(ret.clone()),
+        });
     }
     let mut strings = Vec::new();
     for (i, v) in elements(&args[0]).iter().enumerate() {

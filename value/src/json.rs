@@ -26,6 +26,11 @@ pub fn value_to_json(v: &Value) -> Json {
 /// A number as a JSON number token with Terraform's canonical text (so big and precise numbers
 /// survive). Infinities have no JSON form; they are written as strings as cty does.
 pub fn number_to_json(n: &Number) -> Json {
+    // Terraform serialises numbers through msgpack and JSON, where negative zero becomes 0;
+    // only `tostring`/`format`/`jsonencode` at evaluation time still see `-0`.
+    if n.is_zero() {
+        return Json::Number(0.into());
+    }
     if n.is_infinite() {
         return Json::String(n.to_string());
     }
