@@ -248,7 +248,11 @@ fn cmd_init(ctx: &Ctx, args: &Args) -> i32 {
     }
     println!("\nInitializing the backend...");
     if let Err(diags) = backend::initialize(&ctx.dir, &session, args.has("migrate-state"), args.has("reconfigure"), args.has("force-copy")) {
-        with_sources(ctx, &session).print_diags(&diags);
+        if args.bool_or("json", false) {
+            ui_json::print_diagnostics_only(&diags);
+        } else {
+            with_sources(ctx, &session).print_diags(&diags);
+        }
         return 1;
     }
     println!("\nInitializing provider plugins...");
