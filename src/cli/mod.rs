@@ -438,6 +438,10 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     let json = args.has("json");
     let markdown = args.has("markdown");
     let Some(session) = load_session_as(&ctx, json) else { return 1 };
+    if json {
+        // The stream starts here: refresh events follow while planning.
+        ui_json::print_version();
+    }
     let ctx = with_sources(&ctx, &session);
     let store = state::Store::open(&ctx.dir, &session);
     let _lock = match store.lock_if(args, "OperationTypePlan") {
@@ -447,20 +451,31 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     let (prior_file, prior) = match store.load(&session) {
         Ok(p) => p,
         Err(d) => {
-            ctx.print_diags(&[d]);
+            if json {
+                ui_json::print_diagnostics(&[d]);
+            } else {
+                ctx.print_diags(&[d]);
+            }
             return 1;
         }
     };
     let (vars, vdiags) = infra_engine::variables::collect(&session.config, &session.sources, &var_args(args), &env_vars(), false);
     if vdiags.iter().any(Diagnostic::is_error) {
         if json {
-            ui_json::print_diagnostics_only(&vdiags);
+            ui_json::print_diagnostics(&vdiags);
         } else {
             ctx.print_diags(&vdiags);
         }
         return 1;
     }
-    let plan_hooks: Box<dyn infra_engine::hooks::Hooks> = if json { Box::new(infra_engine::hooks::NoHooks) } else { Box::new(hooks::PlanHooks) };
+    // Refresh lines would spoil a markdown comment and are events in the JSON stream.
+    let plan_hooks: Box<dyn infra_engine::hooks::Hooks> = if json {
+        Box::new(ui_json::JsonHooks)
+    } else if markdown {
+        Box::new(infra_engine::hooks::NoHooks)
+    } else {
+        Box::new(hooks::PlanHooks)
+    };
     let result = session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await;
     let mut diags = vdiags;
     diags.extend(result.diagnostics.clone());
@@ -583,12 +598,27 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     let hooks = hooks::LineHooks::new(ctx.color);
     let journal = store.journal(prior_file.as_ref(), &session);
     // The plan just made already refreshed everything: apply starts from its refreshed state.
-    let (prior, opts) = if saved.is_none() {
+    let (prior, opts) = if let Some(saved) = &saved {
+        // Apply exactly the reviewed plan or nothing: plan again from the same inputs and refuse
+        // before changing anything if an instance's action or a recorded known value differs
+        // (e.g. a file changed outside infra since). The apply walk checks each instance again
+        // with the values it learns.
+        let check = session.plan(prior, vars.clone(), &opts, &infra_engine::hooks::NoHooks).await;
+        if check.diagnostics.iter().any(Diagnostic::is_error) {
+            ctx.print_diags(&check.diagnostics);
+            return 1;
+        }
+        if let Some(d) = planfile::compare(&saved.plan, &check.plan) {
+            ctx.print_diags(&[d]);
+            return 1;
+        }
+        let mut o = opts.clone();
+        o.refresh = false;
+        (check.plan.prior_state, o)
+    } else {
         let mut o = opts.clone();
         o.refresh = false;
         (plan.prior_state.clone(), o)
-    } else {
-        (prior, opts)
     };
     let result = session.apply(prior, vars, &opts, &hooks, &journal, saved.as_ref().map(|_| &plan)).await;
     let mut diags = result.diagnostics.clone();

@@ -641,6 +641,56 @@ pub fn read(path: &Path, session: &Session, current: Option<&StateFile>) -> Resu
     Ok(saved)
 }
 
+/// Compares a plan made again from a saved plan's inputs with the recorded one: every instance
+/// must have the recorded action, and every value recorded as known the same value. Returns the
+/// refusal, naming the instances that differ.
+pub fn compare(recorded: &Plan, fresh: &Plan) -> Option<Diagnostic> {
+    let mut problems = Vec::new();
+    for c in &fresh.changes {
+        let Some(r) = recorded.changes.iter().find(|r| r.addr == c.addr) else {
+            if c.action != Action::NoOp {
+                problems.push(format!("- {}: now planned to {}, but the saved plan has no change for it", c.addr, action_words(c.action)));
+            }
+            continue;
+        };
+        if r.action != c.action {
+            problems.push(format!("- {}: the saved plan will {}, but it would now {}", c.addr, action_words(r.action), action_words(c.action)));
+        } else if r.action != Action::Delete {
+            if let Some(path) = infra_engine::plan::first_difference(&r.after, &c.after) {
+                let at = if path.is_empty() { String::new() } else { format!(" ({path})") };
+                problems.push(format!("- {}: a planned value differs from the saved plan{at}", c.addr));
+            }
+        }
+    }
+    for r in &recorded.changes {
+        if r.action != Action::NoOp && !fresh.changes.iter().any(|c| c.addr == r.addr) {
+            problems.push(format!("- {}: the saved plan will {}, but it is no longer planned", r.addr, action_words(r.action)));
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    Some(Diagnostic::error(
+        "Saved plan does not match",
+        format!(
+            "Applying the saved plan now would not do what it recorded, so nothing was applied:\n{}\n\nSomething changed outside infra since the plan was made. Run \"infra plan\" again to make a new plan.",
+            problems.join("\n")
+        ),
+    ))
+}
+
+fn action_words(a: Action) -> &'static str {
+    match a {
+        Action::NoOp => "leave it unchanged",
+        Action::Create => "create it",
+        Action::Read => "read it",
+        Action::Update => "update it in place",
+        Action::DeleteThenCreate | Action::CreateThenDelete => "replace it",
+        Action::Delete => "destroy it",
+        Action::Forget => "forget it",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

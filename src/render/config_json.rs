@@ -242,7 +242,9 @@ impl Cx<'_> {
                     let mut e = Map::new();
                     if let Some(d) = &v.default {
                         if let Some(c) = self.constant(d) {
-                            e.insert("default".into(), c);
+                            // Terraform prints a sensitive variable's default in clear; infra
+                            // never prints a sensitive value, so it is `null` here.
+                            e.insert("default".into(), if v.sensitive { Json::Null } else { c });
                         }
                     }
                     if let Some(d) = v.description.as_ref().filter(|d| !d.is_empty()) {
