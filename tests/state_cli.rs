@@ -103,10 +103,16 @@ fn backend_block(kind: Kind) -> String {
         ),
         Kind::S3 => {
             let bucket = support::unique("cli-").to_lowercase();
-            let endpoint = support::moto().endpoint();
-            create_bucket(&endpoint, &bucket);
-            format!(
-                r#"terraform {{
+            http(&support::moto().endpoint(), "PUT", &format!("/{bucket}"), b"");
+            s3_block(&bucket)
+        }
+    }
+}
+
+fn s3_block(bucket: &str) -> String {
+    let endpoint = support::moto().endpoint();
+    format!(
+        r#"terraform {{
   backend "s3" {{
     bucket         = "{bucket}"
     key            = "app/terraform.tfstate"
@@ -119,19 +125,43 @@ fn backend_block(kind: Kind) -> String {
   }}
 }}
 "#
-            )
-        }
-    }
+    )
 }
 
-/// Creates a bucket in moto with a plain HTTP PUT (moto does not check signatures).
-fn create_bucket(endpoint: &str, bucket: &str) {
+/// A plain HTTP request to moto; returns the body, asserting a
+/// 200 status.
+fn http(endpoint: &str, method: &str, path: &str, body: &[u8]) -> Vec<u8> {
     let host = endpoint.trim_start_matches("http://");
     let mut stream = TcpStream::connect(host).expect("connecting to moto");
-    write!(stream, "PUT /{bucket} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").expect("sending PUT");
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    assert!(response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"), "creating bucket {bucket}: {response}");
+    // moto refuses anonymous object requests but does not verify signatures: any SigV4-shaped
+    // header for the backend's access key will do.
+    let auth = "AWS4-HMAC-SHA256 Credential=test/20200101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {auth}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).expect("sending request");
+    stream.write_all(body).expect("sending body");
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "{method} {path}: {head}");
+    let mut payload = response[(split + 4).min(response.len())..].to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        payload = dechunk(&payload);
+    }
+    payload
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = eol + 2;
+        out.extend_from_slice(&data[start..(start + size).min(data.len())]);
+        data = &data[(start + size + 2).min(data.len())..];
+    }
+    out
 }
 
 /// The stored state as `state pull` prints it.
@@ -530,3 +560,38 @@ fn force_unlock_names_a_missing_lock() {
     infra(d, &["force-unlock", "0000"]).fails_with("Failed to unlock state");
 }
 
+#[test]
+fn corrupt_s3_state_is_refused_and_kept() {
+    let bucket = support::unique("cli-").to_lowercase();
+    let endpoint = support::moto().endpoint();
+    http(&endpoint, "PUT", &format!("/{bucket}"), b"");
+    let dir = workdir(&format!("{}{RESOURCES}", s3_block(&bucket)));
+    let d = dir.path();
+    infra(d, &["init"]).ok();
+    infra(d, &["apply", "-auto-approve"]).ok();
+    let object = format!("/{bucket}/app/terraform.tfstate");
+    let corrupt = b"{\"version\": 4, \"serial\": 3, \"lineage\": \"x\", \"resources\": [".to_vec();
+    http(&endpoint, "PUT", &object, &corrupt);
+    for args in [&["plan"][..], &["apply", "-auto-approve"], &["state", "list"], &["state", "rm", "terraform_data.b"]] {
+        infra(d, args).fails_with("truncated");
+        assert_eq!(http(&endpoint, "GET", &object, b""), corrupt, "{args:?} must not touch a corrupt state");
+    }
+}
+
+#[test]
+fn encrypted_state_never_holds_plaintext_and_a_wrong_key_is_refused() {
+    let dir = workdir(RESOURCES);
+    let d = dir.path();
+    let with_pass = |pass: &str, args: &[&str]| Run::from(command(d, args).env("INFRA_STATE_PASSPHRASE", pass).output().expect("running infra"));
+    with_pass("right horse battery", &["apply", "-auto-approve"]).ok();
+    let bytes = std::fs::read(d.join("terraform.tfstate")).expect("state");
+    assert!(!String::from_utf8_lossy(&bytes).contains("terraform_data"), "the snapshot must be encrypted");
+    let journal = std::fs::read(d.join("terraform.tfstate.journal")).unwrap_or_default();
+    assert!(!String::from_utf8_lossy(&journal).contains("terraform_data"), "the journal must be encrypted");
+    assert_eq!(with_pass("right horse battery", &["state", "list"]).ok().stdout.lines().count(), 3);
+    let wrong = with_pass("wrong", &["state", "list"]);
+    assert_eq!(wrong.code, 1, "{}", wrong.text());
+    assert!(wrong.stderr.to_lowercase().contains("decrypt") || wrong.stderr.contains("key"), "{}", wrong.text());
+    infra(d, &["plan"]).fails_with("encrypted");
+    assert_eq!(std::fs::read(d.join("terraform.tfstate")).expect("state"), bytes);
+}
