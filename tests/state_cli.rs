@@ -595,3 +595,36 @@ fn encrypted_state_never_holds_plaintext_and_a_wrong_key_is_refused() {
     infra(d, &["plan"]).fails_with("encrypted");
     assert_eq!(std::fs::read(d.join("terraform.tfstate")).expect("state"), bytes);
 }
+
+/// The corrupt-state corpus of `state/tests/fixtures/corrupt` (with its expected messages),
+/// through the binary: every command that reads state refuses it with that message, exit 1,
+/// and leaves the file byte for byte as it was, with no backup, history or journal written.
+#[test]
+fn corrupt_state_corpus_through_the_cli() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("state/tests/fixtures/corrupt");
+    let manifest = std::fs::read_to_string(corpus.join("expected.tsv")).expect("expected.tsv");
+    let cases: Vec<(&str, &str)> = manifest.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).filter_map(|l| l.split_once('\t')).collect();
+    assert!(cases.len() >= 50, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for (file, expect) in cases {
+        let dir = workdir(RESOURCES);
+        let d = dir.path();
+        let bytes = std::fs::read(corpus.join(file)).expect("fixture");
+        std::fs::write(d.join("terraform.tfstate"), &bytes).expect("write");
+        for args in [&["plan"][..], &["apply", "-auto-approve"], &["state", "list"], &["state", "rm", "terraform_data.b"], &["output"]] {
+            let run = infra(d, args);
+            if run.code != 1 || !words(&run.stderr).contains(&words(expect)) {
+                failures.push(format!("{file}: {args:?}: expected exit 1 and {expect:?}:\n{}", run.text()));
+            }
+            if std::fs::read(d.join("terraform.tfstate")).ok().as_deref() != Some(&bytes[..]) {
+                failures.push(format!("{file}: {args:?} changed the state file"));
+            }
+        }
+        for extra in ["terraform.tfstate.backup", "terraform.tfstate.history", "terraform.tfstate.journal"] {
+            if d.join(extra).exists() {
+                failures.push(format!("{file}: {extra} was written"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
