@@ -628,3 +628,50 @@ fn corrupt_state_corpus_through_the_cli() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// An apply killed with SIGKILL while it holds the lock: the object in flight is listed as
+/// unconfirmed, the lock does not outlive the process where the store can tell (local `flock`,
+/// PostgreSQL session locks), and on s3 — whose lock is an object — the next apply names the
+/// dead holder and `force-unlock ID` clears it. Each time the next apply converges.
+fn killed_holder(kind: Kind) {
+    let dir = workdir(&format!("{}{SLEEPER}", backend_block(kind)));
+    let d = dir.path();
+    infra(d, &["init"]).ok();
+    let mut first = spawn(d, &["apply", "-auto-approve"]);
+    first.wait_for("time_sleep.hold: Creating...");
+    first.child.kill().expect("SIGKILL");
+    let _ = first.child.wait();
+    let listed = infra(d, &["state", "list"]).ok();
+    assert!(listed.stdout.starts_with("time_sleep.hold (unconfirmed: create"), "{kind:?}: the operation in flight is listed:\n{}", listed.text());
+    if let Kind::S3 = kind {
+        let refused = infra(d, &["apply", "-auto-approve"]).fails_with("Error acquiring the state lock");
+        let id = refused
+            .stderr
+            .lines()
+            .find_map(|l| l.trim().trim_start_matches('│').trim().strip_prefix("ID:").map(|id| id.trim().to_owned()))
+            .unwrap_or_else(|| panic!("no lock ID in:\n{}", refused.text()));
+        infra(d, &["force-unlock", "not-the-id"]).fails_with("Failed to unlock state");
+        let unlocked = infra(d, &["force-unlock", &id]).ok();
+        assert!(unlocked.stdout.contains("successfully unlocked"), "{}", unlocked.text());
+    }
+    let converged = infra(d, &["apply", "-auto-approve"]).ok();
+    assert!(converged.stdout.contains("Apply complete!"), "{}", converged.text());
+    let listed = list(d);
+    assert!(listed.first().is_some_and(|l| l.starts_with("time_sleep.hold")), "{kind:?}: {listed:?}");
+    assert!(infra(d, &["plan"]).ok().stdout.contains("No changes."), "{kind:?}");
+}
+
+#[test]
+fn killed_holder_local() {
+    killed_holder(Kind::Local);
+}
+
+#[test]
+fn killed_holder_pg() {
+    killed_holder(Kind::Pg);
+}
+
+#[test]
+fn killed_holder_s3() {
+    killed_holder(Kind::S3);
+}

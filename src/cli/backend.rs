@@ -306,8 +306,9 @@ pub fn initialize(dir: &Path, session: &Session, migrate: bool, reconfigure: boo
             }
         }
     }
+    let changed = recorded.as_ref() != Some(&configured);
     record(dir, &configured).map_err(|e| vec![Diagnostic::error("Failed to record the backend configuration", format!("Writing {}: {e}", dir.join(RECORD_PATH).display()))])?;
-    if configured.explicit {
+    if configured.explicit && changed {
         println!("\nSuccessfully configured the backend {:?}! infra will automatically\nuse this backend unless the backend configuration changes.", configured.kind);
     }
     Ok(())

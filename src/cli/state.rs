@@ -660,10 +660,12 @@ fn usage(msg: &str) -> i32 {
 
 pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
     let known: &[&str] = match sub {
-        "list" | "pull" | "history" => &["state", "id"],
-        "show" => &["state", "serial"],
-        "push" => &["force", "lock", "lock-timeout", "ignore-remote-version"],
-        "mv" | "rm" => &["dry-run", "lock", "lock-timeout", "backup", "state", "state-out", "ignore-remote-version"],
+        // Terraform's legacy local-file flags (-state, -state-out, -backup) are refused rather
+        // than ignored: state lives where the backend says.
+        "list" | "pull" | "history" => &[],
+        "show" => &["serial"],
+        "push" => &["force", "lock", "lock-timeout"],
+        "mv" | "rm" => &["dry-run", "lock", "lock-timeout"],
         _ => &[],
     };
     // `-no-color` is global: the dispatcher re-parses subcommand arguments from the raw list.

@@ -33,7 +33,7 @@ again.";
 
 pub fn cmd_workspace(ctx: &Ctx, sub: &str, args: &Args) -> i32 {
     let known: &[&str] = match sub {
-        "new" => &["lock", "lock-timeout", "state"],
+        "new" => &["lock", "lock-timeout"],
         "select" => &["or-create"],
         "delete" => &["force", "lock", "lock-timeout"],
         _ => &[],
