@@ -53,7 +53,7 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 #[test]
 fn base64gzip_is_byte_identical_to_terraform() {
     let cases = fixtures();
-    assert!(cases.len() >= 15, "expected the recorded fixtures, found {}", cases.len());
+    assert!(cases.len() >= 17, "expected the recorded fixtures, found {}", cases.len());
     let mut failures = Vec::new();
     for (name, input, want) in &cases {
         let got = base64gzip(input);
@@ -148,7 +148,10 @@ fn big_text() -> Vec<u8> {
     out
 }
 
+/// Slow in a debug build (about 20 s), so opt-in:
+/// `cargo test -p infra-functions --test funcs_gzip -- --ignored`.
 #[test]
+#[ignore = "17 MiB through the unoptimised encoder takes ~20 s; run with --ignored"]
 fn seventeen_mebibytes_match_terraform() {
     let want = std::fs::read_to_string(fixtures_dir().join("big_17m.sha256")).expect("recorded digest");
     let data = big_text();

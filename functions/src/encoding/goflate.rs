@@ -142,7 +142,22 @@ fn hash4(b: &[u8]) -> usize {
 
 /// Number of equal leading bytes of `a` and `b`, at most `max`.
 fn match_len(a: &[u8], b: &[u8], max: usize) -> usize {
-    a.iter().zip(b).take(max).take_while(|(x, y)| x == y).count()
+    let max = max.min(a.len()).min(b.len());
+    let (a, b) = (&a[..max], &b[..max]);
+    // Eight bytes at a time: the first differing byte is the lowest set byte of the XOR.
+    let mut n = 0;
+    while n + 8 <= max {
+        let x = u64::from_le_bytes(a[n..n + 8].try_into().unwrap_or_default());
+        let y = u64::from_le_bytes(b[n..n + 8].try_into().unwrap_or_default());
+        if x != y {
+            return n + ((x ^ y).trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    while n < max && a[n] == b[n] {
+        n += 1;
+    }
+    n
 }
 
 /// The state of Go's level 2–9 compressor (`compressor` with `fillDeflate`/`deflate`), level 6.
@@ -884,6 +899,16 @@ mod tests {
         for (x, code) in [(0, 0), (3, 3), (4, 4), (6, 5), (0x6000, 29), (0x7fff, 29), (0x5fff, 28)] {
             assert_eq!(offset_code(x), code, "xoffset {x}");
         }
+    }
+
+    #[test]
+    fn match_len_counts_the_common_prefix() {
+        let a = b"abcdefghijklmnopq";
+        assert_eq!(match_len(a, b"abcdefghijklmnoX", 16), 15);
+        assert_eq!(match_len(a, b"abcdefgX", 8), 7);
+        assert_eq!(match_len(a, b"Xbc", 3), 0);
+        assert_eq!(match_len(a, a, 10), 10);
+        assert_eq!(match_len(b"ab", b"ab", 5), 2);
     }
 
     #[test]
