@@ -925,3 +925,94 @@ fn unreadable_plan_files_are_errors() {
     report.case("generated/unreadable_plan_files", p);
     report.finish();
 }
+
+// =============================================================================================
+// `plan -json`: Terraform's machine-readable UI stream.
+
+/// A JSON value with object keys sorted, so that equal values print equal.
+fn canonical(j: &Json) -> Json {
+    match j {
+        Json::Object(m) => {
+            let sorted: std::collections::BTreeMap<&String, Json> = m.iter().map(|(k, v)| (k, canonical(v))).collect();
+            let mut out = serde_json::Map::new();
+            for (k, v) in sorted {
+                out.insert(k.clone(), v);
+            }
+            Json::Object(out)
+        }
+        Json::Array(a) => Json::Array(a.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The comparable part of a UI event: its type, message and payload, UUIDs masked.
+fn ui_event_key(e: &Json) -> String {
+    let mut e = mask_json(e);
+    if let Some(m) = e.as_object_mut() {
+        for k in ["@timestamp", "@module"] {
+            m.remove(k);
+        }
+    }
+    canonical(&e).to_string()
+}
+
+#[test]
+fn rich_plan_json_stream_matches_terraform() {
+    let mut report = Report::new("rich_plan_json_stream_matches_terraform");
+    let mut p = Vec::new();
+    let result = (|| -> Result<(), String> {
+        let rich = rich_plan()?;
+        let r = run_ok(&rich.dir, &["plan", "-json", "-input=false"])?;
+        let tf_text = fs::read_to_string(golden_dir().join("rich/terraform/plan-ui.jsonl")).map_err(|e| e.to_string())?;
+        let parse = |text: &str, who: &str| -> Result<Vec<Json>, String> {
+            text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).map_err(|e| format!("{who}: a line is not JSON ({e}): {l}"))).collect()
+        };
+        let tf = parse(&tf_text, "terraform")?;
+        let got = parse(&r.stdout, "infra")?;
+        for (i, e) in got.iter().enumerate() {
+            for k in ["@level", "@message", "@module", "@timestamp", "type"] {
+                if !e[k].is_string() {
+                    p.push(format!("event {i}: no string {k:?}: {e}"));
+                }
+            }
+        }
+        let types: Vec<&str> = got.iter().map(|e| e["type"].as_str().unwrap_or_default()).collect();
+        if types.first() != Some(&"version") || got[0]["terraform"] != json!("1.11.4") || got[0]["ui"] != json!("1.2") {
+            p.push(format!("the stream does not start with a version event: {:?}", got.first()));
+        }
+        // Order: refresh events, then drift, planned changes, the summary, the outputs.
+        let rank = |t: &str| match t {
+            "version" => 0,
+            "refresh_start" | "refresh_complete" | "apply_start" | "apply_complete" => 1,
+            "resource_drift" => 2,
+            "planned_change" => 3,
+            "change_summary" => 4,
+            "outputs" => 5,
+            _ => 6,
+        };
+        if types.windows(2).any(|w| rank(w[0]) > rank(w[1])) {
+            p.push(format!("events out of Terraform's order: {types:?}"));
+        }
+        // The same events as Terraform's (the version message names the tool; refresh events
+        // and planned changes come in walk order, so they are compared as sets).
+        let keyed = |events: &[Json]| -> BTreeSet<String> {
+            events.iter().filter(|e| e["type"] != json!("version")).map(|e| rebrand(&ui_event_key(e))).collect()
+        };
+        let (want, have) = (keyed(&tf), keyed(&got));
+        for missing in want.difference(&have) {
+            p.push(format!("missing event: {missing}"));
+        }
+        for extra in have.difference(&want) {
+            p.push(format!("unexpected event: {extra}"));
+        }
+        if got.len() != tf.len() {
+            p.push(format!("{} events, terraform printed {}", got.len(), tf.len()));
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        p.push(e);
+    }
+    report.case("golden/plan/rich (plan -json)", p);
+    report.finish();
+}

@@ -1063,6 +1063,7 @@ impl<'a> Walker<'a> {
         if !prior.is_null() && self.opts.refresh && importing.is_none() {
             let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
             self.hooks.start(&addr.to_string(), OpKind::Refresh, id.as_deref());
+            let started = std::time::Instant::now();
             let resp = entry
                 .provider
                 .read_resource(ReadResourceRequest { type_name: type_name.clone(), current_state: prior.clone(), private: private.clone() })
@@ -1071,6 +1072,8 @@ impl<'a> Walker<'a> {
                 self.errors(resp.diagnostics.0.into_iter().map(|d| d.with_address(addr.to_string())));
                 return None;
             }
+            let new_id = resp.new_state.get_attr("id").and_then(|v| v.as_str()).map(String::from).or(id.clone());
+            self.hooks.complete(&addr.to_string(), OpKind::Refresh, new_id.as_deref(), started.elapsed());
             let refreshed = reapply_sensitive(schema, resp.new_state);
             if infra_provider_sdk::plan::differs(&prior, &refreshed) || refreshed.is_null() != prior.is_null() {
                 lock(&self.drift).push(ResourceChange {
@@ -1554,6 +1557,9 @@ impl<'a> Walker<'a> {
                             private: inst.private.clone().map(String::into_bytes).unwrap_or_default(),
                         })
                         .await;
+                    if !resp.diagnostics.has_errors() {
+                        self.hooks.complete(&addr.to_string(), OpKind::Refresh, id.as_deref(), std::time::Duration::ZERO);
+                    }
                     if !resp.diagnostics.has_errors() && resp.new_state.is_null() {
                         gone.insert(addr.clone());
                     }

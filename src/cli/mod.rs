@@ -764,7 +764,7 @@ async fn cmd_show(ctx: Ctx, args: &Args) -> i32 {
             }
         };
         if json {
-            let v = render::plan_json(&saved.plan, saved.configuration);
+            let v = render::plan_json(&saved.plan, saved.configuration, saved.relevant_attributes);
             println!("{}", serde_json::to_string(&v).unwrap_or_default());
         } else if markdown {
             print!("{}", render::plan_markdown(&saved.plan));

@@ -42,6 +42,8 @@ pub struct SavedPlan {
     pub options: RunOptions,
     /// Terraform's JSON `configuration` block, recorded when the plan was made.
     pub configuration: Json,
+    /// Terraform's JSON `relevant_attributes`, recorded when the plan was made.
+    pub relevant_attributes: Json,
     /// The hash of the configuration files the plan was made from.
     pub config_hash: String,
     pub lineage: Option<String>,
@@ -504,6 +506,7 @@ pub fn to_json(
             "planned_state": working_state_json(&plan.planned_state),
         },
         "configuration": configuration,
+        "relevant_attributes": crate::render::config_json::relevant_attributes(session, plan),
     })
 }
 
@@ -598,6 +601,7 @@ fn decode(doc: &Json) -> Result<SavedPlan, String> {
         variables,
         options,
         configuration: doc.get("configuration").cloned().unwrap_or(Json::Null),
+        relevant_attributes: doc.get("relevant_attributes").cloned().unwrap_or(Json::Null),
         config_hash: doc.get("config_hash").and_then(Json::as_str).unwrap_or_default().to_string(),
         lineage: doc.get("lineage").and_then(Json::as_str).map(String::from),
         serial: doc.get("serial").and_then(Json::as_u64),
@@ -728,7 +732,7 @@ mod tests {
         assert!(from_bytes(b"not json").is_err());
         assert!(from_bytes(br#"{"format":"something"}"#).is_err());
         let old = from_bytes(br#"{"format":"infra-plan/1","changes":[]}"#).err().unwrap_or_default();
-        assert!(old.contains("infra-plan/1") && old.contains("plan again"), "{old}");
+        assert!(old.contains("infra-plan/1") && old.contains("plan\" again"), "{old}");
         assert!(from_bytes(br#"{"format":"infra-plan/2","options":{},"plan":{"changes":[{"address":"x"}]}}"#).is_err());
         let bad_value = br#"{"format":"infra-plan/2","options":{},"plan":{"changes":[{"address":"a.b","action":"Create","before":{"type":"string","value":null},"after":{"type":["list","string"],"value":{"a":1}}}]}}"#;
         assert!(from_bytes(bad_value).is_err());

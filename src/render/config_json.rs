@@ -567,3 +567,257 @@ fn traversal_refs(root: &str, steps: &[Step], out: &mut Vec<String>) {
         out.push(x);
     }
 }
+
+/// Terraform's `relevant_attributes`: the resource attributes that the plan's changes depend
+/// on — those referenced, directly or through locals, module inputs and module outputs, by the
+/// configuration of every changing resource, every changing root output and every module
+/// output. Consumers use it to tell which drift matters. Instances of keyed modules are
+/// reported by their module call (`module.m.x`, not `module.m[0].x`).
+pub fn relevant_attributes(session: &Session, plan: &infra_engine::plan::Plan) -> Json {
+    use infra_engine::plan::Action;
+    let mut r = Relevant { config: &session.config, seen: std::collections::HashSet::new(), out: Vec::new() };
+    for c in &plan.changes {
+        if c.action == Action::NoOp {
+            continue;
+        }
+        let path = c.addr.resource.module.config_path();
+        let Some(node) = session.config.module(&path) else { continue };
+        let Some(res) = node.module.resources.get(&c.addr.resource.resource) else { continue };
+        let node = node.clone();
+        for e in res.count.iter().chain(res.for_each.iter()) {
+            r.expr(&node, e);
+        }
+        r.body(&node, &res.body);
+    }
+    let root = session.config.root.clone();
+    for o in &plan.outputs {
+        if o.action == Action::NoOp {
+            continue;
+        }
+        if let Some(out) = root.module.outputs.get(&o.name) {
+            r.expr(&root, &out.expr);
+        }
+    }
+    fn module_outputs(r: &mut Relevant<'_>, node: &Arc<ModuleNode>) {
+        for child in node.children.values() {
+            for o in child.module.outputs.values() {
+                r.expr(child, &o.expr);
+            }
+            module_outputs(r, child);
+        }
+    }
+    module_outputs(&mut r, &root);
+    Json::Array(r.out.into_iter().map(|(resource, attribute)| json!({"resource": resource, "attribute": attribute})).collect())
+}
+
+struct Relevant<'a> {
+    config: &'a Config,
+    /// (module path, "local.x" / "var.x" / "output.x") already followed.
+    seen: std::collections::HashSet<(Vec<String>, String)>,
+    out: Vec<(String, Vec<Json>)>,
+}
+
+impl Relevant<'_> {
+    fn body(&mut self, node: &Arc<ModuleNode>, body: &Body) {
+        for a in body.attrs.values() {
+            self.expr(node, &a.expr);
+        }
+        for b in &body.blocks {
+            self.body(node, &b.body);
+        }
+    }
+
+    fn follow(&mut self, node: &Arc<ModuleNode>, what: String) -> bool {
+        self.seen.insert((node.path.clone(), what))
+    }
+
+    fn expr(&mut self, node: &Arc<ModuleNode>, e: &Expr) {
+        let mut traversals: Vec<(String, Vec<StaticStep>)> = Vec::new();
+        collect_traversals(e, &mut Vec::new(), &mut traversals);
+        for (root, st) in traversals {
+            let attr = |i: usize| st.get(i).and_then(|s| if s.is_key() { None } else { s.name().map(String::from) });
+            match root.as_str() {
+                "local" => {
+                    let Some(name) = attr(0) else { continue };
+                    if self.follow(node, format!("local.{name}")) {
+                        if let Some(l) = node.module.locals.get(&name) {
+                            self.expr(node, &l.expr);
+                        }
+                    }
+                }
+                "var" => {
+                    let Some(name) = attr(0) else { continue };
+                    let Some((call, parent_path)) = node.path.split_last() else { continue };
+                    if !self.follow(node, format!("var.{name}")) {
+                        continue;
+                    }
+                    let Some(parent) = self.config.module(parent_path).cloned() else { continue };
+                    if let Some(input) = parent.module.module_calls.get(call).and_then(|c| c.inputs.get(&name)) {
+                        let x = input.expr.clone();
+                        self.expr(&parent, &x);
+                    }
+                }
+                "module" => {
+                    let Some(name) = attr(0) else { continue };
+                    let Some(child) = node.children.get(&name).cloned() else { continue };
+                    let out_at = if st.get(1).is_some_and(StaticStep::is_key) { 2 } else { 1 };
+                    let outputs: Vec<String> = match st.get(out_at) {
+                        Some(StaticStep::Attr(o)) => vec![o.clone()],
+                        _ => child.module.outputs.keys().cloned().collect(),
+                    };
+                    for o in outputs {
+                        if self.follow(&child, format!("output.{o}")) {
+                            if let Some(out) = child.module.outputs.get(&o) {
+                                let x = out.expr.clone();
+                                self.expr(&child, &x);
+                            }
+                        }
+                    }
+                }
+                "count" | "each" | "path" | "terraform" | "self" | "resource" | "ephemeral" | "count_index" => {}
+                ty => {
+                    let (prefix, skip) = if ty == "data" {
+                        let (Some(t), Some(n)) = (attr(0), attr(1)) else { continue };
+                        (format!("data.{t}.{n}"), 2)
+                    } else {
+                        let Some(n) = attr(0) else { continue };
+                        (format!("{ty}.{n}"), 1)
+                    };
+                    let mut resource = module_addr(&node.path);
+                    if !resource.is_empty() {
+                        resource.push('.');
+                    }
+                    resource.push_str(&prefix);
+                    let mut rest = &st[skip.min(st.len())..];
+                    if let Some(k) = rest.first().filter(|s| s.is_key()) {
+                        resource.push_str(&k.text());
+                        rest = &rest[1..];
+                    }
+                    let attribute: Vec<Json> = rest
+                        .iter()
+                        .map(|s| match s {
+                            StaticStep::Attr(a) => json!(a),
+                            StaticStep::Index(v) => match v.kind() {
+                                Kind::Number(n) => infra_value::json::number_to_json(n),
+                                _ => json!(v.as_str().unwrap_or_default()),
+                            },
+                        })
+                        .collect();
+                    let entry = (resource, attribute);
+                    if !self.out.contains(&entry) {
+                        self.out.push(entry);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every traversal of an expression (roots not bound by `for`), with its static steps.
+fn collect_traversals(e: &Expr, bound: &mut Vec<Arc<str>>, out: &mut Vec<(String, Vec<StaticStep>)>) {
+    let mut visit = |x: &Expr, bound: &mut Vec<Arc<str>>| collect_traversals(x, bound, out);
+    match &e.kind {
+        ExprKind::Traversal { root, steps, .. } => {
+            if !bound.iter().any(|b| b == root) {
+                visit_steps_static(root, steps, out);
+            }
+            for s in steps {
+                if let Step::Index(x, _) = s {
+                    collect_traversals(x, bound, out);
+                }
+            }
+        }
+        _ => {
+            // Reuse the reference walker's structure: children in source order, `for` bindings.
+            for_each_child(e, bound, &mut visit);
+        }
+    }
+}
+
+fn visit_steps_static(root: &str, steps: &[Step], out: &mut Vec<(String, Vec<StaticStep>)>) {
+    let mut st = Vec::new();
+    for s in steps {
+        match s {
+            Step::Attr(a, _) => st.push(StaticStep::Attr(a.to_string())),
+            Step::Index(x, _) => match &x.kind {
+                ExprKind::Literal(v) if matches!(v.kind(), Kind::String(_) | Kind::Number(_)) => st.push(StaticStep::Index(v.clone())),
+                _ => break,
+            },
+            Step::Splat(_) | Step::AttrSplat(_) => break,
+        }
+    }
+    out.push((root.to_string(), st));
+}
+
+/// Calls `f` on each direct child expression of `e` (not a traversal), binding `for` symbols.
+fn for_each_child(e: &Expr, bound: &mut Vec<Arc<str>>, f: &mut dyn FnMut(&Expr, &mut Vec<Arc<str>>)) {
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Traversal { .. } => {}
+        ExprKind::Template(parts) => parts_children(parts, bound, f),
+        ExprKind::TemplateWrap(x) | ExprKind::Parens(x) => f(x, bound),
+        ExprKind::Tuple(xs) => xs.iter().for_each(|x| f(x, bound)),
+        ExprKind::Object(kvs) => kvs.iter().for_each(|(k, v)| {
+            f(k, bound);
+            f(v, bound)
+        }),
+        ExprKind::Relative { source, steps } => {
+            f(source, bound);
+            for s in steps {
+                if let Step::Index(x, _) = s {
+                    f(x, bound);
+                }
+            }
+        }
+        ExprKind::Call { args, .. } => args.iter().for_each(|x| f(x, bound)),
+        ExprKind::Unary { operand, .. } => f(operand, bound),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            f(lhs, bound);
+            f(rhs, bound)
+        }
+        ExprKind::Conditional { cond, then, otherwise } => {
+            f(cond, bound);
+            f(then, bound);
+            f(otherwise, bound)
+        }
+        ExprKind::For(fx) => {
+            f(&fx.collection, bound);
+            let n = bound.len();
+            if let Some(k) = &fx.key_var {
+                bound.push(k.clone());
+            }
+            bound.push(fx.value_var.clone());
+            if let Some(k) = &fx.key {
+                f(k, bound);
+            }
+            f(&fx.value, bound);
+            if let Some(c) = &fx.cond {
+                f(c, bound);
+            }
+            bound.truncate(n);
+        }
+    }
+}
+
+fn parts_children(parts: &[TemplatePart], bound: &mut Vec<Arc<str>>, f: &mut dyn FnMut(&Expr, &mut Vec<Arc<str>>)) {
+    for p in parts {
+        match p {
+            TemplatePart::Literal(_) => {}
+            TemplatePart::Interp(x) => f(x, bound),
+            TemplatePart::If { cond, then, otherwise, .. } => {
+                f(cond, bound);
+                parts_children(then, bound, f);
+                parts_children(otherwise, bound, f);
+            }
+            TemplatePart::For { key_var, value_var, collection, body, .. } => {
+                f(collection, bound);
+                let n = bound.len();
+                if let Some(k) = key_var {
+                    bound.push(k.clone());
+                }
+                bound.push(value_var.clone());
+                parts_children(body, bound, f);
+                bound.truncate(n);
+            }
+        }
+    }
+}

@@ -141,21 +141,23 @@ fn diff_lines(block: &str) -> String {
     for line in block.lines() {
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
-        let (mark, rest) = if let Some(r) = trimmed.strip_prefix("-/+ ").or_else(|| trimmed.strip_prefix("+/- ")) {
-            ('!', r)
+        // The three-column replace symbol keeps its two extra columns, so that every line
+        // moves left by the same one column and the block stays aligned.
+        let (mark, rest, pad) = if let Some(r) = trimmed.strip_prefix("-/+ ").or_else(|| trimmed.strip_prefix("+/- ")) {
+            ('!', r, "  ")
         } else if let Some(r) = trimmed.strip_prefix("+ ") {
-            ('+', r)
+            ('+', r, "")
         } else if let Some(r) = trimmed.strip_prefix("- ") {
-            ('-', r)
+            ('-', r, "")
         } else if let Some(r) = trimmed.strip_prefix("~ ") {
-            ('!', r)
+            ('!', r, "")
         } else {
-            (' ', trimmed)
+            (' ', trimmed, "")
         };
         if mark == ' ' {
             let _ = writeln!(out, " {line}");
         } else {
-            let _ = writeln!(out, "{mark}{indent}{rest}");
+            let _ = writeln!(out, "{mark}{indent}{pad}{rest}");
         }
     }
     // A fence inside a value must not close the code block.
@@ -235,7 +237,7 @@ mod tests {
         assert!(md.contains("| `terraform_data.new` | create |"));
         assert!(md.contains("### Changed outside of infra"));
         assert!(md.contains("<details><summary><code>terraform_data.db</code></summary>"));
-        assert!(md.contains("```diff\n   # terraform_data.db must be replaced\n!resource \"terraform_data\" \"db\" {\n"), "{md}");
+        assert!(md.contains("```diff\n   # terraform_data.db must be replaced\n!  resource \"terraform_data\" \"db\" {\n"), "{md}");
         assert!(md.contains("\n!      triggers_replace = \"v1\" -> \"v2\"\n"), "{md}");
         assert!(md.contains("\n+      input  = (sensitive value)\n"), "{md}");
         assert!(md.contains("\n-      id     = \"2\" -> null\n"), "{md}");

@@ -378,8 +378,9 @@ pub fn state_json(state: &WorkingState) -> Json {
 }
 
 /// Terraform's JSON plan. `config_json` is the `configuration` object (`jsonconfig`), or
-/// `Json::Null` when not available.
-pub fn plan_json(plan: &Plan, config_json: Json) -> Json {
+/// `Json::Null` when not available; `relevant` the `relevant_attributes` list (see
+/// [`super::config_json::relevant_attributes`]), `Json::Null` for none.
+pub fn plan_json(plan: &Plan, config_json: Json, relevant: Json) -> Json {
     let mut m = Map::new();
     m.insert("format_version".into(), json!(PLAN_FORMAT_VERSION));
     m.insert("terraform_version".into(), json!(TERRAFORM_VERSION));
@@ -444,7 +445,7 @@ pub fn plan_json(plan: &Plan, config_json: Json) -> Json {
         m.insert("prior_state".into(), state_json(&plan.prior_state));
     }
     m.insert("configuration".into(), config_json);
-    m.insert("relevant_attributes".into(), json!([]));
+    m.insert("relevant_attributes".into(), if relevant.is_array() { relevant } else { json!([]) });
     if !plan.timestamp.is_empty() {
         m.insert("timestamp".into(), json!(plan.timestamp));
     }
@@ -512,7 +513,7 @@ mod tests {
             timestamp: "2026-01-01T00:00:00Z".into(),
             ..Plan::default()
         };
-        let j = plan_json(&plan, Json::Null);
+        let j = plan_json(&plan, Json::Null, Json::Null);
         let expected_change = json!({
             "address": "terraform_data.a",
             "mode": "managed",
