@@ -318,8 +318,21 @@ fn exercise_state_commands(kind: Kind) {
     infra(d, &["state", "push", "pushed.tfstate"]).fails_with("Error reading source state");
     assert_eq!(pull(d), current, "{kind:?}: refused pushes must not write");
     std::fs::write(&file, &original).expect("write");
+    let mut same_serial: serde_json::Value = serde_json::from_str(&current).expect("json");
+    same_serial["resources"] = serde_json::json!([]);
+    std::fs::write(&file, serde_json::to_string_pretty(&same_serial).expect("json")).expect("write");
+    infra(d, &["state", "push", "pushed.tfstate"]).fails_with("with a different state that has the same serial");
+    assert_eq!(pull(d), current, "{kind:?}: refused pushes must not write");
+    std::fs::write(&file, &original).expect("write");
     infra(d, &["state", "push", "-force", "pushed.tfstate"]).ok();
     assert_eq!(list(d), ["terraform_data.a[0]", "terraform_data.a[1]", "terraform_data.b"], "{kind:?}");
+
+    // An empty state (a new workspace's) may be overwritten by any lineage without -force.
+    infra(d, &["workspace", "new", "copy"]).ok();
+    infra(d, &["state", "push", "pushed.tfstate"]).ok();
+    assert_eq!(list(d).len(), 3, "{kind:?}: pushed into the new workspace");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&pull(d)).expect("json")["lineage"], serde_json::from_str::<serde_json::Value>(&original).expect("json")["lineage"]);
+    infra(d, &["workspace", "select", "default"]).ok();
     let plan = infra(d, &["plan"]).ok();
     assert!(plan.stdout.contains("No changes."), "{kind:?}: the pushed state matches the configuration again:\n{}", plan.text());
 }

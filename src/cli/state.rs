@@ -834,7 +834,21 @@ pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
             };
             let Ok(opened) = store.opened() else { return 1 };
             let mut st = guard(&opened.state);
-            let result = merge_journal(&mut **st).and_then(|_| st.push_snapshot(&pushed, force));
+            let current = match st.load() {
+                Ok(r) => r,
+                Err(e) => return fail(state_diag("Failed to load destination state", &e)),
+            };
+            // Terraform's CheckValidImport: an empty destination may always be overwritten,
+            // whatever its lineage (a new pg or s3 workspace holds an empty state of its own);
+            // the same serial with other content is refused like another lineage.
+            let empty = current.state.resources.is_empty() && current.state.outputs.is_empty() && current.pending.is_empty();
+            if !force && !empty && current.state.lineage == pushed.lineage && current.state.serial == pushed.serial && !current.state.same_content(&pushed) {
+                return fail(Diagnostic::error(
+                    "Failed to write state",
+                    format!("Cannot overwrite the existing state with serial {} with a different state that has the same serial. (Pull the current state, or push with -force.)", pushed.serial),
+                ));
+            }
+            let result = merge_journal(&mut **st).and_then(|_| st.push_snapshot(&pushed, force || empty));
             match result {
                 Ok(()) => 0,
                 Err(e) => fail(state_diag("Failed to write state", &e)),
