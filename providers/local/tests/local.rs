@@ -294,3 +294,44 @@ async fn data_sources_read_files() {
     assert!(resp.diagnostics.has_errors());
     assert_eq!(resp.diagnostics.0[0].summary, "Read local file data source error");
 }
+
+/// `local_sensitive_file`'s update and delete: new content (or a new permission) replaces the
+/// file, and a planned delete removes it from disk.
+#[tokio::test]
+async fn local_sensitive_file_replace_and_delete() {
+    let p = provider();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.env");
+    let cfg = config(&*p, "local_sensitive_file", &[("filename", file.to_str().unwrap()), ("content", "DB_PASSWORD=one\n")]);
+    let state = create(&*p, "local_sensitive_file", &cfg).await;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "DB_PASSWORD=one\n");
+
+    // The same configuration plans nothing.
+    let same = plan(&*p, "local_sensitive_file", &state, &cfg).await;
+    assert!(same.requires_replace.is_empty());
+
+    // New content forces a replacement; applying the replacement (a create after the delete)
+    // rewrites the file and its hashes.
+    let changed = config(&*p, "local_sensitive_file", &[("filename", file.to_str().unwrap()), ("content", "DB_PASSWORD=two\n")]);
+    let resp = plan(&*p, "local_sensitive_file", &state, &changed).await;
+    let replaced: Vec<String> = resp.requires_replace.iter().map(|p| p.to_string()).collect();
+    assert_eq!(replaced, vec!["content"]);
+    let gone = apply(&*p, "local_sensitive_file", &state, &Value::null(state.ty()), &Value::null(state.ty())).await;
+    assert!(gone.is_null());
+    let new_state = create(&*p, "local_sensitive_file", &changed).await;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "DB_PASSWORD=two\n");
+    assert_ne!(s(&new_state, "content_sha256"), s(&state, "content_sha256"));
+    assert_ne!(s(&new_state, "id"), s(&state, "id"));
+
+    // A new permission forces a replacement too.
+    let perm = config(&*p, "local_sensitive_file", &[("filename", file.to_str().unwrap()), ("content", "DB_PASSWORD=two\n"), ("file_permission", "0640")]);
+    let resp = plan(&*p, "local_sensitive_file", &new_state, &perm).await;
+    let replaced: Vec<String> = resp.requires_replace.iter().map(|p| p.to_string()).collect();
+    assert_eq!(replaced, vec!["file_permission"]);
+
+    // Delete removes the file.
+    let planned_delete = plan(&*p, "local_sensitive_file", &new_state, &Value::null(new_state.ty())).await;
+    let after = apply(&*p, "local_sensitive_file", &new_state, &planned_delete.planned_state.unwrap(), &Value::null(new_state.ty())).await;
+    assert!(after.is_null());
+    assert!(!file.exists(), "delete must remove the file");
+}
