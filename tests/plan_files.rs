@@ -1016,3 +1016,43 @@ fn rich_plan_json_stream_matches_terraform() {
     report.case("golden/plan/rich (plan -json)", p);
     report.finish();
 }
+
+/// A diagnostic in the `plan -json` stream carries Terraform's `range` and `snippet` (the
+/// expected objects are what `terraform plan -json` 1.11.4 printed for this configuration).
+#[test]
+fn plan_json_diagnostic_has_terraforms_snippet() {
+    let mut report = Report::new("plan_json_diagnostic_has_terraforms_snippet");
+    let mut p = Vec::new();
+    let result = (|| -> Result<(), String> {
+        let work = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+        let config = "variable \"x\" {\n  type = string\n  default = \"a\"\n}\n\nresource \"terraform_data\" \"a\" {\n  input = var.y\n}\n";
+        fs::write(work.path().join("main.tf"), config).map_err(|e| e.to_string())?;
+        let r = infra(work.path(), &argv(&["plan", "-json", "-input=false"], &[]), &[]);
+        if let Some(m) = r.expect_code(1) {
+            p.push(m);
+        }
+        let events: Vec<Json> = r.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        if events.first().map(|e| &e["type"]) != Some(&json!("version")) {
+            p.push(format!("no version event first:\n{}", r.stdout));
+        }
+        let Some(d) = events.iter().find(|e| e["type"] == json!("diagnostic")) else {
+            return Err(format!("no diagnostic event:\n{}", r.stdout));
+        };
+        if d["@level"] != json!("error") || d["@message"] != json!("Error: Reference to undeclared input variable") {
+            p.push(format!("level/message: {d}"));
+        }
+        let want_range = json!({"filename":"main.tf","start":{"line":7,"column":11,"byte":92},"end":{"line":7,"column":16,"byte":97}});
+        let want_snippet = json!({"context":"resource \"terraform_data\" \"a\"","code":"  input = var.y","start_line":7,"highlight_start_offset":10,"highlight_end_offset":15,"values":[]});
+        for (k, want) in [("range", want_range), ("snippet", want_snippet)] {
+            for diff in json_diff(&want, &d["diagnostic"][k]) {
+                p.push(format!("diagnostic.{k}: {diff}"));
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        p.push(e);
+    }
+    report.case("generated/plan_json_diagnostic", p);
+    report.finish();
+}

@@ -195,7 +195,11 @@ fn load_session_with(ctx: &Ctx, json: bool, installing: bool) -> Option<Session>
     let (session, diags) = Session::load_with(&ctx.dir, factories(), installing);
     if json {
         if session.is_none() {
-            ui_json::print_diagnostics_only(&diags);
+            // Re-parse for the source snippets, as the human form does below.
+            let sources = SourceMap::new();
+            let mut d2 = Vec::new();
+            let _ = infra_engine::config::tree::load_with(&ctx.dir, &sources, &mut d2, installing);
+            ui_json::print_diagnostics_only_with(&diags, Some(&sources));
         }
         return session;
     }
@@ -452,7 +456,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         Ok(p) => p,
         Err(d) => {
             if json {
-                ui_json::print_diagnostics(&[d]);
+                ui_json::print_diagnostics(&[d], Some(&session.sources));
             } else {
                 ctx.print_diags(&[d]);
             }
@@ -462,7 +466,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     let (vars, vdiags) = infra_engine::variables::collect(&session.config, &session.sources, &var_args(args), &env_vars(), false);
     if vdiags.iter().any(Diagnostic::is_error) {
         if json {
-            ui_json::print_diagnostics(&vdiags);
+            ui_json::print_diagnostics(&vdiags, Some(&session.sources));
         } else {
             ctx.print_diags(&vdiags);
         }
@@ -481,7 +485,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     diags.extend(result.diagnostics.clone());
     diags.extend(result.plan.warnings.clone());
     if json {
-        ui_json::print_plan_stream(&result.plan, &diags);
+        ui_json::print_plan_stream(&result.plan, &diags, &session.sources);
         return if diags.iter().any(Diagnostic::is_error) { 1 } else if detailed && result.plan.has_changes() { 2 } else { 0 };
     }
     if diags.iter().any(Diagnostic::is_error) {

@@ -9,16 +9,25 @@ use infra_engine::addrs::{parse_address, AbsResource, ResourceInstance};
 use infra_engine::config::Mode;
 use infra_engine::hooks::{Hooks, OpKind};
 use infra_engine::plan::{Action, ActionReason, Plan, PlanMode, ResourceChange};
+use infra_engine::source::SourceMap;
 use infra_state::InstanceKey;
 use infra_value::{Diagnostic, Severity};
 use serde_json::{json, Value as Json};
 
 pub fn diagnostic_json(d: &Diagnostic) -> Json {
+    diagnostic_json_with(d, None)
+}
+
+/// `views/json.Diagnostic`, with the source `snippet` when the sources are at hand.
+pub fn diagnostic_json_with(d: &Diagnostic, sources: Option<&SourceMap>) -> Json {
     let mut out = json!({
         "severity": if d.severity == Severity::Error { "error" } else { "warning" },
         "summary": d.summary,
         "detail": d.detail,
     });
+    if let Some(a) = &d.address {
+        out["address"] = json!(a);
+    }
     if let Some(r) = &d.subject {
         out["range"] = json!({
             "filename": r.filename.to_string(),
@@ -26,8 +35,8 @@ pub fn diagnostic_json(d: &Diagnostic) -> Json {
             "end": {"line": r.end.line, "column": r.end.column, "byte": r.end.byte},
         });
     }
-    if let Some(a) = &d.address {
-        out["address"] = json!(a);
+    if let Some(snippet) = sources.and_then(|s| crate::render::diagnostics::snippet_json(d, s)) {
+        out["snippet"] = snippet;
     }
     out
 }
@@ -128,18 +137,19 @@ pub fn print_version() {
     print_line(event("info", format!("infra {}", crate::cli::VERSION), "version", json!({"terraform": "1.11.4", "ui": "1.2"})));
 }
 
-/// Diagnostics as `diagnostic` events.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
+/// Diagnostics as `diagnostic` events (with source snippets when `sources` is given).
+pub fn print_diagnostics(diags: &[Diagnostic], sources: Option<&SourceMap>) {
     for d in diags {
         let level = if d.is_error() { "error" } else { "warn" };
-        print_line(event(level, format!("{}: {}", if d.is_error() { "Error" } else { "Warning" }, d.summary), "diagnostic", json!({"diagnostic": diagnostic_json(d)})));
+        let msg = format!("{}: {}", if d.is_error() { "Error" } else { "Warning" }, d.summary);
+        print_line(event(level, msg, "diagnostic", json!({"diagnostic": diagnostic_json_with(d, sources)})));
     }
 }
 
 /// Prints the events of a finished plan, after the `version` event and the refresh events
 /// ([`JsonHooks`]) were streamed: `resource_drift`, `planned_change`, `change_summary`,
 /// `outputs`, then the diagnostics, in Terraform's order (`OperationJSON.Plan`).
-pub fn print_plan_stream(plan: &Plan, diags: &[Diagnostic]) {
+pub fn print_plan_stream(plan: &Plan, diags: &[Diagnostic], sources: &SourceMap) {
     let errored = diags.iter().any(Diagnostic::is_error);
     if !errored {
         for d in &plan.drift {
@@ -174,7 +184,7 @@ pub fn print_plan_stream(plan: &Plan, diags: &[Diagnostic]) {
             print_line(event("info", format!("Outputs: {}", outputs.len()), "outputs", json!({"outputs": outputs})));
         }
     }
-    print_diagnostics(diags);
+    print_diagnostics(diags, Some(sources));
 }
 
 /// Streams refresh and plan-time data source reads as Terraform's `refresh_start` /
@@ -233,6 +243,11 @@ impl Hooks for JsonHooks {
 
 /// Prints only a version event and diagnostics (when loading the configuration failed).
 pub fn print_diagnostics_only(diags: &[Diagnostic]) {
+    print_diagnostics_only_with(diags, None);
+}
+
+/// [`print_diagnostics_only`] with source snippets.
+pub fn print_diagnostics_only_with(diags: &[Diagnostic], sources: Option<&SourceMap>) {
     print_version();
-    print_diagnostics(diags);
+    print_diagnostics(diags, sources);
 }

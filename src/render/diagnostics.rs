@@ -138,6 +138,35 @@ fn append_snippet(buf: &mut String, d: &Diagnostic, sources: &SourceMap, color: 
     buf.push('\n');
 }
 
+/// Terraform's JSON diagnostic `snippet` (`views/json.DiagnosticSnippet`): the enclosing block
+/// header as `context`, the source lines of the subject (widened to the diagnostic's context
+/// range) as `code`, and the subject's byte offsets inside `code`. Expression values are not
+/// tracked, so `values` is empty.
+pub fn snippet_json(d: &Diagnostic, sources: &SourceMap) -> Option<serde_json::Value> {
+    let subject = d.subject.as_ref()?;
+    let file = sources.find_by_name(&subject.filename)?;
+    let hl_start = subject.start.byte;
+    let hl_end = subject.end.byte.max(hl_start);
+    let (mut sn_start, mut sn_end) = (hl_start, hl_end.max(hl_start + 1));
+    if let Some(ctx) = d.context.as_ref().filter(|c| c.filename == subject.filename) {
+        sn_start = sn_start.min(ctx.start.byte);
+        sn_end = sn_end.max(ctx.end.byte);
+    }
+    let text: &str = &file.text;
+    let first_line = file.pos(sn_start.min(text.len())).line;
+    let last_line = file.pos(sn_end.saturating_sub(1).max(sn_start).min(text.len())).line.max(first_line);
+    let code_start = line_start_byte(text, sn_start.min(text.len()));
+    let code = (first_line..=last_line).map(|l| file.line_text(l)).collect::<Vec<_>>().join("\n");
+    Some(serde_json::json!({
+        "context": context_string(&file, subject),
+        "code": code,
+        "start_line": first_line,
+        "highlight_start_offset": hl_start.saturating_sub(code_start),
+        "highlight_end_offset": hl_end.saturating_sub(code_start),
+        "values": [],
+    }))
+}
+
 fn line_start_byte(text: &str, byte: usize) -> usize {
     text.get(..byte).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1)
 }
