@@ -688,3 +688,34 @@ fn killed_holder_pg() {
 fn killed_holder_s3() {
     killed_holder(Kind::S3);
 }
+
+/// Partial configuration: settings left out of the block come from `-backend-config` (a
+/// `KEY=VALUE` pair or a file); init records them and later commands use the record, as long
+/// as the block itself does not change.
+#[test]
+fn partial_backend_configuration() {
+    let schema = support::unique("partial_");
+    let dir = workdir(&format!("terraform {{\n  backend \"pg\" {{\n    schema_name = \"{schema}\"\n  }}\n}}\n{RESOURCES}"));
+    let d = dir.path();
+    infra(d, &["init"]).fails_with("\"conn_str\" is required");
+    let conn = format!("conn_str={}", support::pg().url());
+    infra(d, &["init", &format!("-backend-config={conn}")]).ok();
+    infra(d, &["apply", "-auto-approve"]).ok();
+    assert_eq!(list(d).len(), 3);
+    // init again without the flag keeps the recorded value.
+    infra(d, &["init"]).ok();
+    assert!(infra(d, &["plan"]).ok().stdout.contains("No changes."));
+
+    // The same from a file, for s3 credentials.
+    let bucket = support::unique("partial-").to_lowercase();
+    http(&support::moto().endpoint(), "PUT", &format!("/{bucket}"), b"");
+    let block = s3_block(&bucket).replace("    access_key     = \"test\"\n    secret_key     = \"test\"\n", "");
+    write_config(d, &format!("{block}{RESOURCES}"));
+    std::fs::write(d.join("creds.s3.tfbackend"), "access_key = \"test\"\nsecret_key = \"test\"\n").expect("write");
+    infra(d, &["plan"]).fails_with("Backend type changed from \"pg\" to \"s3\"");
+    infra(d, &["init", "-migrate-state", "-force-copy", "-backend-config=creds.s3.tfbackend"]).ok();
+    assert_eq!(list(d).len(), 3, "migrated with the credentials from the file");
+    std::fs::write(d.join("bad.tfbackend"), "access_key = var.x\n").expect("write");
+    infra(d, &["init", "-reconfigure", "-backend-config=bad.tfbackend"]).fails_with("Variables not allowed");
+    assert!(infra(d, &["plan"]).ok().stdout.contains("No changes."), "a failed init keeps the previous record");
+}

@@ -175,9 +175,26 @@ pub fn open(dir: &Path, settings: &BackendSettings) -> Result<Box<dyn Backend>, 
     }
 }
 
+/// What `infra init` recorded: the effective settings (the block merged with `-backend-config`
+/// values) and the hash of the block alone, which later commands compare with the block they
+/// read, as Terraform does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub settings: BackendSettings,
+    pub block_hash: Option<u64>,
+}
+
+/// A stable hash of a backend block's type and settings (what the configuration says, before
+/// `-backend-config`).
+pub fn block_hash(settings: &BackendSettings) -> u64 {
+    let config: serde_json::Map<String, Json> = settings.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(format!("{}\n{}", settings.kind, Json::Object(config)).as_bytes());
+    u64::from_be_bytes([digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]]) >> 1
+}
+
 /// The backend recorded by the last `infra init` (`None`: never initialised, or initialised
 /// without a backend block).
-pub fn recorded(dir: &Path) -> Result<Option<BackendSettings>, Diagnostic> {
+pub fn recorded(dir: &Path) -> Result<Option<Recorded>, Diagnostic> {
     let path = dir.join(RECORD_PATH);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -198,32 +215,28 @@ pub fn recorded(dir: &Path) -> Result<Option<BackendSettings>, Diagnostic> {
         Some(Json::Object(m)) => m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect(),
         Some(_) => return Err(bad("the backend config is not an object".into())),
     };
-    Ok(Some(BackendSettings { kind: kind.to_owned(), config, explicit: true }))
+    Ok(Some(Recorded {
+        settings: BackendSettings { kind: kind.to_owned(), config, explicit: true },
+        block_hash: backend.get("hash").and_then(Json::as_u64),
+    }))
 }
 
-/// Records `settings` as the initialised backend (Terraform's layout: version 3, a `backend`
-/// object with `type`, `config` and a `hash` of the settings). The implicit local backend is
-/// recorded as no backend.
-pub fn record(dir: &Path, settings: &BackendSettings) -> std::io::Result<()> {
+/// Records `effective` (block + `-backend-config`) as the initialised backend, with the hash
+/// of `block`, in Terraform's layout (version 3, `backend.type`, `backend.config`,
+/// `backend.hash`). The implicit local backend is recorded as no backend.
+pub fn record(dir: &Path, block: &BackendSettings, effective: &BackendSettings) -> std::io::Result<()> {
     let path = dir.join(RECORD_PATH);
-    let backend = if settings.explicit {
-        let config: serde_json::Map<String, Json> = settings.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        let digest = <sha2::Sha256 as sha2::Digest>::digest(format!("{}\n{}", settings.kind, Json::Object(config.clone())).as_bytes());
-        let hash = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-        serde_json::json!({ "type": settings.kind, "config": config, "hash": hash })
-    } else {
-        Json::Null
-    };
-    if backend.is_null() {
+    if !effective.explicit {
         return match std::fs::remove_file(&path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         };
     }
+    let config: serde_json::Map<String, Json> = effective.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let doc = serde_json::json!({
         "version": 3,
         "terraform_version": infra_state::TERRAFORM_VERSION,
-        "backend": backend,
+        "backend": { "type": effective.kind, "config": config, "hash": block_hash(block) },
     });
     std::fs::create_dir_all(dir.join(".terraform"))?;
     let tmp = path.with_extension("tfstate.tmp");
@@ -231,21 +244,87 @@ pub fn record(dir: &Path, settings: &BackendSettings) -> std::io::Result<()> {
     std::fs::rename(&tmp, &path)
 }
 
-/// Refuses to run a command against a backend other than the one `infra init` set up, with
-/// Terraform's "Backend initialization required" error. A configuration that was never
-/// initialised may use the local backend (Terraform would ask for `init` first; infra needs no
-/// plugins, so a local state just works).
-pub fn check_initialized(dir: &Path, configured: &BackendSettings) -> Result<(), Diagnostic> {
+/// The settings to use for a command: the recorded ones when the configured block is the one
+/// `infra init` set up, else Terraform's "Backend initialization required" error. A
+/// configuration that was never initialised may use the local backend (Terraform would ask for
+/// `init` first; infra needs no plugins, so a local state just works).
+pub fn check_initialized(dir: &Path, block: &BackendSettings) -> Result<BackendSettings, Diagnostic> {
     let recorded = recorded(dir)?;
     let reason = match &recorded {
-        None if configured.kind == "local" => return Ok(()),
-        None => format!("Initial configuration of the requested backend {:?}", configured.kind),
-        Some(r) if r.same_as(configured) => return Ok(()),
-        Some(r) if !configured.explicit => format!("Unsetting the previously set backend {:?}", r.kind),
-        Some(r) if r.kind != configured.kind => format!("Backend type changed from {:?} to {:?}", r.kind, configured.kind),
+        None if block.kind == "local" => return Ok(block.clone()),
+        None => format!("Initial configuration of the requested backend {:?}", block.kind),
+        Some(r) if r.settings.kind == block.kind && r.block_hash == Some(block_hash(block)) => return Ok(r.settings.clone()),
+        Some(r) if !block.explicit => format!("Unsetting the previously set backend {:?}", r.settings.kind),
+        Some(r) if r.settings.kind != block.kind => format!("Backend type changed from {:?} to {:?}", r.settings.kind, block.kind),
         Some(_) => "Backend configuration block has changed".into(),
     };
     Err(init_required(&reason))
+}
+
+/// `-backend-config` values merged over the block: `key=value` pairs (string values) and files
+/// of `key = value` attributes (literals only, like the block).
+pub fn with_overrides(dir: &Path, block: &BackendSettings, overrides: &[String]) -> Result<BackendSettings, Vec<Diagnostic>> {
+    if overrides.is_empty() {
+        return Ok(block.clone());
+    }
+    if !block.explicit {
+        return Err(vec![Diagnostic::error(
+            "Invalid backend configuration argument",
+            "The -backend-config option applies to a backend block, but the root module has none: add a terraform { backend \"TYPE\" {} } block.",
+        )]);
+    }
+    let mut effective = block.clone();
+    let mut diags = Vec::new();
+    for item in overrides {
+        let file = dir.join(item);
+        if file.is_file() || !item.contains('=') {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    diags.push(Diagnostic::error("Invalid backend configuration file", format!("The backend configuration file {item:?} could not be read: {e}.")));
+                    continue;
+                }
+            };
+            let sources = infra_engine::source::SourceMap::new();
+            let id = sources.add(item, &text);
+            let mut parse_diags = Vec::new();
+            let body = if item.ends_with(".json") {
+                infra_engine::config::json::parse_json_body(id, &text, &sources, &mut parse_diags)
+            } else {
+                infra_engine::config::parse::parse_native(id, item, &text, &sources, &mut parse_diags)
+            };
+            if parse_diags.iter().any(Diagnostic::is_error) {
+                diags.extend(parse_diags);
+                continue;
+            }
+            let Some(body) = body else { continue };
+            for nested in &body.blocks {
+                diags.push(Diagnostic::error("Unsupported block type", format!("Blocks of type {:?} are not expected in a backend configuration file.", nested.ty)).with_subject_opt(sources.range(nested.span)));
+            }
+            for (name, attr) in &body.attrs {
+                match static_value(&attr.expr) {
+                    Ok(v) => {
+                        effective.config.insert(name.clone(), v);
+                    }
+                    Err((summary, detail, span)) => diags.push(
+                        Diagnostic::error(summary, format!("{detail} (in the backend configuration file {item:?})")).with_subject_opt(sources.range(span)),
+                    ),
+                }
+            }
+        } else if let Some((key, value)) = item.split_once('=') {
+            let key = key.trim();
+            if key.is_empty() {
+                diags.push(Diagnostic::error("Invalid backend configuration argument", format!("The backend configuration argument {item:?} given on the command line is not expected: use KEY=VALUE or a file name.")));
+                continue;
+            }
+            effective.config.insert(key.to_owned(), Json::String(value.to_owned()));
+        }
+    }
+    if diags.is_empty() {
+        Ok(effective)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Terraform's `errBackendInitDiag`.
@@ -280,36 +359,45 @@ fn changed_without_flag() -> Diagnostic {
     )
 }
 
-/// The `init` step for the backend: compares the configured backend with the recorded one,
-/// migrates every workspace's state when asked (`-migrate-state`, `-force-copy` answering yes),
-/// and records the configured backend. Prints progress; errors are diagnostics.
-pub fn initialize(dir: &Path, session: &Session, migrate: bool, reconfigure: bool, force_copy: bool) -> Result<(), Vec<Diagnostic>> {
-    let configured = configured(session)?;
+/// The `init` step for the backend: compares the configured backend (the block, with any
+/// `-backend-config` values) with the recorded one, migrates every workspace's state when asked
+/// (`-migrate-state`, `-force-copy` answering yes), and records the configured backend. Prints
+/// progress; errors are diagnostics.
+pub fn initialize(dir: &Path, session: &Session, args: &super::args::Args) -> Result<(), Vec<Diagnostic>> {
+    let (migrate, reconfigure, force_copy) = (args.has("migrate-state"), args.has("reconfigure"), args.has("force-copy"));
+    let overrides = args.values("backend-config");
+    let block = configured(session)?;
     let recorded = recorded(dir).map_err(|d| vec![d])?;
-    let previous = recorded.clone().unwrap_or_else(BackendSettings::implicit_local);
-    let new_backend = open(dir, &configured).map_err(|d| vec![d])?;
-    if !previous.same_as(&configured) && !reconfigure {
+    // Re-running init without -backend-config keeps the values given before, as Terraform does.
+    let effective = match &recorded {
+        Some(r) if overrides.is_empty() && r.settings.kind == block.kind && r.block_hash == Some(block_hash(&block)) => r.settings.clone(),
+        _ => with_overrides(dir, &block, &overrides)?,
+    };
+    let previous = recorded.as_ref().map(|r| r.settings.clone()).unwrap_or_else(BackendSettings::implicit_local);
+    let new_backend = open(dir, &effective).map_err(|d| vec![d])?;
+    let changed = !previous.same_as(&effective) || recorded.as_ref().is_some_and(|r| r.block_hash != Some(block_hash(&block)));
+    if changed && !reconfigure {
         let old_backend = open(dir, &previous).map_err(|d| vec![d])?;
         let old_has_state = has_any_state(&*old_backend).map_err(|e| vec![super::state::state_diag("Failed to read the previous backend's state", &e)])?;
-        // Nothing to migrate from a never-initialised local state: just configure.
-        let trivial = recorded.is_none() && !old_has_state;
+        // Nothing to migrate from a never-initialised local state, nor between two settings
+        // of the same store: just configure.
+        let trivial = (recorded.is_none() && !old_has_state) || previous.same_as(&effective);
         if !trivial {
             if !(migrate || force_copy) {
                 return Err(vec![changed_without_flag()]);
             }
             if old_has_state {
-                if !force_copy && !confirm(&previous.kind, &configured.kind) {
+                if !force_copy && !confirm(&previous.kind, &effective.kind) {
                     return Err(vec![Diagnostic::error("Migration cancelled", "The state was not copied; the backend configuration was not changed.")]);
                 }
                 migrate_states(&*old_backend, &*new_backend, force_copy)?;
-                println!("Successfully migrated every workspace's state from the {:?} backend to the {:?} backend.", previous.kind, configured.kind);
+                println!("Successfully migrated every workspace's state from the {:?} backend to the {:?} backend.", previous.kind, effective.kind);
             }
         }
     }
-    let changed = recorded.as_ref() != Some(&configured);
-    record(dir, &configured).map_err(|e| vec![Diagnostic::error("Failed to record the backend configuration", format!("Writing {}: {e}", dir.join(RECORD_PATH).display()))])?;
-    if configured.explicit && changed {
-        println!("\nSuccessfully configured the backend {:?}! infra will automatically\nuse this backend unless the backend configuration changes.", configured.kind);
+    record(dir, &block, &effective).map_err(|e| vec![Diagnostic::error("Failed to record the backend configuration", format!("Writing {}: {e}", dir.join(RECORD_PATH).display()))])?;
+    if effective.explicit && (changed || recorded.is_none()) {
+        println!("\nSuccessfully configured the backend {:?}! infra will automatically\nuse this backend unless the backend configuration changes.", effective.kind);
     }
     Ok(())
 }

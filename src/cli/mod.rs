@@ -251,7 +251,7 @@ fn cmd_init(ctx: &Ctx, args: &Args) -> i32 {
         }
     }
     println!("\nInitializing the backend...");
-    if let Err(diags) = backend::initialize(&ctx.dir, &session, args.has("migrate-state"), args.has("reconfigure"), args.has("force-copy")) {
+    if let Err(diags) = backend::initialize(&ctx.dir, &session, args) {
         if args.bool_or("json", false) {
             ui_json::print_diagnostics_only(&diags);
         } else {

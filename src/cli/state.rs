@@ -77,8 +77,8 @@ pub fn state_diag(summary: &str, e: &infra_state::Error) -> Diagnostic {
 
 /// The configured backend, checked against what `infra init` recorded.
 pub fn open_backend(dir: &Path, session: &Session) -> Result<Box<dyn Backend>, Vec<Diagnostic>> {
-    let settings = backend::configured(session)?;
-    backend::check_initialized(dir, &settings).map_err(|d| vec![d])?;
+    let block = backend::configured(session)?;
+    let settings = backend::check_initialized(dir, &block).map_err(|d| vec![d])?;
     backend::open(dir, &settings).map_err(|d| vec![d])
 }
 
