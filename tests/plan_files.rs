@@ -1056,3 +1056,42 @@ fn plan_json_diagnostic_has_terraforms_snippet() {
     report.case("generated/plan_json_diagnostic", p);
     report.finish();
 }
+
+/// A file changed outside infra between `plan -out` and `apply FILE`: applying now would
+/// recreate it, which the reviewed plan did not say, so nothing at all is applied.
+#[test]
+fn plan_file_refused_after_drift() {
+    let mut report = Report::new("plan_file_refused_after_drift");
+    let mut p = Vec::new();
+    let result = (|| -> Result<(), String> {
+        let work = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+        let w = work.path();
+        let config = |input: &str| format!("resource \"local_file\" \"a\" {{\n  filename = \"${{path.module}}/a.txt\"\n  content  = \"hello\\n\"\n}}\n\nresource \"terraform_data\" \"b\" {{\n  input = \"{input}\"\n}}\n");
+        fs::write(w.join("main.tf"), config("x")).map_err(|e| e.to_string())?;
+        run_ok(w, &["apply", "-auto-approve", "-no-color", "-input=false"])?;
+        fs::write(w.join("main.tf"), config("y")).map_err(|e| e.to_string())?;
+        run_ok(w, &["plan", "-no-color", "-input=false", "-out=p.bin"])?;
+        fs::write(w.join("a.txt"), "changed outside\n").map_err(|e| e.to_string())?;
+        let state = fs::read(w.join("terraform.tfstate")).ok();
+        let r = infra(w, &argv(&["apply", "-no-color", "-input=false", "p.bin"], &[]), &[]);
+        if let Some(m) = r.expect_code(1) {
+            p.push(m);
+        }
+        let text = format!("{}{}", r.stdout, r.stderr);
+        if !(text.contains("Saved plan does not match") && text.contains("local_file.a")) {
+            p.push(format!("no clear message naming local_file.a:\n{}", r.excerpt()));
+        }
+        if fs::read(w.join("terraform.tfstate")).ok() != state {
+            p.push("terraform.tfstate was modified (terraform_data.b must not have been applied)".into());
+        }
+        if fs::read_to_string(w.join("a.txt")).ok().as_deref() != Some("changed outside\n") {
+            p.push("a.txt was rewritten".into());
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        p.push(e);
+    }
+    report.case("generated/refused_after_drift", p);
+    report.finish();
+}
