@@ -97,9 +97,10 @@ pub struct Store {
 }
 
 struct Opened {
-    // Kept alive for the store: a remote store shares its backend's client and runtime.
-    _backend: Box<dyn Backend>,
+    // Fields drop in order: the workspace's store before the backend it came from (a remote
+    // store shares its backend's client and runtime).
     state: SharedState,
+    _backend: Box<dyn Backend>,
 }
 
 /// The held state lock; released when dropped.
@@ -130,7 +131,7 @@ impl Store {
                 }
             }
             let state = backend.state(&workspace).map_err(|e| vec![state_diag("Failed to open the state", &e)])?;
-            Ok(Opened { _backend: backend, state: Arc::new(Mutex::new(state)) })
+            Ok(Opened { state: Arc::new(Mutex::new(state)), _backend: backend })
         })();
         Store { opened, sources: session.sources.clone() }
     }
