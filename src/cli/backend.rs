@@ -390,7 +390,14 @@ pub fn initialize(dir: &Path, session: &Session, args: &super::args::Args) -> Re
                 if !force_copy && !confirm(&previous.kind, &effective.kind) {
                     return Err(vec![Diagnostic::error("Migration cancelled", "The state was not copied; the backend configuration was not changed.")]);
                 }
-                migrate_states(&*old_backend, &*new_backend, force_copy)?;
+                let lock_timeout = match args.value("lock-timeout") {
+                    None => Some(std::time::Duration::ZERO),
+                    Some(t) => Some(super::state::parse_duration(&t).ok_or_else(|| {
+                        vec![Diagnostic::error("Invalid -lock-timeout value", format!("{t:?} is not a duration: use a number with a unit, e.g. \"10s\"."))]
+                    })?),
+                };
+                let lock_timeout = if args.bool_or("lock", true) { lock_timeout } else { None };
+                migrate_states(&*old_backend, &*new_backend, force_copy, lock_timeout)?;
                 println!("Successfully migrated every workspace's state from the {:?} backend to the {:?} backend.", previous.kind, effective.kind);
             }
         }
@@ -432,13 +439,16 @@ fn is_empty(state: &infra_state::StateFile) -> bool {
 /// Copies every workspace's current state (snapshot + journal) from `old` to `new`, each
 /// under both backends' locks. A non-empty state of another lineage in the destination is
 /// overwritten only with `force` (Terraform asks; `-force-copy` answers yes).
-fn migrate_states(old: &dyn Backend, new: &dyn Backend, force: bool) -> Result<(), Vec<Diagnostic>> {
+/// `lock_timeout` is `None` with `-lock=false`.
+fn migrate_states(old: &dyn Backend, new: &dyn Backend, force: bool, lock_timeout: Option<std::time::Duration>) -> Result<(), Vec<Diagnostic>> {
     use super::state::state_diag;
     let existing = new.workspaces().map_err(|e| vec![state_diag("Failed to list the new backend's workspaces", &e)])?;
     for ws in old.workspaces().map_err(|e| vec![state_diag("Failed to list the previous backend's workspaces", &e)])? {
         let failed = |what: &str, e: infra_state::Error| vec![state_diag(&format!("Failed to migrate workspace {ws:?}: {what}"), &e)];
         let mut from = old.state(&ws).map_err(|e| failed("opening the previous state", e))?;
-        from.lock(infra_state::LockInfo::new("OperationTypeInvalid"), std::time::Duration::ZERO).map_err(|e| failed("locking the previous state", e))?;
+        if let Some(timeout) = lock_timeout {
+            from.lock(infra_state::LockInfo::new("OperationTypeInvalid"), timeout).map_err(|e| failed("locking the previous state", e))?;
+        }
         let replay = from.load().map_err(|e| failed("loading the previous state", e))?;
         if !replay.pending.is_empty() {
             eprintln!("Warning: workspace {ws:?} has {} operation(s) that were in flight when its last run stopped; run \"infra apply\" to reconcile them (their objects may exist without being in state).", replay.pending.len());
@@ -447,7 +457,9 @@ fn migrate_states(old: &dyn Backend, new: &dyn Backend, force: bool) -> Result<(
             new.create_workspace(&ws).map_err(|e| failed("creating it in the new backend", e))?;
         }
         let mut to = new.state(&ws).map_err(|e| failed("opening the new state", e))?;
-        to.lock(infra_state::LockInfo::new("OperationTypeInvalid"), std::time::Duration::ZERO).map_err(|e| failed("locking the new state", e))?;
+        if let Some(timeout) = lock_timeout {
+            to.lock(infra_state::LockInfo::new("OperationTypeInvalid"), timeout).map_err(|e| failed("locking the new state", e))?;
+        }
         let target = to.load().map_err(|e| failed("loading the new state", e))?;
         let overwrite_empty = is_empty(&target.state) && target.pending.is_empty();
         if !overwrite_empty && !force && target.state.lineage != replay.state.lineage {

@@ -143,7 +143,13 @@ pub fn cmd_workspace(ctx: &Ctx, sub: &str, args: &Args) -> i32 {
                 Err(e) => return fail(vec![state_diag("Failed to open the workspace's state", &e)]),
             };
             if args.bool_or("lock", true) {
-                let timeout = args.value("lock-timeout").and_then(|t| super::state::parse_duration(&t)).unwrap_or_default();
+                let timeout = match args.value("lock-timeout") {
+                    None => std::time::Duration::ZERO,
+                    Some(t) => match super::state::parse_duration(&t) {
+                        Some(d) => d,
+                        None => return error(&format!("Invalid -lock-timeout value {t:?}: use a number with a unit, e.g. \"10s\".")),
+                    },
+                };
                 if let Err(e) = store.lock(infra_state::LockInfo::new("OperationTypeInvalid"), timeout) {
                     return fail(vec![state_diag("Error acquiring the state lock", &e)]);
                 }
