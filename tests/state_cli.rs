@@ -667,10 +667,13 @@ fn killed_holder(kind: Kind) {
         let unlocked = infra(d, &["force-unlock", &id]).ok();
         assert!(unlocked.stdout.contains("successfully unlocked"), "{}", unlocked.text());
     }
+    let planned = infra(d, &["plan"]).ok();
+    assert!(words(&planned.stderr).contains("Unconfirmed operations from an interrupted run"), "{kind:?}: plan reports the operation in flight:\n{}", planned.text());
     let converged = infra(d, &["apply", "-auto-approve"]).ok();
     assert!(converged.stdout.contains("Apply complete!"), "{}", converged.text());
-    let listed = list(d);
-    assert!(listed.first().is_some_and(|l| l.starts_with("time_sleep.hold")), "{kind:?}: {listed:?}");
+    assert!(converged.stderr.contains("time_sleep.hold: create"), "{kind:?}: apply reports it too:\n{}", converged.text());
+    // Completed again by this apply: no longer unconfirmed.
+    assert_eq!(list(d), ["time_sleep.hold"], "{kind:?}");
     assert!(infra(d, &["plan"]).ok().stdout.contains("No changes."), "{kind:?}");
 }
 

@@ -7,7 +7,7 @@
 //! unlock. A change that fails (bad address, lineage mismatch) returns before anything is
 //! written, so the stored bytes stay as they were.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -94,6 +94,9 @@ fn guard(state: &SharedState) -> MutexGuard<'_, Box<dyn StateStore>> {
 pub struct Store {
     opened: Result<Opened, Vec<Diagnostic>>,
     sources: SourceMap,
+    /// The operation `lock_if` was called for (`OperationTypePlan`, `OperationTypeApply`):
+    /// those report operations left unconfirmed by an interrupted run when they load.
+    operation: Mutex<Option<String>>,
 }
 
 struct Opened {
@@ -133,7 +136,7 @@ impl Store {
             let state = backend.state(&workspace).map_err(|e| vec![state_diag("Failed to open the state", &e)])?;
             Ok(Opened { state: Arc::new(Mutex::new(state)), _backend: backend })
         })();
-        Store { opened, sources: session.sources.clone() }
+        Store { opened, sources: session.sources.clone(), operation: Mutex::new(None) }
     }
 
     fn opened(&self) -> Result<&Opened, Vec<Diagnostic>> {
@@ -143,6 +146,9 @@ impl Store {
     /// Locks the state unless `-lock=false`, waiting up to `-lock-timeout`. On failure prints
     /// the reason (naming the holder) and returns exit code 1.
     pub fn lock_if(&self, args: &Args, operation: &str) -> Result<Option<LockGuard>, i32> {
+        if let Ok(mut op) = self.operation.lock() {
+            *op = Some(operation.to_string());
+        }
         let opened = match self.opened() {
             Ok(o) => o,
             Err(d) => {
@@ -178,16 +184,21 @@ impl Store {
     /// Reads the snapshot and replays the journal over it (objects recorded after the last
     /// snapshot, e.g. by an apply that was killed). `None` when there is no state at all.
     pub fn load_file(&self) -> Result<Option<StateFile>, Diagnostic> {
+        self.load_with_pending().map(|(state, _)| state)
+    }
+
+    /// [`Self::load_file`] and the intents that have no outcome.
+    fn load_with_pending(&self) -> Result<(Option<StateFile>, Vec<Intent>), Diagnostic> {
         let opened = self.opened().map_err(first)?;
         let mut state = guard(&opened.state);
         let snapshot = state.read_snapshot().map_err(|e| state_diag("Failed to load state", &e))?;
         let contents = state.read_journal().map_err(|e| state_diag("Failed to read the state journal", &e))?;
         if contents.records.len() <= 1 {
-            return Ok(snapshot);
+            return Ok((snapshot, Vec::new()));
         }
         let location = state.journal_location();
         let replay = infra_state::replay(snapshot, &contents, Path::new(&location)).map_err(|e| state_diag("Failed to replay the state journal", &e))?;
-        Ok(Some(replay.state))
+        Ok((Some(replay.state), replay.pending))
     }
 
     /// The state with its pending (unconfirmed) operations, for `state list`.
@@ -198,7 +209,11 @@ impl Store {
     }
 
     pub fn load(&self, session: &Session) -> Result<(Option<StateFile>, WorkingState), Diagnostic> {
-        let sf = self.load_file()?;
+        let (sf, pending) = self.load_with_pending()?;
+        let reporting = self.operation.lock().ok().and_then(|o| o.clone()).is_some_and(|o| o == "OperationTypePlan" || o == "OperationTypeApply");
+        if reporting && !pending.is_empty() {
+            print_diags(&self.sources, &[unconfirmed_warning(&pending)]);
+        }
         let ws = session.decode_state(sf.as_ref())?;
         Ok((sf, ws))
     }
@@ -222,7 +237,7 @@ impl Store {
             }
             Err(_) => None,
         };
-        JournalPersister { journal, tokens: Mutex::new(HashMap::new()), failed }
+        JournalPersister { journal, tokens: Mutex::new(HashMap::new()), touched: Mutex::new(HashSet::new()), failed }
     }
 
     /// Writes the final state of an apply as a snapshot and compacts the journal.
@@ -241,6 +256,7 @@ impl Store {
         let mut state = guard(&opened.state);
         let saved = match &journal.journal {
             Some(j) => {
+                journal.resolve_superseded(&**j);
                 let snapshot = state.read_snapshot().map_err(|e| state_diag("Failed to save state", &e))?;
                 let mut persist = |merged: &mut StateFile| -> infra_state::Result<()> {
                     // The engine's final state supersedes the replayed journal: it also holds
@@ -350,11 +366,57 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     total.is_finite().then(|| Duration::from_secs_f64(total))
 }
 
+/// The warning plan and apply print when the journal holds intents without outcomes.
+fn unconfirmed_warning(pending: &[Intent]) -> Diagnostic {
+    let list: String = pending.iter().map(|i| format!("\n  - {}: {} (started {}, idempotency token {})", i.addr, i.action, i.at, i.token)).collect();
+    Diagnostic::warning(
+        "Unconfirmed operations from an interrupted run",
+        format!(
+            "The last run stopped while these operations were in flight, so their results were not recorded:{list}\n\nTheir objects may exist without being in the state. infra cannot yet look them up with their providers: check for such objects (the token is the provider's idempotency token) and import or delete them. An apply that operates on the same address again marks it as resolved."
+        ),
+    )
+}
+
 /// Records every provider operation in the journal (intent before, outcome after).
 pub struct JournalPersister {
     journal: Option<Arc<dyn Journal>>,
+    /// This run's intents: token → journal id.
     tokens: Mutex<HashMap<String, u64>>,
+    /// Instance addresses this run recorded an outcome for.
+    touched: Mutex<HashSet<String>>,
     failed: Mutex<Option<String>>,
+}
+
+impl JournalPersister {
+    /// Marks as resolved the intents left without outcome by an earlier, interrupted run whose
+    /// address this run has since operated on successfully: the warning printed when this run
+    /// loaded the state reported them, and the object at that address is now what the state
+    /// says. Intents of addresses this run did not touch stay unconfirmed.
+    fn resolve_superseded(&self, journal: &dyn Journal) {
+        let Ok(contents) = journal.contents() else { return };
+        let ours: HashSet<String> = self.tokens.lock().map(|t| t.keys().cloned().collect()).unwrap_or_default();
+        let touched = self.touched.lock().map(|t| t.clone()).unwrap_or_default();
+        let completed: HashSet<u64> = contents
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                infra_state::Record::Outcome(o) => Some(o.intent),
+                _ => None,
+            })
+            .collect();
+        for record in &contents.records {
+            let infra_state::Record::Intent(intent) = record else { continue };
+            if completed.contains(&intent.id) || ours.contains(&intent.token) || !touched.contains(&intent.addr.instance_address()) {
+                continue;
+            }
+            let note = format!("superseded: the run of {} completed {} again", super::chrono_now(), intent.addr.instance_address());
+            if let Err(e) = journal.record_outcome(Outcome { intent: intent.id, changes: Vec::new(), error: Some(note) }) {
+                if let Ok(mut f) = self.failed.lock() {
+                    *f = Some(e.to_string());
+                }
+            }
+        }
+    }
 }
 
 fn object_addr(addr: &ResourceInstance) -> ObjectAddr {
@@ -411,6 +473,9 @@ impl Persister for JournalPersister {
             is
         });
         let change = ObjectChange { addr: object_addr(addr), provider: provider.to_string(), object };
+        if let Ok(mut t) = self.touched.lock() {
+            t.insert(change.addr.instance_address());
+        }
         let id = self.tokens.lock().ok().and_then(|t| t.get(token).copied());
         let r = match id {
             Some(id) => j.record_outcome(Outcome { intent: id, changes: vec![change], error: None }),
