@@ -732,7 +732,7 @@ pub async fn cmd_state(ctx: Ctx, sub: &str, args: &Args) -> i32 {
         "show" => &["serial"],
         "push" => &["force", "lock", "lock-timeout"],
         "mv" | "rm" => &["dry-run", "lock", "lock-timeout"],
-        _ => &[],
+        other => return usage(&format!("Unknown state subcommand {other:?}. Available: list, show, pull, push, mv, rm, history.")),
     };
     // `-no-color` is global: the dispatcher re-parses subcommand arguments from the raw list.
     let known: Vec<&str> = known.iter().copied().chain(["no-color"]).collect();

@@ -36,7 +36,8 @@ pub fn cmd_workspace(ctx: &Ctx, sub: &str, args: &Args) -> i32 {
         "new" => &["lock", "lock-timeout"],
         "select" => &["or-create"],
         "delete" => &["force", "lock", "lock-timeout"],
-        _ => &[],
+        "list" | "show" => &[],
+        other => return error(&format!("infra workspace has no subcommand {other:?}. Available: list, new, select, delete, show.")),
     };
     // `-no-color` is global: the dispatcher re-parses subcommand arguments from the raw list.
     let known: Vec<&str> = known.iter().copied().chain(["no-color"]).collect();
