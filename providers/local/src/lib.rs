@@ -5,6 +5,11 @@
 //! refresh that finds the file missing or its content changed reports the object gone, so the
 //! engine plans it again). Data sources: `local_file` and `local_sensitive_file`.
 //!
+//! After a crash, [`Provider::recover_by_token`] looks at the planned `filename`: a file holding
+//! exactly the planned content is adopted with the attributes a create computes; a file with
+//! other content (a torn write, or sensitive content the journal does not record in clear) is
+//! adopted as tainted, so the next apply writes it again; no file means nothing was created.
+//!
 //! Names, defaults, results and messages follow HashiCorp's provider. It is not a general file
 //! manager: it owns exactly the file named by `filename` and deletes nothing else.
 //!
@@ -19,8 +24,8 @@ use base64::Engine as _;
 use infra_provider_sdk::schema::{Attribute, Block, ProviderSchema, ResourceSchema};
 use infra_provider_sdk::{
     ApplyResourceRequest, ApplyResourceResponse, AttrPath, Diagnostic, Diagnostics, Provider, ProviderFactory,
-    ReadDataSourceRequest, ReadDataSourceResponse, ReadResourceRequest, ReadResourceResponse, Type,
-    ValidateResourceRequest, Value,
+    ReadDataSourceRequest, ReadDataSourceResponse, ReadResourceRequest, ReadResourceResponse, RecoverRequest,
+    RecoverResponse, Type, ValidateResourceRequest, Value,
 };
 use md5::Digest as _;
 
@@ -249,6 +254,35 @@ fn create_file(type_name: &str, planned: &Value) -> Result<Value, Diagnostic> {
     Ok(Value::object(state))
 }
 
+/// What an interrupted create of `req.planned_state` left at its `filename` (see the crate docs).
+/// The file is the object: the token is not needed to find it.
+fn recover_file(req: &RecoverRequest) -> RecoverResponse {
+    let planned = &req.planned_state;
+    let Some(filename) = known_str(planned, "filename") else { return RecoverResponse::Unknown };
+    let actual = match std::fs::read(filename) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return RecoverResponse::Absent,
+        Err(_) => return RecoverResponse::Unknown,
+    };
+    // The state as a create would have recorded it, but with the checksums of what is on disk:
+    // a later refresh compares the file against exactly these.
+    let mut state: BTreeMap<String, Value> = planned.as_entries().cloned().unwrap_or_default();
+    state.extend(checksums(&actual));
+    // Content the journal could not record (sensitive, by schema or by a sensitive variable)
+    // cannot be compared: the file is adopted as tainted and written again.
+    let arguments = content_arguments(&req.type_name);
+    let content_redacted = arguments
+        .iter()
+        .any(|a| req.redacted.iter().any(|p| p.0.first() == Some(&infra_provider_sdk::PathStep::Attr((*a).to_string()))))
+        || arguments.iter().all(|a| planned.get_attr(a).is_none_or(Value::is_null));
+    let complete = !content_redacted && planned_content(&req.type_name, planned).is_ok_and(|c| c == actual);
+    if complete {
+        RecoverResponse::Exists(Value::object(state))
+    } else {
+        RecoverResponse::Incomplete(Value::object(state))
+    }
+}
+
 #[cfg(unix)]
 fn create_dirs(dir: &Path, mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
@@ -336,6 +370,13 @@ impl Provider for LocalProvider {
             Ok(state) => respond(state, Diagnostics::new()),
             Err(d) => respond(Value::null(req.planned_state.ty()), d.into()),
         }
+    }
+
+    async fn recover_by_token(&self, req: RecoverRequest) -> RecoverResponse {
+        if req.type_name != LOCAL_FILE && req.type_name != LOCAL_SENSITIVE_FILE {
+            return RecoverResponse::Unknown;
+        }
+        recover_file(&req)
     }
 
     async fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {

@@ -12,6 +12,9 @@
 //! *here*, but HashiCorp's results come from Go's `math/rand` sequence, which this crate does
 //! not reimplement (see [`seeded`]).
 //!
+//! Random values exist only in state, so after a crash a create that never reported its outcome
+//! left nothing to adopt: `recover_by_token` answers `Absent` and the next apply creates it.
+//!
 //! Start reading at [`RandomProvider`]; each resource type lives in its own module with its
 //! schema, planning quirks, apply and import.
 
@@ -155,6 +158,13 @@ impl Provider for RandomProvider {
                 ApplyResourceResponse { new_state: Value::null(schema.block.implied_type()), private: Vec::new(), diagnostics }
             }
         }
+    }
+
+    /// A create interrupted by a crash produced nothing to adopt: random values exist only in state (nothing outside infra holds them), and a create that
+    /// never reported its outcome never reached state. The engine forgets the intent and plans
+    /// the instance again.
+    async fn recover_by_token(&self, _req: infra_provider_sdk::RecoverRequest) -> infra_provider_sdk::RecoverResponse {
+        infra_provider_sdk::RecoverResponse::Absent
     }
 
     async fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {

@@ -78,9 +78,12 @@ pub trait Provider: Send + Sync {
         ReadDataSourceResponse { state: Value::dynamic_null(), diagnostics: unknown_type(&req.type_name).into() }
     }
 
-    /// After a crash, asks whether the object an unfinished operation may have created exists,
-    /// by the idempotency token the engine passed to [`Provider::apply_resource`]. Providers that
-    /// cannot tell answer [`RecoverResponse::Unknown`].
+    /// After a crash, asks whether the object an unfinished create may have made exists, by the
+    /// idempotency token the engine passed to [`Provider::apply_resource`] and the planned state
+    /// the journal recorded. The engine calls it during the next plan for every create whose
+    /// intent has no outcome, before planning that instance, and adopts what this answers.
+    /// Providers that cannot tell answer [`RecoverResponse::Unknown`] (the default): the engine
+    /// then keeps the instance as tainted, so nothing that may exist is forgotten.
     async fn recover_by_token(&self, _req: RecoverRequest) -> RecoverResponse {
         RecoverResponse::Unknown
     }

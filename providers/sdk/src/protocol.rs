@@ -135,20 +135,32 @@ pub struct ReadDataSourceResponse {
     pub diagnostics: Diagnostics,
 }
 
+/// After a crash: what became of a create the engine started (its intent is in the journal)
+/// but never saw finish. See [`crate::Provider::recover_by_token`].
 #[derive(Clone, Debug)]
 pub struct RecoverRequest {
     pub type_name: String,
+    /// The token passed as [`ApplyResourceRequest::idempotency_token`] to the interrupted call.
     pub idempotency_token: String,
-    /// The state the interrupted operation planned.
+    /// The state the interrupted operation planned, as the journal recorded it: values that
+    /// were unknown at plan time are null, and so are the `redacted` ones.
     pub planned_state: Value,
+    /// Attributes whose planned values were sensitive: the journal does not hold secrets in
+    /// clear, so they are null in `planned_state` and cannot be compared.
+    pub redacted: Vec<AttrPath>,
 }
 
 #[derive(Clone, Debug)]
 pub enum RecoverResponse {
-    /// The object exists; this is its state.
+    /// The object exists and is complete; this is its state. The engine adopts it as a normal
+    /// instance.
     Exists(Value),
-    /// No object was created by that operation.
+    /// An object exists but the operation did not finish (or it cannot be verified to match the
+    /// plan); this is its state. The engine adopts it as tainted, so the next apply replaces it.
+    Incomplete(Value),
+    /// No object was created by that operation: the engine forgets the intent.
     Absent,
-    /// The provider cannot tell.
+    /// The provider cannot tell. The engine keeps the instance recorded as tainted (with the
+    /// planned values), so the next plan re-reads and replaces it rather than forgetting it.
     Unknown,
 }

@@ -1,5 +1,8 @@
 //! The built-in `terraform` provider: the `terraform_data` resource, with Terraform's exact
 //! planning rules (`input` → `output`, `triggers_replace` forces replacement, random `id`).
+//!
+//! Its objects exist only in state, so after a crash a create that never reported its outcome
+//! left nothing to adopt: `recover_by_token` answers `Absent` and the next apply creates it.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -88,6 +91,13 @@ impl Provider for TerraformProvider {
         // The output always mirrors the input after apply.
         state = with(&state, "output", attr(&state, "input"));
         ApplyResourceResponse { new_state: state, private: Vec::new(), diagnostics: Diagnostics::new() }
+    }
+
+    /// A create interrupted by a crash produced nothing to adopt: `terraform_data` objects exist only in state, and a create that
+    /// never reported its outcome never reached state. The engine forgets the intent and plans
+    /// the instance again.
+    async fn recover_by_token(&self, _req: infra_provider_sdk::RecoverRequest) -> infra_provider_sdk::RecoverResponse {
+        infra_provider_sdk::RecoverResponse::Absent
     }
 
     async fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {

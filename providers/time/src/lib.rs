@@ -10,6 +10,10 @@
 //! one plans computed values that follow from a known base timestamp (a configured `rfc3339`
 //! or `base_rfc3339`, or the base kept in state on update), because they are certain.
 //!
+//! Its objects exist only in state, so after a crash a create that never reported its outcome
+//! left nothing to adopt: `recover_by_token` answers `Absent` and the next apply creates it
+//! (a `time_sleep` sleeps again).
+//!
 //! The current time comes from a [`Clock`], so tests can move time. Start reading at
 //! [`TimeProvider`]; [`timestamp`] holds Go-compatible RFC 3339 parsing and calendar arithmetic,
 //! [`duration`] Go duration strings.
@@ -151,6 +155,13 @@ impl Provider for TimeProvider {
             Ok(new_state) => ApplyResourceResponse { new_state, private: Vec::new(), diagnostics: Diagnostics::new() },
             Err(diagnostics) => ApplyResourceResponse { new_state: on_error, private: Vec::new(), diagnostics },
         }
+    }
+
+    /// A create interrupted by a crash produced nothing to adopt: timestamps and sleeps exist only in state (a `time_sleep` that was waiting created nothing), and a create that
+    /// never reported its outcome never reached state. The engine forgets the intent and plans
+    /// the instance again.
+    async fn recover_by_token(&self, _req: infra_provider_sdk::RecoverRequest) -> infra_provider_sdk::RecoverResponse {
+        infra_provider_sdk::RecoverResponse::Absent
     }
 
     async fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {

@@ -7,6 +7,10 @@
 //! HashiCorp's provider; certificates are built field by field as Go's `crypto/x509` builds
 //! them (see [`x509`]), so they verify with OpenSSL and look the same.
 //!
+//! Keys and certificates exist only in state, so after a crash a create that never reported its
+//! outcome left nothing to adopt: `recover_by_token` answers `Absent` and the next apply creates
+//! it.
+//!
 //! Start reading at [`factory`], then [`TlsProvider`]'s `plan_resource` (PEM-aware replacement
 //! and certificate renewal) and `apply_resource`.
 
@@ -763,6 +767,13 @@ impl Provider for TlsProvider {
             Ok((state, diags)) => respond(state, diags),
             Err(d) => respond(null, d.into()),
         }
+    }
+
+    /// A create interrupted by a crash produced nothing to adopt: keys and certificates are computed in memory and exist only in state, and a create that
+    /// never reported its outcome never reached state. The engine forgets the intent and plans
+    /// the instance again.
+    async fn recover_by_token(&self, _req: infra_provider_sdk::RecoverRequest) -> infra_provider_sdk::RecoverResponse {
+        infra_provider_sdk::RecoverResponse::Absent
     }
 
     async fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {
