@@ -11,6 +11,32 @@ fn provider() -> std::sync::Arc<dyn infra_provider_sdk::Provider> {
     (f.new)()
 }
 
+/// Go's `strings.TrimSpace` on bytes: Unicode white space at both ends, decoding UTF-8 where
+/// the bytes are valid (written independently of the provider's own implementation).
+fn go_trim_space(b: &[u8]) -> &[u8] {
+    fn space_len_at_start(b: &[u8]) -> usize {
+        (1..=b.len().min(3)).find_map(|n| std::str::from_utf8(&b[..n]).ok().and_then(|s| s.chars().next()).filter(|c| c.is_whitespace()).map(|_| n)).unwrap_or(0)
+    }
+    fn space_len_at_end(b: &[u8]) -> usize {
+        (1..=b.len().min(3)).find_map(|n| std::str::from_utf8(&b[b.len() - n..]).ok().and_then(|s| s.chars().next()).filter(|c| c.is_whitespace() && c.len_utf8() == n).map(|_| n)).unwrap_or(0)
+    }
+    let mut b = b;
+    while let n @ 1.. = space_len_at_start(b) {
+        b = &b[n..];
+    }
+    while let n @ 1.. = space_len_at_end(b) {
+        b = &b[..b.len() - n];
+    }
+    b
+}
+
+#[test]
+fn go_trim_space_trims_like_go() {
+    assert_eq!(go_trim_space(b" \t\x30\x20\x0a"), b"\x30");
+    assert_eq!(go_trim_space(b"\x30\xc2\xa0"), b"\x30");
+    assert_eq!(go_trim_space(b"\xa0\x30\xff"), b"\xa0\x30\xff");
+}
+
 #[tokio::test]
 async fn private_keys_in_every_format_parse_with_openssl() {
     let p = provider();
@@ -42,10 +68,13 @@ async fn private_keys_in_every_format_parse_with_openssl() {
         assert_eq!(from_pkcs8, s(&st, "public_key_pem"), "{what}");
         run("openssl", &["pkey", "-in", key.to_str().unwrap(), "-check", "-noout"]);
 
-        // id = hex SHA-1 of the DER public key.
+        // id = hex SHA-1 of the DER public key, after HashiCorp's `hashForState` trimmed it as
+        // if it were text (Go's strings.TrimSpace): a DER ending in, say, 0x20 loses that byte.
         let der = dir.path().join("pub.der");
         run("openssl", &["pkey", "-pubin", "-in", public.to_str().unwrap(), "-outform", "DER", "-out", der.to_str().unwrap()]);
-        let digest = run("openssl", &["dgst", "-sha1", "-r", der.to_str().unwrap()]);
+        let trimmed = dir.path().join("pub.trimmed");
+        std::fs::write(&trimmed, go_trim_space(&std::fs::read(&der).unwrap())).unwrap();
+        let digest = run("openssl", &["dgst", "-sha1", "-r", trimmed.to_str().unwrap()]);
         assert_eq!(digest.split_whitespace().next().unwrap(), s(&st, "id"), "{what}");
 
         if curve.is_none() && alg == "ECDSA" {
