@@ -962,7 +962,14 @@ fn rich_plan_json_stream_matches_terraform() {
     let mut p = Vec::new();
     let result = (|| -> Result<(), String> {
         let rich = rich_plan()?;
-        let r = run_ok(&rich.dir, &["plan", "-json", "-input=false"])?;
+        let r = run_ok(&rich.dir, &["plan", "-json", "-input=false", "-out=ui.bin"])?;
+        // `plan -json -out` saves the same plan as the human `plan -out`.
+        let saved_ui = run_ok(&rich.dir, &["show", "-json", "ui.bin"])?.stdout;
+        let saved_ui: Json = serde_json::from_str(&saved_ui).map_err(|e| format!("show -json ui.bin: {e}"))?;
+        let saved = infra_show_json(&rich.dir)?;
+        if saved_ui["resource_changes"] != saved["resource_changes"] || saved_ui["output_changes"] != saved["output_changes"] {
+            p.push("plan -json -out saved other changes than plan -out".into());
+        }
         let tf_text = fs::read_to_string(golden_dir().join("rich/terraform/plan-ui.jsonl")).map_err(|e| e.to_string())?;
         let parse = |text: &str, who: &str| -> Result<Vec<Json>, String> {
             text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).map_err(|e| format!("{who}: a line is not JSON ({e}): {l}"))).collect()

@@ -485,8 +485,18 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     diags.extend(result.diagnostics.clone());
     diags.extend(result.plan.warnings.clone());
     if json {
+        let mut errored = diags.iter().any(Diagnostic::is_error);
+        if let (Some(out), false) = (args.value("out"), errored) {
+            // `plan -json -out=FILE` saves the plan like the human form, without the next-step
+            // note (Terraform's JSON view has none).
+            let doc = planfile::to_json(&session, &result.plan, prior_file.as_ref(), &vars, &opts, render::configuration_json(&session));
+            if let Err(e) = planfile::write(Path::new(&out), &doc) {
+                diags.push(Diagnostic::error("Failed to write plan file", e));
+                errored = true;
+            }
+        }
         ui_json::print_plan_stream(&result.plan, &diags, &session.sources);
-        return if diags.iter().any(Diagnostic::is_error) { 1 } else if detailed && result.plan.has_changes() { 2 } else { 0 };
+        return if errored { 1 } else if detailed && result.plan.has_changes() { 2 } else { 0 };
     }
     if diags.iter().any(Diagnostic::is_error) {
         // Like Terraform, show what was planned before the error (e.g. prevent_destroy).
