@@ -72,6 +72,14 @@ impl Default for RunOptions {
 }
 
 /// Receives state changes during apply, for durable recording (the journal).
+///
+/// `intent` and `outcome` record without waiting for the disk; the walk then runs the closure
+/// of [`Persister::sync_handle`] on a blocking thread and awaits it — before the provider call
+/// for an intent, after it for an outcome — for providers whose objects exist outside state
+/// (`ProviderSchema::state_only` false). Waiting on a blocking thread keeps the other
+/// operations of the walk going meanwhile, so operations that become ready together share one
+/// sync (group commit). Records of state-only providers become durable with the next sync or the
+/// final snapshot; a killed process loses none of them (they are in the file already).
 pub trait Persister: Send + Sync {
     /// Called before a provider call that may create, change or delete an object. Returns an
     /// idempotency token to pass to the provider.
@@ -80,6 +88,10 @@ pub trait Persister: Send + Sync {
     }
     /// Called after the call with the object's new state (`None` = gone).
     fn outcome(&self, _addr: &ResourceInstance, _token: &str, _provider: &str, _new: Option<&StateInstance>, _schema_ty: Option<&Type>) {}
+    /// A closure that makes everything recorded so far durable (`None`: nothing to wait for).
+    fn sync_handle(&self) -> Option<Box<dyn FnOnce() + Send + 'static>> {
+        None
+    }
 }
 
 pub struct NoPersist;
@@ -159,16 +171,6 @@ pub struct Walker<'a> {
     imports: Vec<(ResourceInstance, String)>,
     forgets: Vec<(ResourceKey, ModuleInstance, bool)>,
     moved_from: Mutex<HashMap<ResourceInstance, ResourceInstance>>,
-}
-
-/// Runs a blocking call (a durable journal append) without stalling the async runtime: on a
-/// multi-threaded runtime other tasks move to another worker meanwhile, which also lets
-/// concurrent appends share one sync.
-fn blocking<R>(f: impl FnOnce() -> R) -> R {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
-        _ => f(),
-    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -1412,9 +1414,13 @@ impl<'a> Walker<'a> {
         cbd: bool,
         schema_ty: &Type,
     ) -> Option<Value> {
-        // The intent is recorded before waiting for a parallelism slot, so that intents of
-        // operations that become ready together share one journal sync (group commit).
-        let token = blocking(|| self.persister.intent(addr, action, &entry.addr, planned));
+        // The intent is recorded, and made durable, before waiting for a parallelism slot, so
+        // that intents of operations that become ready together share one journal sync.
+        let token = self.persister.intent(addr, action, &entry.addr, planned);
+        let durable = !entry.provider.schema().state_only;
+        if durable {
+            self.sync_journal().await;
+        }
         let _permit = self.semaphore.acquire().await.ok();
         let name = addr.to_string();
         let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
@@ -1445,11 +1451,14 @@ impl<'a> Walker<'a> {
         {
             if new_state.is_null() {
                 lock(&self.working).remove_instance(addr);
-                blocking(|| self.persister.outcome(addr, &token, &entry.addr, None, Some(schema_ty)));
+                self.persister.outcome(addr, &token, &entry.addr, None, Some(schema_ty));
             } else {
                 lock(&self.working).set_instance(addr, &entry.addr, inst.clone());
-                blocking(|| self.persister.outcome(addr, &token, &entry.addr, Some(&inst), Some(schema_ty)));
+                self.persister.outcome(addr, &token, &entry.addr, Some(&inst), Some(schema_ty));
             }
+        }
+        if durable {
+            self.sync_journal().await;
         }
         if failed {
             self.hooks.failed(&name, op, started.elapsed());
@@ -1465,6 +1474,14 @@ impl<'a> Walker<'a> {
         let new_id = new_state.get_attr("id").and_then(|v| v.as_str()).map(String::from);
         self.hooks.complete(&name, op, new_id.as_deref().or(id.as_deref()), started.elapsed());
         Some(new_state)
+    }
+
+    /// Waits until the journal is durable, on a blocking thread (see [`Persister`]).
+    async fn sync_journal(&self) {
+        if let Some(sync) = self.persister.sync_handle() {
+            // A failed sync is recorded by the persister itself and reported at the end.
+            let _ = tokio::task::spawn_blocking(sync).await;
+        }
     }
 
     async fn data_source(&self, addr: ResourceInstance, config: Value, entry: &Arc<ProviderEntry>, schema: &Block, _prior: Value) -> Option<Value> {

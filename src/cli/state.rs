@@ -220,7 +220,7 @@ impl Store {
 
     /// Opens the journal for an apply.
     pub fn journal(&self, prior: Option<&StateFile>, _session: &Session) -> JournalPersister {
-        let failed = Mutex::new(None);
+        let failed = Arc::new(Mutex::new(None));
         let journal = match self.opened() {
             Ok(opened) => {
                 // A state that does not exist yet gets its lineage when first written.
@@ -384,7 +384,7 @@ pub struct JournalPersister {
     tokens: Mutex<HashMap<String, u64>>,
     /// Instance addresses this run recorded an outcome for.
     touched: Mutex<HashSet<String>>,
-    failed: Mutex<Option<String>>,
+    failed: Arc<Mutex<Option<String>>>,
 }
 
 impl JournalPersister {
@@ -444,7 +444,7 @@ impl Persister for JournalPersister {
             planned: if planned.has_marks_deep() { serde_json::Value::Null } else { infra_value::json::value_to_json(&plain) },
             at: super::chrono_now(),
         };
-        match j.record_intent(intent) {
+        match j.record_intent_buffered(intent) {
             Ok(id) => {
                 if let Ok(mut t) = self.tokens.lock() {
                     t.insert(token.clone(), id);
@@ -478,14 +478,29 @@ impl Persister for JournalPersister {
         }
         let id = self.tokens.lock().ok().and_then(|t| t.get(token).copied());
         let r = match id {
-            Some(id) => j.record_outcome(Outcome { intent: id, changes: vec![change], error: None }),
-            None => j.append(&infra_state::journal::Record::Change(change)),
+            Some(id) => j.append_buffered(&infra_state::journal::Record::Outcome(Outcome { intent: id, changes: vec![change], error: None })),
+            None => j.append_buffered(&infra_state::journal::Record::Change(change)),
         };
         if let Err(e) = r {
             if let Ok(mut f) = self.failed.lock() {
                 *f = Some(e.to_string());
             }
         }
+    }
+
+    fn sync_handle(&self) -> Option<Box<dyn FnOnce() + Send + 'static>> {
+        let j = self.journal.clone()?;
+        let failed = self.failed.clone();
+        // The records to wait for are the ones written so far, not those written by the time
+        // the blocking thread runs: later ones are another operation's to wait for.
+        let point = j.sync_point();
+        Some(Box::new(move || {
+            if let Err(e) = j.sync_to(point) {
+                if let Ok(mut f) = failed.lock() {
+                    *f = Some(e.to_string());
+                }
+            }
+        }))
     }
 }
 

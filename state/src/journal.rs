@@ -644,14 +644,17 @@ impl LocalJournal {
 
     /// Appends a record durably: it is on disk when this returns.
     pub fn append(&self, record: &Record) -> Result<()> {
-        let frame = encode_frame(record, self.encryption.as_deref())?;
-        let seq = {
-            let mut inner = self.lock();
-            inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
-            inner.written += 1;
-            inner.written
-        };
+        let seq = self.write_frame(record)?;
         self.sync_through(seq)
+    }
+
+    /// Writes a record's frame (no sync); returns its sequence number for [`Self::sync_through`].
+    fn write_frame(&self, record: &Record) -> Result<u64> {
+        let frame = encode_frame(record, self.encryption.as_deref())?;
+        let mut inner = self.lock();
+        inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
+        inner.written += 1;
+        Ok(inner.written)
     }
 
     /// Returns once frame `seq` is durable (group commit, see [`LocalJournal::synced`]).
@@ -672,7 +675,14 @@ impl LocalJournal {
 
     /// Records an intent, assigning its id (the `id` field of `intent` is ignored), durably.
     /// Returns the id to pass to [`LocalJournal::record_outcome`].
-    pub fn record_intent(&self, mut intent: Intent) -> Result<u64> {
+    pub fn record_intent(&self, intent: Intent) -> Result<u64> {
+        let (id, seq) = self.write_intent(intent)?;
+        self.sync_through(seq)?;
+        Ok(id)
+    }
+
+    /// Writes an intent's frame with its new id (no sync); returns (id, sequence number).
+    fn write_intent(&self, mut intent: Intent) -> Result<(u64, u64)> {
         let mut inner = self.lock();
         intent.id = inner.next_id;
         if intent.at.is_empty() {
@@ -682,10 +692,7 @@ impl LocalJournal {
         inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
         inner.next_id += 1;
         inner.written += 1;
-        let seq = inner.written;
-        drop(inner);
-        self.sync_through(seq)?;
-        Ok(intent.id)
+        Ok((intent.id, inner.written))
     }
 
     /// Records the outcome of an intent, durably.
@@ -758,6 +765,25 @@ pub trait Journal: Send + Sync + fmt::Debug {
     fn record_outcome(&self, outcome: Outcome) -> Result<()> {
         self.append(&Record::Outcome(outcome))
     }
+    /// Appends without waiting for the disk: the record survives the process being killed (it
+    /// is in the file) but not a power loss until [`Journal::sync`] returns. A journal whose
+    /// appends are always durable (remote stores) keeps this default.
+    fn append_buffered(&self, record: &Record) -> Result<()> {
+        self.append(record)
+    }
+    /// [`Journal::record_intent`] without waiting for the disk (see [`Journal::append_buffered`]).
+    fn record_intent_buffered(&self, intent: Intent) -> Result<u64> {
+        self.record_intent(intent)
+    }
+    /// A point covering every record appended so far, for [`Journal::sync_to`].
+    fn sync_point(&self) -> u64 {
+        0
+    }
+    /// Returns once every record up to `point` is durable. Concurrent callers share syncs: one
+    /// sync covers every record written before it started.
+    fn sync_to(&self, _point: u64) -> Result<()> {
+        Ok(())
+    }
     /// What the journal holds now.
     fn contents(&self) -> Result<JournalContents>;
     /// See [`LocalJournal::compact`]: replay onto `snapshot`, `persist` the merged state, reset
@@ -775,6 +801,18 @@ impl Journal for LocalJournal {
     }
     fn record_intent(&self, intent: Intent) -> Result<u64> {
         LocalJournal::record_intent(self, intent)
+    }
+    fn append_buffered(&self, record: &Record) -> Result<()> {
+        self.write_frame(record).map(|_| ())
+    }
+    fn record_intent_buffered(&self, intent: Intent) -> Result<u64> {
+        self.write_intent(intent).map(|(id, _)| id)
+    }
+    fn sync_point(&self) -> u64 {
+        self.lock().written
+    }
+    fn sync_to(&self, point: u64) -> Result<()> {
+        self.sync_through(point)
     }
     fn contents(&self) -> Result<JournalContents> {
         LocalJournal::contents(self)

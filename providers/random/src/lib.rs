@@ -80,6 +80,7 @@ impl RandomProvider {
             provider: Default::default(),
             resources: resources.iter().map(|(name, r)| (name.to_string(), r.schema())).collect(),
             data_sources: BTreeMap::new(),
+            state_only: true,
         };
         RandomProvider { resources, schema: Arc::new(schema) }
     }

@@ -11,6 +11,12 @@ pub struct ProviderSchema {
     pub provider: Block,
     pub resources: BTreeMap<String, ResourceSchema>,
     pub data_sources: BTreeMap<String, ResourceSchema>,
+    /// True when this provider's resources exist only in state (terraform_data, random, tls,
+    /// time): an interrupted create leaves nothing behind that could become an orphan. The apply
+    /// then does not wait for the journal to reach the disk around each call; any later sync or
+    /// the final snapshot makes those records durable. Providers that create real objects
+    /// (files, cloud resources) leave it false: their intents are durable before each call.
+    pub state_only: bool,
 }
 
 #[derive(Clone, Debug, Default)]

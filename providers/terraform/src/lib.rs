@@ -28,7 +28,7 @@ fn schema() -> Arc<ProviderSchema> {
                 .attr("triggers_replace", Attribute::optional(Type::Dynamic));
             let mut resources = BTreeMap::new();
             resources.insert("terraform_data".to_string(), ResourceSchema { version: 0, block, importable: true });
-            Arc::new(ProviderSchema { provider: Block::new(), resources, data_sources: BTreeMap::new() })
+            Arc::new(ProviderSchema { provider: Block::new(), resources, data_sources: BTreeMap::new(), state_only: true })
         })
         .clone()
 }

@@ -92,6 +92,7 @@ impl TimeProvider {
             provider: Default::default(),
             resources: resources.iter().map(|(name, r)| (name.to_string(), r.schema())).collect(),
             data_sources: BTreeMap::new(),
+            state_only: true,
         };
         TimeProvider { resources, schema: Arc::new(schema), clock }
     }

@@ -160,7 +160,8 @@ fn provider_schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
-            let mut schema = ProviderSchema::default();
+            // Keys and certificates exist only in state.
+            let mut schema = ProviderSchema { state_only: true, ..ProviderSchema::default() };
             let proxy = Block::new()
                 .attr("url", Attribute::optional(s()).describe("URL used to connect to the Proxy."))
                 .attr("username", Attribute::optional(s()).describe("Username used for Basic authentication against the Proxy."))
