@@ -231,17 +231,29 @@ impl LocalStateFile {
     fn save_history(&self, serial: u64, bytes: &[u8]) -> Result<()> {
         let dir = self.history_dir();
         ensure_dir(&dir)?;
-        atomic_write(&dir.join(format!("{serial:020}.tfstate")), bytes)?;
-        let entries = self.history()?;
-        if entries.len() > self.history_keep {
-            for old in &entries[..entries.len() - self.history_keep] {
-                fs::remove_file(&old.path).map_err(|e| Error::io("removing old history snapshot", &old.path, e))?;
+        let target = dir.join(format!("{serial:020}.tfstate"));
+        // The snapshot just written has exactly these bytes: a hard link keeps them without
+        // writing the state a second time (the next snapshot replaces the file by rename, so the
+        // linked inode never changes). Where links are impossible, a copy is written.
+        let _ = fs::remove_file(&target);
+        if fs::hard_link(&self.path, &target).is_err() {
+            atomic_write(&target, bytes)?;
+        }
+        // Pruning needs only the serials in the names, not the snapshots' contents.
+        let mut serials = history_serials(&dir)?;
+        serials.sort_unstable();
+        if serials.len() > self.history_keep {
+            for old in &serials[..serials.len() - self.history_keep] {
+                let path = dir.join(format!("{old:020}.tfstate"));
+                fs::remove_file(&path).map_err(|e| Error::io("removing old history snapshot", &path, e))?;
             }
         }
         Ok(())
     }
 
     /// The kept snapshots, oldest first. Entries that cannot be read are skipped.
+    ///
+    /// Reads every kept snapshot (for its lineage); pruning uses the names alone.
     pub fn history(&self) -> Result<Vec<HistoryEntry>> {
         let dir = self.history_dir();
         let read = match fs::read_dir(&dir) {
@@ -275,4 +287,22 @@ impl LocalStateFile {
             None => Err(Error::NoSuchSerial(serial)),
         }
     }
+}
+
+/// The serials of the snapshots in a history directory, from their names (`<serial>.tfstate`).
+fn history_serials(dir: &Path) -> Result<Vec<u64>> {
+    let read = match fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("listing history directory", dir, e)),
+    };
+    let mut out = Vec::new();
+    for entry in read {
+        let entry = entry.map_err(|e| Error::io("listing history directory", dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(serial) = name.strip_suffix(".tfstate").and_then(|s| s.parse::<u64>().ok()) {
+            out.push(serial);
+        }
+    }
+    Ok(out)
 }
