@@ -18,6 +18,7 @@ pub mod graph;
 pub mod state_bridge;
 pub mod plan;
 pub mod providers;
+pub mod recover;
 pub mod walk;
 pub mod variables;
 pub mod session;

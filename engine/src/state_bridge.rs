@@ -48,6 +48,9 @@ pub struct WorkingState {
     pub outputs: BTreeMap<String, StateOutput>,
     pub lineage: String,
     pub serial: u64,
+    /// Operations the journal shows as started but never finished (a crash or kill): the next
+    /// plan reconciles them (see [`crate::recover`]). Empty once planned.
+    pub pending: Vec<crate::recover::PendingOp>,
 }
 
 impl WorkingState {

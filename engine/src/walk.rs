@@ -33,6 +33,8 @@ use crate::lang::ast::{Expr, Step};
 use crate::lang::eval::{Evaluator, Scope};
 use crate::plan::{Action, ActionReason, OutputChange, Plan, PlanMode, ResourceChange};
 use crate::providers::{ensure_configured, ProviderEntry, Providers};
+pub use crate::recover::Interrupt;
+use crate::recover::{PendingOp, Recovery, RecoveryResult};
 use crate::source::{SourceMap, Span};
 use crate::state_bridge::{StateInstance, StateOutput, WorkingState};
 
@@ -55,6 +57,8 @@ pub struct RunOptions {
     pub parallelism: usize,
     pub workspace: String,
     pub plan_timestamp: String,
+    /// Raised on Ctrl-C: no new provider operation starts once it is set.
+    pub interrupt: Interrupt,
 }
 
 impl Default for RunOptions {
@@ -67,6 +71,7 @@ impl Default for RunOptions {
             parallelism: 10,
             workspace: "default".into(),
             plan_timestamp: String::new(),
+            interrupt: Interrupt::default(),
         }
     }
 }
@@ -88,6 +93,9 @@ pub trait Persister: Send + Sync {
     }
     /// Called after the call with the object's new state (`None` = gone).
     fn outcome(&self, _addr: &ResourceInstance, _token: &str, _provider: &str, _new: Option<&StateInstance>, _schema_ty: Option<&Type>) {}
+    /// Called instead of `outcome` when the run was interrupted after the intent was recorded
+    /// but before the provider was called: nothing changed.
+    fn abandoned(&self, _addr: &ResourceInstance, _token: &str) {}
     /// A closure that makes everything recorded so far durable (`None`: nothing to wait for).
     fn sync_handle(&self) -> Option<Box<dyn FnOnce() + Send + 'static>> {
         None
@@ -141,6 +149,13 @@ pub struct WalkResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Root output values (apply) or planned values (plan).
     pub outputs: BTreeMap<String, StateOutput>,
+    /// Operations a previous run left unfinished, reconciled by this plan (see
+    /// [`crate::recover`]); the caller records them.
+    pub recovered: Vec<Recovery>,
+    /// The run was interrupted ([`RunOptions::interrupt`]): some operations never started.
+    pub interrupted: bool,
+    /// Operations the interrupt kept from starting (apply), by instance address.
+    pub not_started: Vec<String>,
 }
 
 pub struct Walker<'a> {
@@ -171,6 +186,10 @@ pub struct Walker<'a> {
     imports: Vec<(ResourceInstance, String)>,
     forgets: Vec<(ResourceKey, ModuleInstance, bool)>,
     moved_from: Mutex<HashMap<ResourceInstance, ResourceInstance>>,
+    /// Interrupted creates still to reconcile (plan only), by instance.
+    pending_creates: Mutex<HashMap<ResourceInstance, PendingOp>>,
+    recovered: Mutex<Vec<Recovery>>,
+    not_started: Mutex<Vec<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -222,6 +241,9 @@ impl<'a> Walker<'a> {
             imports: Vec::new(),
             forgets: Vec::new(),
             moved_from: Mutex::new(HashMap::new()),
+            pending_creates: Mutex::new(HashMap::new()),
+            recovered: Mutex::new(Vec::new()),
+            not_started: Mutex::new(Vec::new()),
         }
     }
 
@@ -258,16 +280,83 @@ impl<'a> Walker<'a> {
             }
         }
         self.prepare_moves_and_removals();
+        self.prepare_pending();
         self.prepare_targets();
         lock(&self.eval).module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
         let destroy = self.opts.mode == PlanMode::Destroy;
         if !destroy || self.mode == WalkMode::Validate {
             self.walk_graph().await;
         }
-        if self.mode != WalkMode::Validate {
+        // An interrupted walk did not visit every instance: those it missed are not orphans.
+        if self.mode != WalkMode::Validate && !self.opts.interrupt.is_set() {
             self.plan_orphans().await;
         }
         self.finish()
+    }
+
+    /// Takes the operations a previous run left unfinished out of the prior state. Only a plan
+    /// reconciles them (an apply starts from the plan's prior state, which holds the result);
+    /// updates and deletes need no provider call, creates are resolved when their instance is
+    /// visited (or among the orphans).
+    fn prepare_pending(&self) {
+        let pending = std::mem::take(&mut lock(&self.prior).pending);
+        lock(&self.working).pending.clear();
+        if self.mode != WalkMode::Plan {
+            return;
+        }
+        for op in pending {
+            if op.is_create() && op.addr.resource.resource.mode == Mode::Managed {
+                lock(&self.pending_creates).insert(op.addr.clone(), op);
+            } else {
+                lock(&self.recovered).push(Recovery { op, result: RecoveryResult::KeptAsRecorded, instance: None });
+            }
+        }
+    }
+
+    /// Asks the provider what became of an interrupted create of `addr` and records the answer
+    /// in the prior and working states. Returns the instance that now exists in state, if any.
+    /// The caller has checked that state holds no object for `addr`.
+    async fn recover_create(&self, addr: &ResourceInstance, entry: &ProviderEntry, schema: &Block, deps: Vec<String>) -> Option<StateInstance> {
+        let op = lock(&self.pending_creates).remove(addr)?;
+        let resp = entry
+            .provider
+            .recover_by_token(RecoverRequest {
+                type_name: addr.resource.resource.ty.clone(),
+                idempotency_token: op.token.clone(),
+                planned_state: op.planned.clone(),
+                redacted: op.redacted.clone(),
+            })
+            .await;
+        let (result, value) = match resp {
+            RecoverResponse::Exists(v) => (RecoveryResult::Adopted, Some(v)),
+            RecoverResponse::Incomplete(v) => (RecoveryResult::AdoptedTainted, Some(v)),
+            RecoverResponse::Absent => (RecoveryResult::Absent, None),
+            RecoverResponse::Unknown if op.planned.is_null() => {
+                // Nothing to record the object with: the intent stays pending (listed as
+                // unconfirmed) rather than being forgotten.
+                self.errors([Diagnostic::warning(
+                    "Unfinished operation left pending",
+                    format!("A previous run was interrupted while creating {addr}, the provider cannot tell whether the object exists, and the journal holds no planned object to record. It stays listed as unconfirmed by \"infra state list\"; check it by hand."),
+                )]);
+                return None;
+            }
+            RecoverResponse::Unknown => (RecoveryResult::KeptTainted, Some(op.planned.clone())),
+        };
+        let instance = value.filter(|v| !v.is_null()).map(|v| StateInstance {
+            value: reapply_sensitive(schema, v),
+            private: None,
+            dependencies: deps,
+            tainted: result != RecoveryResult::Adopted,
+            schema_version: 0,
+            create_before_destroy: false,
+        });
+        if let Some(inst) = &instance {
+            lock(&self.prior).set_instance(addr, &entry.addr, inst.clone());
+            lock(&self.working).set_instance(addr, &entry.addr, inst.clone());
+        }
+        let result = if instance.is_none() { RecoveryResult::Absent } else { result };
+        lock(&self.recovered).push(Recovery { op, result, instance: instance.clone() });
+        instance
     }
 
     // ----- preparation: moved, removed, import, targets -----
@@ -442,6 +531,10 @@ impl<'a> Walker<'a> {
         let mut running = FuturesUnordered::new();
         let mut ready: Vec<NodeIndex> = self.graph.order.iter().copied().filter(|n| pending.get(n) == Some(&0)).collect();
         loop {
+            if self.opts.interrupt.is_set() {
+                // Stop scheduling: what runs finishes, nothing else starts.
+                ready.clear();
+            }
             while let Some(n) = ready.pop() {
                 if self.graph.dependencies(n).any(|d| failed.contains(&d)) {
                     failed.insert(n);
@@ -1016,7 +1109,11 @@ impl<'a> Walker<'a> {
     ) -> Option<Value> {
         lock(&self.claimed).insert(addr.clone());
         let type_name = res.key.ty.clone();
-        let prior_inst = lock(&self.prior).instance(&addr).cloned();
+        let mut prior_inst = lock(&self.prior).instance(&addr).cloned();
+        // A create a previous run left unfinished: what the provider finds becomes the prior.
+        if prior_inst.is_none() && res.key.mode == Mode::Managed && !lock(&self.pending_creates).is_empty() {
+            prior_inst = self.recover_create(&addr, entry, schema, deps.clone()).await;
+        }
         let prev_addr = lock(&self.moved_from).get(&addr).cloned();
         let mut prior = prior_inst.as_ref().map(|i| i.value.clone()).unwrap_or_else(|| Value::null(schema.implied_type()));
         let mut private = prior_inst.as_ref().and_then(|i| i.private.clone()).map(|p| p.into_bytes()).unwrap_or_default();
@@ -1414,6 +1511,11 @@ impl<'a> Walker<'a> {
         cbd: bool,
         schema_ty: &Type,
     ) -> Option<Value> {
+        // Once interrupted, nothing new starts (the check is repeated after waiting for a slot).
+        if self.opts.interrupt.is_set() {
+            lock(&self.not_started).push(addr.to_string());
+            return None;
+        }
         // The intent is recorded, and made durable, before waiting for a parallelism slot, so
         // that intents of operations that become ready together share one journal sync.
         let token = self.persister.intent(addr, action, &entry.addr, planned);
@@ -1422,6 +1524,11 @@ impl<'a> Walker<'a> {
             self.sync_journal().await;
         }
         let _permit = self.semaphore.acquire().await.ok();
+        if self.opts.interrupt.is_set() {
+            self.persister.abandoned(addr, &token);
+            lock(&self.not_started).push(addr.to_string());
+            return None;
+        }
         let name = addr.to_string();
         let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
         self.hooks.start(&name, op, id.as_deref());
@@ -1525,6 +1632,19 @@ impl<'a> Walker<'a> {
     // ----- orphans and destroy -----
 
     async fn plan_orphans(&self) {
+        // Interrupted creates of instances the walk did not visit (no longer configured, or a
+        // destroy): what exists is adopted here and planned for deletion below like any orphan.
+        let unvisited: Vec<PendingOp> = lock(&self.pending_creates).values().cloned().collect();
+        for op in unvisited {
+            let (Some(type_name), alias) = provider_type_from_addr(&op.provider) else { continue };
+            if lock(&self.prior).instance(&op.addr).is_some() {
+                continue;
+            }
+            let entry = self.providers.entry(&type_name, alias);
+            let Some(schema) = entry.schema.resources.get(&op.addr.resource.resource.ty).cloned() else { continue };
+            let _ = ensure_configured(&entry, Value::null(entry.schema.provider.implied_type())).await;
+            self.recover_create(&op.addr, &entry, &schema.block, Vec::new()).await;
+        }
         let prior = lock(&self.prior).clone();
         let claimed = lock(&self.claimed).clone();
         let destroy = self.opts.mode == PlanMode::Destroy;
@@ -1726,6 +1846,12 @@ impl<'a> Walker<'a> {
         if destroy {
             working.outputs.clear();
         }
+        if self.opts.interrupt.is_set() && self.mode == WalkMode::Apply {
+            // Outputs the interrupted walk did not reach keep their recorded values.
+            for (name, o) in &prior.outputs {
+                working.outputs.entry(name.clone()).or_insert_with(|| o.clone());
+            }
+        }
         if self.opts.mode == PlanMode::RefreshOnly {
             working.outputs = prior.outputs.clone();
         }
@@ -1772,7 +1898,9 @@ impl<'a> Walker<'a> {
             errored,
         };
         let outs = working.outputs.clone();
-        WalkResult { plan, state: working, diagnostics, outputs: outs }
+        let recovered = std::mem::take(&mut *lock(&self.recovered));
+        let not_started = std::mem::take(&mut *lock(&self.not_started));
+        WalkResult { plan, state: working, diagnostics, outputs: outs, recovered, interrupted: self.opts.interrupt.is_set(), not_started }
     }
 }
 

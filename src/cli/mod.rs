@@ -4,6 +4,7 @@
 mod args;
 mod backend;
 mod hooks;
+mod interrupt;
 mod planfile;
 mod state;
 mod ui_json;
@@ -447,6 +448,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         ui_json::print_version();
     }
     let ctx = with_sources(&ctx, &session);
+    interrupt::listen(&opts.interrupt);
     let store = state::Store::open(&ctx.dir, &session);
     let _lock = match store.lock_if(args, "OperationTypePlan") {
         Ok(l) => l,
@@ -481,6 +483,14 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         Box::new(hooks::PlanHooks)
     };
     let result = session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await;
+    if result.interrupted {
+        println!("\nPlan interrupted: no plan was made and no state was written.");
+        return interrupt::EXIT_INTERRUPTED;
+    }
+    if !json && !markdown {
+        // A plan only reports reconciliation; the next apply records it.
+        print_recoveries(&result.recovered);
+    }
     let mut diags = vdiags;
     diags.extend(result.diagnostics.clone());
     diags.extend(result.plan.warnings.clone());
@@ -541,6 +551,8 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     };
     let Some(session) = load_session(&ctx) else { return 1 };
     let ctx = with_sources(&ctx, &session);
+    let interrupt = infra_engine::walk::Interrupt::new();
+    interrupt::listen(&interrupt);
     let store = state::Store::open(&ctx.dir, &session);
     let _lock = match store.lock_if(args, "OperationTypeApply") {
         Ok(l) => l,
@@ -576,11 +588,22 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
             (vars, opts)
         }
     };
+    let mut opts = opts;
+    opts.interrupt = interrupt.clone();
     let mode = opts.mode;
+    // What this run's plan reconciled of an interrupted run's operations; recorded in the
+    // journal before anything is applied.
+    let mut recovered = Vec::new();
     let plan = if let Some(p) = &saved {
         p.plan.clone()
     } else {
         let result = session.plan(prior.clone(), vars.clone(), &opts, &hooks::PlanHooks).await;
+        if result.interrupted {
+            println!("\nInterrupted while planning: nothing was applied and no state was written.");
+            return interrupt::EXIT_INTERRUPTED;
+        }
+        print_recoveries(&result.recovered);
+        recovered = result.recovered.clone();
         let mut diags = result.diagnostics.clone();
         diags.extend(result.plan.warnings.clone());
         if diags.iter().any(Diagnostic::is_error) {
@@ -599,8 +622,10 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
             };
             print!("{question}");
             let _ = std::io::stdout().flush();
-            let mut answer = String::new();
-            let _ = std::io::stdin().lock().read_line(&mut answer);
+            let Some(answer) = prompt_answer(&interrupt) else {
+                eprintln!("\nError: {} cancelled.", if mode == PlanMode::Destroy { "Destroy" } else { "Apply" });
+                return interrupt::EXIT_INTERRUPTED;
+            };
             println!();
             if answer.trim() != "yes" {
                 eprintln!("\nError: {} cancelled.", if mode == PlanMode::Destroy { "Destroy" } else { "Apply" });
@@ -618,6 +643,12 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         // (e.g. a file changed outside infra since). The apply walk checks each instance again
         // with the values it learns.
         let check = session.plan(prior, vars.clone(), &opts, &infra_engine::hooks::NoHooks).await;
+        if check.interrupted {
+            println!("\nInterrupted while planning: nothing was applied and no state was written.");
+            return interrupt::EXIT_INTERRUPTED;
+        }
+        print_recoveries(&check.recovered);
+        recovered = check.recovered.clone();
         if check.diagnostics.iter().any(Diagnostic::is_error) {
             ctx.print_diags(&check.diagnostics);
             return 1;
@@ -634,6 +665,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         o.refresh = false;
         (plan.prior_state.clone(), o)
     };
+    journal.record_recoveries(&session, &recovered);
     let result = session.apply(prior, vars, &opts, &hooks, &journal, saved.as_ref().map(|_| &plan)).await;
     let mut diags = result.diagnostics.clone();
     diags.extend(result.plan.warnings.clone());
@@ -643,6 +675,10 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     if let Err(d) = write_err {
         ctx.print_diags(&[d]);
         return 1;
+    }
+    if result.interrupted {
+        print_interrupted_summary(&plan, &journal.completed(), mode);
+        return interrupt::EXIT_INTERRUPTED;
     }
     if diags.iter().any(Diagnostic::is_error) {
         return 1;
@@ -669,6 +705,56 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         }
     }
     0
+}
+
+/// One line per operation of an interrupted run that this plan reconciled.
+fn print_recoveries(recovered: &[infra_engine::recover::Recovery]) {
+    for r in recovered {
+        println!("{}", r.message());
+    }
+    if !recovered.is_empty() {
+        println!();
+    }
+}
+
+/// Reads the approval answer on a thread of its own, so that Ctrl-C at the prompt cancels the
+/// apply (`None`) without waiting for a line of input.
+fn prompt_answer(interrupt: &infra_engine::walk::Interrupt) -> Option<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        let _ = tx.send(answer);
+    });
+    loop {
+        if interrupt.is_set() {
+            return None;
+        }
+        match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(answer) => return Some(answer),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Some(String::new()),
+        }
+    }
+}
+
+/// What an interrupted apply did and did not do. The state was saved before this is printed.
+fn print_interrupted_summary(plan: &Plan, completed: &std::collections::HashSet<String>, mode: PlanMode) {
+    let planned: Vec<String> = plan.changes.iter().filter(|c| !matches!(c.action, Action::NoOp | Action::Read)).map(|c| c.addr.to_string()).collect();
+    let not_done: Vec<&String> = planned.iter().filter(|a| !completed.contains(*a)).collect();
+    let what = if mode == PlanMode::Destroy { "Destroy" } else { "Apply" };
+    println!(
+        "\n{what} interrupted: {} of {} planned changes were made; {} were not started.",
+        planned.len() - not_done.len(),
+        planned.len(),
+        not_done.len()
+    );
+    if !not_done.is_empty() {
+        let shown: Vec<&str> = not_done.iter().take(10).map(|s| s.as_str()).collect();
+        let more = if not_done.len() > shown.len() { format!(", and {} more", not_done.len() - shown.len()) } else { String::new() };
+        println!("Not started: {}{more}.", shown.join(", "));
+    }
+    println!("The state records every change that was made and the lock is released. Run \"infra {}\" again to finish.", if mode == PlanMode::Destroy { "destroy" } else { "apply" });
 }
 
 fn applied_counts(plan: &Plan) -> (usize, usize, usize, usize) {

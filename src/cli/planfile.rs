@@ -573,6 +573,7 @@ fn decode(doc: &Json) -> Result<SavedPlan, String> {
         parallelism: o.get("parallelism").and_then(Json::as_u64).filter(|p| *p > 0).unwrap_or(10) as usize,
         workspace: o.get("workspace").and_then(Json::as_str).unwrap_or("default").to_string(),
         plan_timestamp: o.get("plan_timestamp").and_then(Json::as_str).unwrap_or("").to_string(),
+        interrupt: Default::default(),
     };
     // The stored state (`state`) is kept in the file for audits; `apply` reads the current
     // state and checks its lineage and serial against the recorded ones instead.

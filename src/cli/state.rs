@@ -12,9 +12,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use infra_engine::addrs::{parse_address, ModuleInstance, ResourceInstance};
+use infra_engine::addrs::{parse_address, AbsResource, ModuleInstance, ResourceInstance};
 use infra_engine::config::{Mode, ResourceKey};
 use infra_engine::plan::Action;
+use infra_engine::recover::{PendingOp, Recovery};
 use infra_engine::session::Session;
 use infra_engine::source::SourceMap;
 use infra_engine::state_bridge::{sensitive_paths, StateInstance, WorkingState};
@@ -22,7 +23,7 @@ use infra_engine::walk::Persister;
 use infra_state::journal::{Intent, ObjectAddr, ObjectChange, Outcome};
 use infra_state::model::{InstanceState, ResourceMode, ResourceState};
 use infra_state::{Backend, Journal, LockInfo, Replay, StateFile, StateStore, DEFAULT_WORKSPACE};
-use infra_value::{Diagnostic, Type, Value};
+use infra_value::{AttrPath, Diagnostic, Type, Value};
 
 use super::args::Args;
 use super::backend;
@@ -208,13 +209,18 @@ impl Store {
         state.load().map_err(|e| state_diag("Failed to load state", &e))
     }
 
+    /// The state for the engine. Operations an interrupted run left without outcome go into
+    /// [`WorkingState::pending`], for the next plan to reconcile with their providers (see
+    /// `infra_engine::recover`); plan and apply warn only about those it cannot hand over.
     pub fn load(&self, session: &Session) -> Result<(Option<StateFile>, WorkingState), Diagnostic> {
         let (sf, pending) = self.load_with_pending()?;
+        let mut ws = session.decode_state(sf.as_ref())?;
+        let (ops, leftover) = pending_ops(session, &pending);
+        ws.pending = ops;
         let reporting = self.operation.lock().ok().and_then(|o| o.clone()).is_some_and(|o| o == "OperationTypePlan" || o == "OperationTypeApply");
-        if reporting && !pending.is_empty() {
-            print_diags(&self.sources, &[unconfirmed_warning(&pending)]);
+        if reporting && !leftover.is_empty() {
+            print_diags(&self.sources, &[unconfirmed_warning(&leftover)]);
         }
-        let ws = session.decode_state(sf.as_ref())?;
         Ok((sf, ws))
     }
 
@@ -223,8 +229,12 @@ impl Store {
         let failed = Arc::new(Mutex::new(None));
         let journal = match self.opened() {
             Ok(opened) => {
-                // A state that does not exist yet gets its lineage when first written.
-                let base = prior.cloned().unwrap_or_else(|| StateFile { lineage: String::new(), ..StateFile::new() });
+                // A state that does not exist yet gets its lineage now, in the journal's Begin
+                // record, and the first snapshot takes it from there: were it left empty, a
+                // crash after that snapshot was written but before the journal was reset would
+                // leave a journal of lineage "" beside a snapshot of another, which replay
+                // refuses — an unreadable state.
+                let base = prior.cloned().unwrap_or_else(StateFile::new);
                 match guard(&opened.state).open_journal(&base) {
                     Ok(j) => Some(j),
                     Err(e) => {
@@ -367,6 +377,66 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 }
 
 /// The warning plan and apply print when the journal holds intents without outcomes.
+/// The journal's pending intents as the engine's [`PendingOp`]s, and those it cannot reconcile
+/// (deposed objects, addresses that no longer parse), which stay pending and are reported.
+fn pending_ops(session: &Session, pending: &[Intent]) -> (Vec<PendingOp>, Vec<Intent>) {
+    let mut ops = Vec::new();
+    let mut leftover = Vec::new();
+    for intent in pending {
+        let parsed = match parse_address(&intent.addr.instance_address()) {
+            Ok((module, Some(resource), key)) if intent.addr.deposed.is_none() => Some(AbsResource { module, resource }.instance(key)),
+            _ => None,
+        };
+        let Some(addr) = parsed else {
+            leftover.push(intent.clone());
+            continue;
+        };
+        let mode = if intent.addr.mode == ResourceMode::Data { Mode::Data } else { Mode::Managed };
+        let ty = session.schema_type(mode, &intent.addr.type_);
+        let planned = match &ty {
+            Some(t) => infra_value::json::value_from_json(&intent.planned, t).unwrap_or_else(|_| Value::null(t.clone())),
+            None => Value::dynamic_null(),
+        };
+        // Sensitive attributes are recorded as null (see `redact_sensitive`).
+        let redacted = session
+            .providers
+            .schema_for_type(mode == Mode::Data, &intent.addr.type_)
+            .and_then(|s| s.resources.get(&intent.addr.type_).map(|r| r.block.attributes.iter().filter(|(_, a)| a.sensitive).map(|(n, _)| AttrPath::attr(n.clone())).collect()))
+            .unwrap_or_default();
+        ops.push(PendingOp {
+            intent: intent.id,
+            addr,
+            action: intent.action.clone(),
+            token: intent.token.clone(),
+            provider: intent.provider.clone(),
+            planned,
+            redacted,
+        });
+    }
+    (ops, leftover)
+}
+
+/// `v` with every sensitive value replaced by null: what an intent records of a planned object.
+/// The journal may be read by whoever can read the state directory; it must not hold secrets
+/// the configuration marked sensitive (a create's outcome records them as state does).
+fn redact_sensitive(v: &Value) -> Value {
+    use infra_value::value::Kind;
+    if v.is_sensitive() {
+        return Value::null(v.ty());
+    }
+    if !v.has_marks_deep() {
+        return v.clone();
+    }
+    match v.kind() {
+        Kind::Object(m) => Value::object(m.iter().map(|(k, e)| (k.clone(), redact_sensitive(e))).collect()),
+        Kind::Map(t, m) => Value::map(t.clone(), m.iter().map(|(k, e)| (k.clone(), redact_sensitive(e))).collect()),
+        Kind::List(t, es) => Value::list(t.clone(), es.iter().map(redact_sensitive).collect()),
+        Kind::Set(t, es) => Value::set(t.clone(), es.iter().map(redact_sensitive).collect()),
+        Kind::Tuple(es) => Value::tuple(es.iter().map(redact_sensitive).collect()),
+        _ => v.clone(),
+    }
+}
+
 fn unconfirmed_warning(pending: &[Intent]) -> Diagnostic {
     let list: String = pending.iter().map(|i| format!("\n  - {}: {} (started {}, idempotency token {})", i.addr, i.action, i.at, i.token)).collect();
     Diagnostic::warning(
@@ -388,6 +458,34 @@ pub struct JournalPersister {
 }
 
 impl JournalPersister {
+    /// Records what the plan found for the operations an interrupted run left unfinished: each
+    /// intent gets its outcome (the adopted object, or no change), so it is no longer pending.
+    /// Done before the apply starts, so a crash during it keeps the reconciliation.
+    pub fn record_recoveries(&self, session: &Session, recoveries: &[Recovery]) {
+        let Some(j) = &self.journal else { return };
+        for r in recoveries {
+            let schema_ty = session.schema_type(Mode::Managed, &r.op.addr.resource.resource.ty);
+            let changes = match &r.instance {
+                Some(inst) => vec![ObjectChange {
+                    addr: object_addr(&r.op.addr),
+                    provider: r.op.provider.clone(),
+                    object: Some(instance_state(&r.op.addr, inst, schema_ty.as_ref())),
+                }],
+                None => Vec::new(),
+            };
+            if let Err(e) = j.record_outcome(Outcome { intent: r.op.intent, changes, error: None }) {
+                if let Ok(mut f) = self.failed.lock() {
+                    *f = Some(e.to_string());
+                }
+            }
+        }
+    }
+
+    /// Instance addresses this run recorded an outcome for (operations that ran).
+    pub fn completed(&self) -> HashSet<String> {
+        self.touched.lock().map(|t| t.clone()).unwrap_or_default()
+    }
+
     /// Marks as resolved the intents left without outcome by an earlier, interrupted run whose
     /// address this run has since operated on successfully: the warning printed when this run
     /// loaded the state reported them, and the object at that address is now what the state
@@ -419,6 +517,19 @@ impl JournalPersister {
     }
 }
 
+/// An engine instance as the journal and the snapshot record it.
+fn instance_state(addr: &ResourceInstance, inst: &StateInstance, schema_ty: Option<&Type>) -> InstanceState {
+    let mut is = InstanceState::new(addr.key.clone(), infra_engine::state_bridge::encode_attributes(&inst.value, schema_ty));
+    is.sensitive_attributes = sensitive_paths(&inst.value);
+    is.private = inst.private.clone();
+    is.dependencies = inst.dependencies.clone();
+    is.create_before_destroy = inst.create_before_destroy;
+    if inst.tainted {
+        is.status = Some(infra_state::model::InstanceStatus::Tainted);
+    }
+    is
+}
+
 fn object_addr(addr: &ResourceInstance) -> ObjectAddr {
     ObjectAddr::instance(
         addr.resource.module.state_string().as_deref(),
@@ -433,15 +544,15 @@ impl Persister for JournalPersister {
     fn intent(&self, addr: &ResourceInstance, action: Action, provider: &str, planned: &Value) -> String {
         let token = infra_state::journal::new_idempotency_token();
         let Some(j) = &self.journal else { return token };
-        let (plain, _) = planned.unmark_deep();
+        let (plain, _) = redact_sensitive(planned).unmark_deep();
         let intent = Intent {
             id: 0,
             addr: object_addr(addr),
             action: format!("{action:?}").to_lowercase(),
             token: token.clone(),
             provider: provider.to_string(),
-            // Planned values may be sensitive; the journal stores only what state would.
-            planned: if planned.has_marks_deep() { serde_json::Value::Null } else { infra_value::json::value_to_json(&plain) },
+            // What reconciliation needs to find the object after a crash, secrets left out.
+            planned: infra_value::json::value_to_json(&plain),
             at: super::chrono_now(),
         };
         match j.record_intent_buffered(intent) {
@@ -461,17 +572,7 @@ impl Persister for JournalPersister {
 
     fn outcome(&self, addr: &ResourceInstance, token: &str, provider: &str, new: Option<&StateInstance>, schema_ty: Option<&Type>) {
         let Some(j) = &self.journal else { return };
-        let object = new.map(|inst| {
-            let mut is = InstanceState::new(addr.key.clone(), infra_engine::state_bridge::encode_attributes(&inst.value, schema_ty));
-            is.sensitive_attributes = sensitive_paths(&inst.value);
-            is.private = inst.private.clone();
-            is.dependencies = inst.dependencies.clone();
-            is.create_before_destroy = inst.create_before_destroy;
-            if inst.tainted {
-                is.status = Some(infra_state::model::InstanceStatus::Tainted);
-            }
-            is
-        });
+        let object = new.map(|inst| instance_state(addr, inst, schema_ty));
         let change = ObjectChange { addr: object_addr(addr), provider: provider.to_string(), object };
         if let Ok(mut t) = self.touched.lock() {
             t.insert(change.addr.instance_address());
@@ -482,6 +583,17 @@ impl Persister for JournalPersister {
             None => j.append_buffered(&infra_state::journal::Record::Change(change)),
         };
         if let Err(e) = r {
+            if let Ok(mut f) = self.failed.lock() {
+                *f = Some(e.to_string());
+            }
+        }
+    }
+
+    fn abandoned(&self, _addr: &ResourceInstance, token: &str) {
+        let Some(j) = &self.journal else { return };
+        let Some(id) = self.tokens.lock().ok().and_then(|t| t.get(token).copied()) else { return };
+        // Interrupted before the provider was called: nothing changed, nothing is pending.
+        if let Err(e) = j.record_outcome(Outcome { intent: id, changes: Vec::new(), error: None }) {
             if let Ok(mut f) = self.failed.lock() {
                 *f = Some(e.to_string());
             }

@@ -268,13 +268,11 @@ fn recover_file(req: &RecoverRequest) -> RecoverResponse {
     // a later refresh compares the file against exactly these.
     let mut state: BTreeMap<String, Value> = planned.as_entries().cloned().unwrap_or_default();
     state.extend(checksums(&actual));
-    // Content the journal could not record (sensitive, by schema or by a sensitive variable)
-    // cannot be compared: the file is adopted as tainted and written again.
-    let arguments = content_arguments(&req.type_name);
-    let content_redacted = arguments
-        .iter()
-        .any(|a| req.redacted.iter().any(|p| p.0.first() == Some(&infra_provider_sdk::PathStep::Attr((*a).to_string()))))
-        || arguments.iter().all(|a| planned.get_attr(a).is_none_or(Value::is_null));
+    // Exactly one content argument is set (validation checks it). When none is known, the one
+    // that was set is one the journal could not record (sensitive, by schema or through a
+    // sensitive variable; see `req.redacted`): the content cannot be compared, so the file is
+    // adopted as tainted and written again.
+    let content_redacted = content_arguments(&req.type_name).iter().all(|a| planned.get_attr(a).is_none_or(Value::is_null));
     let complete = !content_redacted && planned_content(&req.type_name, planned).is_ok_and(|c| c == actual);
     if complete {
         RecoverResponse::Exists(Value::object(state))
