@@ -52,6 +52,29 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
+/// Replaces `path` by rename like [`atomic_write`] (readers see the old or the new content) but
+/// without waiting for the disk: for files whose loss in a power cut is harmless, such as the
+/// lock holder's description (the lock itself is the `flock`, which no crash outlives).
+pub fn replace_without_sync(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_dir(path);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()));
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(STATE_FILE_MODE)
+            .open(&tmp)
+            .map_err(|e| Error::io("creating temporary file", &tmp, e))?;
+        file.write_all(bytes).map_err(|e| Error::io("writing temporary file", &tmp, e))?;
+        fs::rename(&tmp, path).map_err(|e| Error::io("renaming temporary file onto", path, e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Reads a whole file; `Ok(None)` when it does not exist.
 pub fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>> {
     match fs::read(path) {

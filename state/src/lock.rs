@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::fsutil::{atomic_write, parent_dir, read_if_exists, STATE_FILE_MODE};
+use crate::fsutil::{parent_dir, read_if_exists, replace_without_sync, STATE_FILE_MODE};
 use crate::gojson;
 
 /// Who holds a lock and why; Terraform's `statemgr.LockInfo`, with its JSON field names.
@@ -231,7 +231,7 @@ impl LocalLock {
             }
         }
         // Lock held: from here on a failure must release it, which dropping `file` does.
-        atomic_write(&info_path, info.to_json().as_bytes())?;
+        replace_without_sync(&info_path, info.to_json().as_bytes())?;
         Ok(LocalLock { file: Some(file), lock_path, info_path, info })
     }
 
