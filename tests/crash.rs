@@ -23,13 +23,14 @@ const PER_WAVE: usize = 10;
 const TOTAL: usize = WAVES * PER_WAVE;
 
 /// 20 waves of 10 files; wave `w` waits for a 100 ms `time_sleep` that waits for wave `w - 1`,
-/// so the apply takes a few seconds and is in a different phase at every moment.
+/// so the apply takes a few seconds and is in a different phase at every moment (and so does a
+/// destroy, which sleeps 100 ms between waves too).
 fn config() -> String {
     let mut out = String::new();
     for w in 0..WAVES {
         let after = if w == 0 { String::new() } else { format!("\n  depends_on      = [local_file.f{}]", w - 1) };
         out.push_str(&format!(
-            "resource \"time_sleep\" \"w{w}\" {{\n  create_duration = \"100ms\"{after}\n}}\n\n\
+            "resource \"time_sleep\" \"w{w}\" {{\n  create_duration  = \"100ms\"\n  destroy_duration = \"100ms\"{after}\n}}\n\n\
              resource \"local_file\" \"f{w}\" {{\n  count      = {PER_WAVE}\n  filename   = \"${{path.module}}/files/f{w}_${{count.index}}.txt\"\n  content    = \"wave {w} file ${{count.index}}\\n\"\n  depends_on = [time_sleep.w{w}]\n}}\n\n"
         ));
     }
@@ -76,9 +77,13 @@ fn infra(dir: &Path, args: &[&str]) -> Run {
 /// Starts an apply whose output goes to `apply.out` / `apply.err` in `dir` (a pipe nobody reads
 /// would fill up and block it).
 fn spawn_apply(dir: &Path) -> Child {
+    spawn(dir, &["apply", "-auto-approve"])
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> Child {
     let out = std::fs::File::create(dir.join("apply.out")).expect("apply.out");
     let err = std::fs::File::create(dir.join("apply.err")).expect("apply.err");
-    command(dir, &["apply", "-auto-approve"]).stdout(out).stderr(err).spawn().expect("spawning infra apply")
+    command(dir, args).stdout(out).stderr(err).spawn().expect("spawning infra")
 }
 
 /// Waits for `child` at most `limit`; `None` when it is still running then.
@@ -284,6 +289,35 @@ fn ctrl_c_twice_exits_at_once_and_loses_nothing() {
     assert!(run.stdout.contains("Two interrupts received."), "{}", run.text());
     assert_no_orphans_and_readable(d, "after two interrupts");
     assert_converges(d, "after two interrupts");
+}
+
+/// SIGTERM is handled as Ctrl-C, and `destroy` stops the same way: what was destroyed is gone
+/// from state, what remains is listed, and the next destroy finishes.
+#[test]
+fn sigterm_during_destroy_stops_it_and_the_next_destroy_finishes() {
+    let dir = workdir();
+    let d = dir.path();
+    assert_converges(d, "setup");
+    let mut child = spawn(d, &["destroy", "-auto-approve"]);
+    let start = Instant::now();
+    while files_on_disk(d).len() > TOTAL - 30 {
+        assert!(start.elapsed() < Duration::from_secs(30), "the destroy made no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    signal(&child, "TERM");
+    let run = wait_for_exit(&mut child, Duration::from_secs(20), Some(d)).expect("the destroy stops");
+    assert_eq!(run.code, 130, "{}", run.text());
+    assert!(run.stdout.contains("Destroy interrupted:"), "{}", run.text());
+    let remaining = files_on_disk(d);
+    assert!(!remaining.is_empty(), "the signal did not stop the destroy");
+    assert_eq!(assert_no_orphans_and_readable(d, "destroy stopped"), 0);
+    let (listed, _) = state_list(d);
+    let gone: Vec<&String> = listed.iter().filter(|a| a.starts_with("local_file.") && !remaining.contains(*a)).collect();
+    assert!(gone.is_empty(), "destroyed files still in state: {gone:?}");
+    let finished = infra(d, &["destroy", "-auto-approve"]);
+    assert_eq!(finished.code, 0, "{}", finished.text());
+    assert!(files_on_disk(d).is_empty());
+    assert!(state_list(d).0.is_empty());
 }
 
 /// The plan blocks reading a data source from a FIFO; Ctrl-C arrives while it waits; once the

@@ -154,8 +154,6 @@ pub struct WalkResult {
     pub recovered: Vec<Recovery>,
     /// The run was interrupted ([`RunOptions::interrupt`]): some operations never started.
     pub interrupted: bool,
-    /// Operations the interrupt kept from starting (apply), by instance address.
-    pub not_started: Vec<String>,
 }
 
 pub struct Walker<'a> {
@@ -189,7 +187,6 @@ pub struct Walker<'a> {
     /// Interrupted creates still to reconcile (plan only), by instance.
     pending_creates: Mutex<HashMap<ResourceInstance, PendingOp>>,
     recovered: Mutex<Vec<Recovery>>,
-    not_started: Mutex<Vec<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -243,7 +240,6 @@ impl<'a> Walker<'a> {
             moved_from: Mutex::new(HashMap::new()),
             pending_creates: Mutex::new(HashMap::new()),
             recovered: Mutex::new(Vec::new()),
-            not_started: Mutex::new(Vec::new()),
         }
     }
 
@@ -1513,7 +1509,6 @@ impl<'a> Walker<'a> {
     ) -> Option<Value> {
         // Once interrupted, nothing new starts (the check is repeated after waiting for a slot).
         if self.opts.interrupt.is_set() {
-            lock(&self.not_started).push(addr.to_string());
             return None;
         }
         // The intent is recorded, and made durable, before waiting for a parallelism slot, so
@@ -1526,7 +1521,6 @@ impl<'a> Walker<'a> {
         let _permit = self.semaphore.acquire().await.ok();
         if self.opts.interrupt.is_set() {
             self.persister.abandoned(addr, &token);
-            lock(&self.not_started).push(addr.to_string());
             return None;
         }
         let name = addr.to_string();
@@ -1899,8 +1893,7 @@ impl<'a> Walker<'a> {
         };
         let outs = working.outputs.clone();
         let recovered = std::mem::take(&mut *lock(&self.recovered));
-        let not_started = std::mem::take(&mut *lock(&self.not_started));
-        WalkResult { plan, state: working, diagnostics, outputs: outs, recovered, interrupted: self.opts.interrupt.is_set(), not_started }
+        WalkResult { plan, state: working, diagnostics, outputs: outs, recovered, interrupted: self.opts.interrupt.is_set() }
     }
 }
 
