@@ -58,24 +58,6 @@ impl Ctx {
     }
 }
 
-/// Plain diagnostic text, used until the box-drawing renderer lands.
-fn simple_diagnostic(d: &Diagnostic, sources: &SourceMap) -> String {
-    let _ = sources;
-    let sev = if d.is_error() { "Error" } else { "Warning" };
-    let mut out = format!("\n{sev}: {}\n", d.summary);
-    if let Some(r) = &d.subject {
-        out.push_str(&format!("\n  on {} line {}:\n", r.filename, r.start.line));
-        if let Some(f) = sources.find_by_name(&r.filename) {
-            out.push_str(&format!("  {:>2}: {}\n", r.start.line, f.line_text(r.start.line)));
-        }
-        out.push_str(&format!("  ({}:{}:{})\n", r.filename, r.start.line, r.start.column));
-    }
-    if !d.detail.is_empty() {
-        out.push_str(&format!("\n{}\n", d.detail));
-    }
-    out
-}
-
 pub fn run(raw: Vec<String>) -> i32 {
     // Global options come before the command.
     let mut dir = PathBuf::from(".");
@@ -484,7 +466,9 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     };
     let result = session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await;
     if result.interrupted {
-        println!("\nPlan interrupted: no plan was made and no state was written.");
+        if !json {
+            println!("\nPlan interrupted: no plan was made and no state was written.");
+        }
         return interrupt::EXIT_INTERRUPTED;
     }
     if !json && !markdown {

@@ -16,22 +16,6 @@ pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, color: bool) -> St
     render_diagnostic_width(d, sources, color, DEFAULT_COLUMNS)
 }
 
-/// Renders diagnostics in Terraform's order (errors... as `tfdiags.Diagnostics.Sort`: by
-/// severity, errors first, then by file and position), concatenated.
-pub fn render_diagnostics(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
-    sorted.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.severity,
-                d.subject.as_ref().map(|s| (s.filename.to_string(), s.start.byte, s.end.byte)),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-    sorted.into_iter().map(|d| render_diagnostic(d, sources, color)).collect()
-}
-
 /// As [`render_diagnostic`] for a terminal `width` columns wide.
 pub fn render_diagnostic_width(d: &Diagnostic, sources: &SourceMap, color: bool, width: usize) -> String {
     let mut buf = String::new();

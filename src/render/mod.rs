@@ -14,7 +14,7 @@ pub mod plan_text;
 mod text;
 
 pub use config_json::configuration_json;
-pub use diagnostics::{render_diagnostic, render_diagnostics};
+pub use diagnostics::render_diagnostic;
 pub use markdown::plan_markdown;
 pub use plan_json::{plan_json, state_json};
-pub use plan_text::{render_plan, render_summary_line, TextOptions};
+pub use plan_text::{render_plan, TextOptions};

@@ -96,6 +96,7 @@ fn summary_markup(counts: &Counts) -> String {
 
 /// `Plan: 1 to add, 0 to change, 0 to destroy.` (with `N to import, ` when importing), as
 /// Terraform 1.11 prints it; it does not count forgotten objects.
+#[cfg(test)]
 pub fn render_summary_line(plan: &Plan) -> String {
     colorize(&summary_markup(&listed_changes(plan).1), false)
 }

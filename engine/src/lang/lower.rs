@@ -351,15 +351,6 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// The source range of a template element: literal text, or the interpolated expression.
-fn element_span(e: &Element) -> Option<std::ops::Range<usize>> {
-    match e {
-        Element::Literal(l) => l.span(),
-        Element::Interpolation(i) => i.expr.span(),
-        Element::Directive(_) => None,
-    }
-}
-
 /// HCL's flat template token sequence.
 enum Tok {
     Lit(String),
