@@ -386,6 +386,12 @@ impl Provider for LocalProvider {
         let summary =
             if req.type_name == LOCAL_FILE { "Read local file error" } else { "Read local sensitive file error" };
         let Some(filename) = known_str(state, "filename") else {
+            // Only an object kept after a crash whose planned filename was not yet known has
+            // none (see `recover_by_token`): no file can be found for it, so it is gone and the
+            // plan creates it at the filename the configuration now gives.
+            if state.get_attr("filename").is_some_and(Value::is_null) {
+                return respond(Value::null(state.ty()), Diagnostics::new());
+            }
             return respond(state.clone(), Diagnostic::error(summary, "The state has no filename.").into());
         };
         // A file deleted outside infra: the object is gone, and the engine plans to create it.

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use infra_provider_sdk::{
-    ApplyResourceRequest, AttrPath, PlanResourceRequest, Provider, RecoverRequest, RecoverResponse, Timeouts, Value,
+    ApplyResourceRequest, AttrPath, PlanResourceRequest, Provider, ReadResourceRequest, RecoverRequest, RecoverResponse,
+    Timeouts, Value,
 };
 
 fn provider() -> Arc<dyn Provider> {
@@ -136,4 +137,18 @@ async fn an_unknown_filename_cannot_be_told() {
     let p = provider();
     let plan = planned(&*p, "local_file", &[("content", "x")]).await;
     assert!(matches!(recover(&*p, "local_file", &plan, Vec::new()).await, RecoverResponse::Unknown));
+}
+
+/// The engine keeps the planned object (tainted) when recovery cannot tell; with no filename
+/// known, the refresh reports it gone so the plan creates it, instead of failing every plan.
+#[tokio::test]
+async fn an_object_kept_without_a_filename_refreshes_as_gone() {
+    let p = provider();
+    let plan = planned(&*p, "local_file", &[("content", "x")]).await;
+    let kept = Value::object(
+        plan.as_entries().cloned().expect("object").into_iter().map(|(k, v)| (k, if v.is_known() { v } else { Value::null(v.ty()) })).collect(),
+    );
+    let read = p.read_resource(ReadResourceRequest { type_name: "local_file".into(), current_state: kept, private: Vec::new() }).await;
+    assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
+    assert!(read.new_state.is_null());
 }
