@@ -382,6 +382,12 @@ resource "local_file" "b" {
 /// Applies only `local_file.a`, then leaves the journal as a run killed while creating
 /// `local_file.b` would: an intent with its planned object and no outcome.
 fn interrupted_create_of_b() -> tempfile::TempDir {
+    interrupted_create_of_b_at(Some("./b.txt"))
+}
+
+/// [`interrupted_create_of_b`] with the planned `filename` as recorded (`None`: not yet known
+/// at plan time, so the intent holds null).
+fn interrupted_create_of_b_at(filename: Option<&str>) -> tempfile::TempDir {
     use infra_state::journal::{encode_frame, new_idempotency_token, Intent, ObjectAddr, Record};
     let dir = tempfile::tempdir().expect("temporary directory");
     let d = dir.path();
@@ -390,7 +396,7 @@ fn interrupted_create_of_b() -> tempfile::TempDir {
     assert_eq!(applied.code, 0, "{}", applied.text());
     let state: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("terraform.tfstate")).expect("state")).expect("json");
     let planned = serde_json::json!({
-        "filename": "./b.txt", "content": "bravo\n", "content_base64": null, "source": null, "sensitive_content": null,
+        "filename": filename, "content": "bravo\n", "content_base64": null, "source": null, "sensitive_content": null,
         "file_permission": "0777", "directory_permission": "0777",
         "id": null, "content_md5": null, "content_sha1": null, "content_sha256": null,
         "content_base64sha256": null, "content_sha512": null, "content_base64sha512": null,
@@ -458,6 +464,26 @@ fn an_interrupted_create_that_made_nothing_is_forgotten_and_created() {
     assert!(applied.stdout.contains("Recovered local_file.b from an interrupted create (nothing had been created)"), "{}", applied.text());
     assert!(applied.stdout.contains("1 added, 0 changed, 0 destroyed"), "{}", applied.text());
     assert!(state_list(d).1.is_empty());
+}
+
+/// The provider cannot tell (no filename was known when the intent was written): the planned
+/// object is kept as tainted rather than forgotten; the refresh then finds no such file and the
+/// apply creates it.
+#[test]
+fn an_interrupted_create_the_provider_cannot_tell_is_kept_tainted_then_refreshed() {
+    let dir = interrupted_create_of_b_at(None);
+    let d = dir.path();
+    let applied = infra(d, &["apply", "-auto-approve"]);
+    assert_eq!(applied.code, 0, "{}", applied.text());
+    assert!(
+        applied.stdout.contains("Recovered local_file.b from an interrupted create (the provider cannot tell whether it exists: kept as tainted"),
+        "{}",
+        applied.text()
+    );
+    assert!(applied.stdout.contains("1 added, 0 changed, 0 destroyed"), "{}", applied.text());
+    assert_eq!(std::fs::read_to_string(d.join("b.txt")).expect("b.txt"), "bravo\n");
+    assert!(state_list(d).1.is_empty());
+    assert_eq!(infra(d, &["plan", "-detailed-exitcode"]).code, 0);
 }
 
 #[test]
