@@ -499,3 +499,60 @@ fn destroy_adopts_an_interrupted_create_and_destroys_it() {
     let (listed, _) = state_list(d);
     assert!(listed.is_empty(), "{listed:?}");
 }
+
+/// Intents record the planned object for reconciliation, but never a sensitive value in clear:
+/// killed while a later operation is in flight, the journal's intent for an object built from a
+/// sensitive variable holds null where the secret was.
+#[test]
+fn intents_never_hold_sensitive_values() {
+    const SECRET: &str = "hunter2-correct-horse";
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let d = dir.path();
+    std::fs::write(
+        d.join("main.tf"),
+        format!(
+            "variable \"secret\" {{\n  type      = string\n  sensitive = true\n  default   = \"{SECRET}\"\n}}\n\n\
+             resource \"terraform_data\" \"holder\" {{\n  input = var.secret\n}}\n\n\
+             resource \"local_sensitive_file\" \"key\" {{\n  filename = \"${{path.module}}/key.txt\"\n  content  = var.secret\n}}\n\n\
+             resource \"time_sleep\" \"after\" {{\n  create_duration = \"3s\"\n  depends_on      = [terraform_data.holder, local_sensitive_file.key]\n}}\n"
+        ),
+    )
+    .expect("main.tf");
+    let mut child = spawn_apply(d);
+    let journal_path = d.join("terraform.tfstate.journal");
+    let start = Instant::now();
+    let intents = loop {
+        assert!(start.elapsed() < Duration::from_secs(30), "the apply never reached time_sleep.after");
+        if let Ok(contents) = infra_state::journal::read_journal(&journal_path) {
+            let intents: Vec<infra_state::journal::Intent> = contents
+                .records
+                .into_iter()
+                .filter_map(|r| match r {
+                    infra_state::journal::Record::Intent(i) => Some(i),
+                    _ => None,
+                })
+                .collect();
+            if intents.iter().any(|i| i.addr.type_ == "time_sleep") {
+                break intents;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    for i in &intents {
+        let planned = serde_json::to_string(&i.planned).expect("json");
+        assert!(!planned.contains(SECRET), "the intent for {} holds the secret: {planned}", i.addr);
+    }
+    let holder = intents.iter().find(|i| i.addr.type_ == "terraform_data").expect("an intent for terraform_data.holder");
+    assert!(holder.planned["input"].is_null(), "{:?}", holder.planned);
+    let key = intents.iter().find(|i| i.addr.type_ == "local_sensitive_file").expect("an intent for the sensitive file");
+    assert!(key.planned["content"].is_null() && key.planned["filename"] == "./key.txt", "{:?}", key.planned);
+    // The next run reconciles the sleep that was in flight and converges without showing the
+    // secret.
+    let applied = infra(d, &["apply", "-auto-approve"]);
+    assert_eq!(applied.code, 0, "{}", applied.text());
+    assert!(!applied.stdout.contains(SECRET), "{}", applied.text());
+    assert_eq!(std::fs::read_to_string(d.join("key.txt")).expect("key.txt"), SECRET);
+    assert_eq!(infra(d, &["plan", "-detailed-exitcode"]).code, 0);
+}
