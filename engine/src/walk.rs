@@ -184,6 +184,8 @@ pub struct Walker<'a> {
     imports: Vec<(ResourceInstance, String)>,
     forgets: Vec<(ResourceKey, ModuleInstance, bool)>,
     moved_from: Mutex<HashMap<ResourceInstance, ResourceInstance>>,
+    /// Root outputs left out of a targeted run (see [`Walker::output_is_targeted`]).
+    untargeted_outputs: Mutex<HashSet<String>>,
     /// Interrupted creates still to reconcile (plan only), by instance.
     pending_creates: Mutex<HashMap<ResourceInstance, PendingOp>>,
     recovered: Mutex<Vec<Recovery>>,
@@ -238,6 +240,7 @@ impl<'a> Walker<'a> {
             imports: Vec::new(),
             forgets: Vec::new(),
             moved_from: Mutex::new(HashMap::new()),
+            untargeted_outputs: Mutex::new(HashSet::new()),
             pending_creates: Mutex::new(HashMap::new()),
             recovered: Mutex::new(Vec::new()),
         }
@@ -503,6 +506,33 @@ impl<'a> Walker<'a> {
             }
         }
         self.target_nodes = Some(set);
+        lock(&self.warnings).push(Diagnostic::warning(
+            "Resource targeting is in effect",
+            "You are creating a plan with the -target option, which means that the result of this plan may not represent all of the changes requested by the current configuration.\n\nThe -target option is not for routine use, and is provided only for exceptional situations such as recovering from errors or mistakes, or when infra specifically suggests to use it as part of an error message.",
+        ));
+    }
+
+    /// Whether a root output takes part in a targeted run: as Terraform's `TargetsTransformer`
+    /// decides, when every resource it depends on (transitively) is targeted, and it depends on
+    /// at least one. Without `-target` every output does.
+    fn output_is_targeted(&self, n: NodeIndex) -> bool {
+        let Some(targets) = &self.target_nodes else { return true };
+        let mut seen = HashSet::new();
+        let mut stack: Vec<NodeIndex> = self.graph.dependencies(n).collect();
+        let mut resources = 0;
+        while let Some(d) = stack.pop() {
+            if !seen.insert(d) {
+                continue;
+            }
+            if matches!(self.graph.graph[d].kind, NodeKind::Resource(_)) {
+                if !targets.contains(&d) {
+                    return false;
+                }
+                resources += 1;
+            }
+            stack.extend(self.graph.dependencies(d));
+        }
+        resources > 0
     }
 
     fn func_context(&self, m: &ModuleNode) -> FuncContext {
@@ -582,6 +612,12 @@ impl<'a> Walker<'a> {
                 }
             }
             NodeKind::Output(name) => {
+                if node.module.is_empty() && !self.output_is_targeted(n) {
+                    // Left out of a targeted run, as Terraform does: no change is planned and the
+                    // recorded value stays.
+                    lock(&self.untargeted_outputs).insert(name.clone());
+                    return true;
+                }
                 for mi in &instances {
                     self.visit_output(&mnode, mi, name);
                 }
@@ -1849,6 +1885,13 @@ impl<'a> Walker<'a> {
         if self.opts.mode == PlanMode::RefreshOnly {
             working.outputs = prior.outputs.clone();
         }
+        let untargeted = std::mem::take(&mut *lock(&self.untargeted_outputs));
+        for name in &untargeted {
+            match prior.outputs.get(name) {
+                Some(o) => working.outputs.insert(name.clone(), o.clone()),
+                None => working.outputs.remove(name),
+            };
+        }
         let mut changes = std::mem::take(&mut *lock(&self.changes));
         changes.sort_by(|a, b| a.addr.cmp(&b.addr));
         // Output changes, root module only.
@@ -1856,6 +1899,9 @@ impl<'a> Walker<'a> {
         let mut names: BTreeSet<String> = prior.outputs.keys().cloned().collect();
         names.extend(working.outputs.keys().cloned());
         for name in names {
+            if untargeted.contains(&name) {
+                continue;
+            }
             let before = prior.outputs.get(&name);
             let after = working.outputs.get(&name);
             let action = match (before, after) {

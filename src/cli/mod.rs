@@ -50,10 +50,15 @@ impl Ctx {
         let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
         // Errors after warnings, each group in source order, as Terraform prints them.
         sorted.sort_by_key(|d| (d.severity == Severity::Error, d.subject.as_ref().map(|s| (s.filename.to_string(), s.start.line, s.start.column))));
-        let mut err = std::io::stderr().lock();
+        // As Terraform's views: errors go to stderr, warnings to stdout (they are part of a
+        // plan's text, e.g. "Resource targeting is in effect").
         for d in sorted {
             let text = render::render_diagnostic(d, &self.sources, self.color);
-            let _ = write!(err, "{text}");
+            if d.severity == Severity::Error {
+                let _ = write!(std::io::stderr().lock(), "{text}");
+            } else {
+                let _ = write!(std::io::stdout().lock(), "{text}");
+            }
         }
     }
 }
