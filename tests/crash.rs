@@ -556,3 +556,28 @@ fn intents_never_hold_sensitive_values() {
     assert_eq!(std::fs::read_to_string(d.join("key.txt")).expect("key.txt"), SECRET);
     assert_eq!(infra(d, &["plan", "-detailed-exitcode"]).code, 0);
 }
+
+/// Ctrl-C at the approval prompt cancels the apply at once (no line of input needed): exit 130,
+/// nothing applied, the lock released.
+#[test]
+fn ctrl_c_at_the_prompt_cancels_the_apply() {
+    let dir = workdir();
+    let d = dir.path();
+    let out = std::fs::File::create(d.join("apply.out")).expect("apply.out");
+    let err = std::fs::File::create(d.join("apply.err")).expect("apply.err");
+    // A stdin pipe that stays open and silent: the prompt waits.
+    let mut child = command(d, &["apply"]).stdin(Stdio::piped()).stdout(out).stderr(err).spawn().expect("spawning apply");
+    let start = Instant::now();
+    while !std::fs::read_to_string(d.join("apply.out")).unwrap_or_default().contains("Enter a value:") {
+        assert!(start.elapsed() < Duration::from_secs(30), "no prompt");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    signal(&child, "INT");
+    let run = wait_for_exit(&mut child, Duration::from_secs(5), Some(d)).expect("the prompt is cancelled at once");
+    assert_eq!(run.code, 130, "{}", run.text());
+    assert!(run.stderr.contains("Apply cancelled."), "{}", run.text());
+    assert!(files_on_disk(d).is_empty());
+    assert!(state_list(d).0.is_empty());
+    let planned = infra(d, &["plan", "-detailed-exitcode"]);
+    assert_eq!(planned.code, 2, "the lock is released:\n{}", planned.text());
+}
