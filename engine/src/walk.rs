@@ -290,7 +290,54 @@ impl<'a> Walker<'a> {
         if self.mode != WalkMode::Validate && !self.opts.interrupt.is_set() {
             self.plan_orphans().await;
         }
+        if self.mode != WalkMode::Validate && !destroy && !self.opts.interrupt.is_set() {
+            self.evaluate_checks();
+        }
         self.finish()
+    }
+
+    /// `check` blocks: each assertion is evaluated once the walk has every value. A check never
+    /// fails the run — a false assertion, one that cannot be known until apply, and an error
+    /// evaluating it are warnings, as in Terraform.
+    fn evaluate_checks(&self) {
+        for mnode in self.config.all_modules() {
+            if mnode.module.checks.is_empty() {
+                continue;
+            }
+            let instances = lock(&self.eval).module_instances.get(&mnode.path).cloned().unwrap_or_default();
+            for mi in &instances {
+                for check in &mnode.module.checks {
+                    for rule in &check.asserts {
+                        let ((cond, msg), diags) =
+                            self.eval_with(mnode, mi, None, None, None, |ev| (ev.eval(&rule.condition), ev.eval(&rule.error_message)));
+                        let mut warnings = lock(&self.warnings);
+                        if !diags.is_empty() {
+                            warnings.extend(diags.into_iter().map(|mut d| {
+                                d.severity = infra_value::Severity::Warning;
+                                d
+                            }));
+                            continue;
+                        }
+                        let (cond, _) = cond.unmark_deep();
+                        let subject = self.range(rule.condition.span);
+                        if !cond.is_known() {
+                            if self.mode == WalkMode::Plan {
+                                warnings.push(
+                                    Diagnostic::warning(
+                                        "Check block assertion known after apply",
+                                        "The condition could not be evaluated at this time, a result will be known when this plan is applied.",
+                                    )
+                                    .with_subject_opt(subject),
+                                );
+                            }
+                        } else if cond.as_bool() == Some(false) {
+                            let msg = msg.unmark_deep().0.as_str().unwrap_or("").to_string();
+                            warnings.push(Diagnostic::warning("Check block assertion failed", msg).with_subject_opt(subject));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Takes the operations a previous run left unfinished out of the prior state. Only a plan
