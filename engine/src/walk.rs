@@ -1916,7 +1916,7 @@ impl<'a> Walker<'a> {
 
     fn finish(self) -> WalkResult {
         let diagnostics = std::mem::take(&mut *lock(&self.diags));
-        let warnings = std::mem::take(&mut *lock(&self.warnings));
+        let mut warnings = std::mem::take(&mut *lock(&self.warnings));
         let prior = lock(&self.prior).clone();
         let mut working = lock(&self.working).clone();
         let destroy = self.opts.mode == PlanMode::Destroy;
@@ -1941,6 +1941,16 @@ impl<'a> Walker<'a> {
         }
         let mut changes = std::mem::take(&mut *lock(&self.changes));
         changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+        let forgotten: Vec<String> = changes.iter().filter(|c| c.action == Action::Forget).map(|c| format!(" - {}", c.addr)).collect();
+        if self.mode == WalkMode::Plan && !forgotten.is_empty() {
+            warnings.push(Diagnostic::warning(
+                "Some objects will no longer be managed by infra",
+                format!(
+                    "If you apply this plan, infra will discard its tracking information for the following objects, but it will not delete them:\n{}\n\nAfter applying this plan, infra will no longer manage these objects. You will need to import them into infra to manage them again.",
+                    forgotten.join("\n")
+                ),
+            ));
+        }
         // Output changes, root module only.
         let mut outputs = Vec::new();
         let mut names: BTreeSet<String> = prior.outputs.keys().cloned().collect();
