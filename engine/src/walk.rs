@@ -475,7 +475,23 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        *lock(&self.moved_from) = moved.into_iter().map(|(from, to)| (to, from)).collect();
+        // A chain of moves (a → b, then b → c) reports the address the object had in state (a),
+        // as Terraform does.
+        let back: HashMap<ResourceInstance, ResourceInstance> = moved.into_iter().map(|(from, to)| (to, from)).collect();
+        let mut moved_from = HashMap::with_capacity(back.len());
+        for (to, from) in &back {
+            let mut origin = from;
+            let mut steps = 0;
+            while let Some(earlier) = back.get(origin) {
+                if earlier == to || steps > back.len() {
+                    break;
+                }
+                origin = earlier;
+                steps += 1;
+            }
+            moved_from.insert(to.clone(), origin.clone());
+        }
+        *lock(&self.moved_from) = moved_from;
         *lock(&self.prior) = prior.clone();
         if self.mode == WalkMode::Apply {
             // Outputs are recomputed by the walk; ones removed from configuration disappear.
