@@ -867,9 +867,9 @@ impl<'a> Walker<'a> {
             self.errors(diags);
             if c.unmark_deep().0.as_bool() == Some(false) {
                 let msg = m.unmark_deep().0.as_str().unwrap_or("").to_string();
-                let at = self.range(p.span).map(|r| crate::config::parse::short_range(&r)).unwrap_or_default();
+                // Unlike resource conditions, Terraform's message names no location here.
                 self.error(
-                    Diagnostic::error("Module output value precondition failed", format!("{msg}\n\nThis was checked by the condition at {at}."))
+                    Diagnostic::error("Module output value precondition failed", msg)
                         .with_subject_opt(self.range(p.condition.span)),
                 );
             }

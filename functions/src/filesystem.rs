@@ -141,7 +141,8 @@ fn read_file_bytes(ctx: &FuncContext, path: &str) -> Result<(PathBuf, Vec<u8>), 
             0,
             format!(
                 "no file exists at {}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource",
-                go_quote(&display_path(&resolved))
+                // The path as the configuration wrote it, as Terraform shows it.
+                go_quote(path)
             ),
         )),
         Err(e) => Err(arg_error(0, format!("failed to read file: {}", path_error("read", &resolved, &e)))),

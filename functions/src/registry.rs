@@ -7,7 +7,7 @@
 //! it as `pub fn functions() -> &'static [Function]`. A table is built lazily because [`Type`]s
 //! are not `const`:
 //!
-//! ```ignore
+//! ```text
 //! use std::sync::LazyLock;
 //! use infra_value::{Type, Value};
 //! use crate::registry::{Function, Param};

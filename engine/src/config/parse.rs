@@ -453,7 +453,8 @@ impl<'a> ModuleParser<'a> {
         for v in body.blocks_of("validation") {
             self.unsupported_attrs(&v.body, &["condition", "error_message"], "");
             match (v.body.attr("condition"), v.body.attr("error_message")) {
-                (Some(c), Some(m)) => validations.push(CheckRule { condition: c.expr.clone(), error_message: m.expr.clone(), span: v.span }),
+                // The span is the block's header (`validation`), which messages cite as Terraform does.
+                (Some(c), Some(m)) => validations.push(CheckRule { condition: c.expr.clone(), error_message: m.expr.clone(), span: v.type_span }),
                 (None, _) => self.err(v.type_span, "Missing required argument", "The argument \"condition\" is required, but no definition was found."),
                 (_, None) => self.err(v.type_span, "Missing required argument", "The argument \"error_message\" is required, but no definition was found."),
             }

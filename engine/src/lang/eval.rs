@@ -233,6 +233,9 @@ impl<'a> Evaluator<'a> {
                     return self.error(span, "Missing map element", format!("This map does not have an element with the key {name:?}."))
                 }
             },
+            Kind::List(..) | Kind::Tuple(_) | Kind::Set(..) if !collection_of_objects(&inner) => {
+                return self.error(span, "Unsupported attribute", "This value does not have any attributes.");
+            }
             Kind::List(..) | Kind::Tuple(_) | Kind::Set(..) => {
                 let what = match inner.kind() {
                     Kind::Set(..) => "set",
@@ -980,5 +983,16 @@ fn describe_type(t: &Type) -> String {
         Type::Object(_) => "object".into(),
         Type::Tuple(_) => "tuple".into(),
         other => other.friendly_name(),
+    }
+}
+
+/// Whether a list, set or tuple holds objects (or maps), for which HCL suggests a splat when an
+/// attribute is accessed on the collection itself.
+fn collection_of_objects(v: &Value) -> bool {
+    let is_obj = |t: &infra_value::Type| matches!(t, infra_value::Type::Object(..) | infra_value::Type::Map(..));
+    match v.ty() {
+        infra_value::Type::List(e) | infra_value::Type::Set(e) => is_obj(&e),
+        infra_value::Type::Tuple(es) => !es.is_empty() && es.iter().all(is_obj),
+        _ => false,
     }
 }
