@@ -247,7 +247,18 @@ impl Store {
             }
             Err(_) => None,
         };
-        JournalPersister { journal, tokens: Mutex::new(HashMap::new()), touched: Mutex::new(HashSet::new()), failed }
+        // The operations an earlier run left without outcome, as the journal holds them now
+        // (cheap for a local journal, which keeps its records in memory): only these can be
+        // superseded at the end of this run. Unknown (`None`) if they cannot be read now.
+        let earlier_pending =
+            journal.as_ref().and_then(|j| j.pending().ok()).map(|p| p.into_iter().map(|i| i.id).collect());
+        JournalPersister {
+            journal,
+            tokens: Mutex::new(HashMap::new()),
+            touched: Mutex::new(HashSet::new()),
+            failed,
+            earlier_pending,
+        }
     }
 
     /// Writes the final state of an apply as a snapshot and compacts the journal.
@@ -455,6 +466,10 @@ pub struct JournalPersister {
     /// Instance addresses this run recorded an outcome for.
     touched: Mutex<HashSet<String>>,
     failed: Arc<Mutex<Option<String>>>,
+    /// Ids of the intents that were pending when the journal was opened (left by an earlier,
+    /// interrupted run): the only ones [`Self::resolve_superseded`] may resolve. `None` when
+    /// they could not be determined, in which case every pending intent is checked.
+    earlier_pending: Option<HashSet<u64>>,
 }
 
 impl JournalPersister {
@@ -490,21 +505,25 @@ impl JournalPersister {
     /// address this run has since operated on successfully: the warning printed when this run
     /// loaded the state reported them, and the object at that address is now what the state
     /// says. Intents of addresses this run did not touch stay unconfirmed.
+    ///
+    /// Costs nothing in the usual case (no earlier run left anything pending): the journal is
+    /// not read at all. Otherwise only the intents still pending are looked at.
     fn resolve_superseded(&self, journal: &dyn Journal) {
-        let Ok(contents) = journal.contents() else { return };
-        let ours: HashSet<String> = self.tokens.lock().map(|t| t.keys().cloned().collect()).unwrap_or_default();
+        let earlier = self.earlier_pending.as_ref();
+        if earlier.is_some_and(HashSet::is_empty) {
+            return;
+        }
         let touched = self.touched.lock().map(|t| t.clone()).unwrap_or_default();
-        let completed: HashSet<u64> = contents
-            .records
-            .iter()
-            .filter_map(|r| match r {
-                infra_state::Record::Outcome(o) => Some(o.intent),
-                _ => None,
-            })
-            .collect();
-        for record in &contents.records {
-            let infra_state::Record::Intent(intent) = record else { continue };
-            if completed.contains(&intent.id) || ours.contains(&intent.token) || !touched.contains(&intent.addr.instance_address()) {
+        if touched.is_empty() {
+            return;
+        }
+        let Ok(pending) = journal.pending() else { return };
+        let ours: HashSet<String> = self.tokens.lock().map(|t| t.keys().cloned().collect()).unwrap_or_default();
+        for intent in &pending {
+            if earlier.is_some_and(|e| !e.contains(&intent.id))
+                || ours.contains(&intent.token)
+                || !touched.contains(&intent.addr.instance_address())
+            {
                 continue;
             }
             let note = format!("superseded: the run of {} completed {} again", super::chrono_now(), intent.addr.instance_address());
