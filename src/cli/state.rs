@@ -279,11 +279,16 @@ impl Store {
             Some(j) => {
                 journal.resolve_superseded(&**j);
                 let snapshot = state.read_snapshot().map_err(|e| state_diag("Failed to save state", &e))?;
+                // Moved into the merged state rather than cloned (compaction persists once; were
+                // it to call again, the replayed state it passes is a correct state too).
+                let mut final_state = Some(sf);
                 let mut persist = |merged: &mut StateFile| -> infra_state::Result<()> {
                     // The engine's final state supersedes the replayed journal: it also holds
                     // outputs, moves and refreshes, which are not journaled.
                     let (lineage, serial) = (merged.lineage.clone(), merged.serial);
-                    *merged = sf.clone();
+                    if let Some(engine_state) = final_state.take() {
+                        *merged = engine_state;
+                    }
                     if merged.lineage.is_empty() {
                         merged.lineage = lineage;
                         merged.serial = serial;

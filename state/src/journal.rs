@@ -289,7 +289,10 @@ fn replay_records(
     journal_path: &Path,
 ) -> Result<Replay> {
     let mut records = records.iter();
-    let mut state = snapshot.clone().unwrap_or_default();
+    // Only the snapshot's lineage and serial are checked below: take it by value rather than
+    // cloning a possibly large state.
+    let base = snapshot.as_ref().map(|s| (s.lineage.clone(), s.serial));
+    let mut state = snapshot.unwrap_or_default();
     match records.next() {
         None => {
             return Ok(Replay {
@@ -300,27 +303,25 @@ fn replay_records(
                 torn_tail_bytes,
             })
         }
-        Some(Record::Begin { lineage, base_serial }) => match &snapshot {
+        Some(Record::Begin { lineage, base_serial }) => match &base {
             None => {
                 state.lineage = lineage.clone();
                 state.serial = *base_serial;
             }
-            Some(snap) => {
-                if &snap.lineage != lineage {
+            Some((snap_lineage, snap_serial)) => {
+                if snap_lineage != lineage {
                     return Err(Error::Journal {
                         path: journal_path.to_path_buf(),
                         reason: format!(
-                            "it belongs to state lineage \"{lineage}\" but the state has lineage \"{}\"",
-                            snap.lineage
+                            "it belongs to state lineage \"{lineage}\" but the state has lineage \"{snap_lineage}\"",
                         ),
                     });
                 }
-                if snap.serial < *base_serial {
+                if snap_serial < base_serial {
                     return Err(Error::Journal {
                         path: journal_path.to_path_buf(),
                         reason: format!(
-                            "it applies on top of serial {base_serial} but the state snapshot has the older serial {} (was the snapshot restored from a backup?)",
-                            snap.serial
+                            "it applies on top of serial {base_serial} but the state snapshot has the older serial {snap_serial} (was the snapshot restored from a backup?)",
                         ),
                     });
                 }
