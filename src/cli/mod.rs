@@ -13,6 +13,7 @@ mod workspace;
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use infra_engine::plan::{Action, Plan, PlanMode};
 use infra_engine::session::Session;
@@ -50,11 +51,14 @@ impl Ctx {
         let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
         // Errors after warnings, each group in source order, as Terraform prints them.
         sorted.sort_by_key(|d| (d.severity == Severity::Error, d.subject.as_ref().map(|s| (s.filename.to_string(), s.start.line, s.start.column))));
-        // As Terraform's views: errors go to stderr, warnings to stdout (they are part of a
-        // plan's text, e.g. "Resource targeting is in effect").
+        // As Terraform's views: errors go to stderr; plan, apply and destroy print warnings to
+        // stdout (they are part of a plan's text, e.g. "Resource targeting is in effect").
+        // Commands whose stdout is data (`output -json`, `show -json`, `state pull`, `graph`)
+        // keep it clean: their warnings go to stderr.
+        let warnings_to_stdout = WARNINGS_TO_STDOUT.load(Ordering::Relaxed);
         for d in sorted {
             let text = render::render_diagnostic(d, &self.sources, self.color);
-            if d.severity == Severity::Error {
+            if d.severity == Severity::Error || !warnings_to_stdout {
                 let _ = write!(std::io::stderr().lock(), "{text}");
             } else {
                 let _ = write!(std::io::stdout().lock(), "{text}");
@@ -62,6 +66,9 @@ impl Ctx {
         }
     }
 }
+
+/// Whether warnings belong on stdout (plan, apply, destroy); see [`Ctx::print_diags`].
+static WARNINGS_TO_STDOUT: AtomicBool = AtomicBool::new(false);
 
 pub fn run(raw: Vec<String>) -> i32 {
     // Global options come before the command.
@@ -114,9 +121,18 @@ pub fn run(raw: Vec<String>) -> i32 {
         "init" => cmd_init(&ctx, &args),
         "validate" => runtime.block_on(cmd_validate(ctx, &args)),
         "fmt" => cmd_fmt(&ctx, &args),
-        "plan" => runtime.block_on(cmd_plan(ctx, &args)),
-        "apply" => runtime.block_on(cmd_apply(ctx, &args, false)),
-        "destroy" => runtime.block_on(cmd_apply(ctx, &args, true)),
+        "plan" => {
+            WARNINGS_TO_STDOUT.store(true, Ordering::Relaxed);
+            runtime.block_on(cmd_plan(ctx, &args))
+        }
+        "apply" => {
+            WARNINGS_TO_STDOUT.store(true, Ordering::Relaxed);
+            runtime.block_on(cmd_apply(ctx, &args, false))
+        }
+        "destroy" => {
+            WARNINGS_TO_STDOUT.store(true, Ordering::Relaxed);
+            runtime.block_on(cmd_apply(ctx, &args, true))
+        }
         "output" => runtime.block_on(cmd_output(ctx, &args)),
         "show" => runtime.block_on(cmd_show(ctx, &args)),
         "graph" => cmd_graph(ctx),
