@@ -31,31 +31,19 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 /// atomic) created with mode 0600, fsync it, rename it over `path`, fsync the directory so the
 /// rename itself survives a power loss. The temporary file is removed if any step fails.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = parent_dir(path);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()));
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(STATE_FILE_MODE)
-            .open(&tmp)
-            .map_err(|e| Error::io("creating temporary file", &tmp, e))?;
-        file.write_all(bytes).map_err(|e| Error::io("writing temporary file", &tmp, e))?;
-        file.sync_all().map_err(|e| Error::io("syncing temporary file", &tmp, e))?;
-        fs::rename(&tmp, path).map_err(|e| Error::io("renaming temporary file onto", path, e))?;
-        sync_dir(&dir)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    replace_file(path, bytes, true)
 }
 
 /// Replaces `path` by rename like [`atomic_write`] (readers see the old or the new content) but
 /// without waiting for the disk: for files whose loss in a power cut is harmless, such as the
 /// lock holder's description (the lock itself is the `flock`, which no crash outlives).
 pub fn replace_without_sync(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_file(path, bytes, false)
+}
+
+/// Writes a temporary file beside `path` and renames it over `path`; with `durable`, the file
+/// and then its directory are synced so the new content survives a power cut.
+fn replace_file(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let dir = parent_dir(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()));
@@ -67,7 +55,14 @@ pub fn replace_without_sync(path: &Path, bytes: &[u8]) -> Result<()> {
             .open(&tmp)
             .map_err(|e| Error::io("creating temporary file", &tmp, e))?;
         file.write_all(bytes).map_err(|e| Error::io("writing temporary file", &tmp, e))?;
-        fs::rename(&tmp, path).map_err(|e| Error::io("renaming temporary file onto", path, e))
+        if durable {
+            file.sync_all().map_err(|e| Error::io("syncing temporary file", &tmp, e))?;
+        }
+        fs::rename(&tmp, path).map_err(|e| Error::io("renaming temporary file onto", path, e))?;
+        if durable {
+            sync_dir(&dir)?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
