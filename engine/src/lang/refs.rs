@@ -36,9 +36,30 @@ pub struct Reference {
 /// directives inside it.
 pub fn references(expr: &Expr) -> Vec<Reference> {
     let mut out = Vec::new();
-    let mut bound: Vec<Arc<str>> = Vec::new();
-    walk(expr, &mut bound, &mut out);
+    visit_traversals(expr, &mut |root, root_span, steps| {
+        let span = match steps.first() {
+            Some(Step::Attr(_, s)) => root_span.to(*s),
+            _ => root_span,
+        };
+        let output_span = if root.as_ref() == "module" {
+            steps.iter().skip(1).find_map(|s| match s {
+                Step::Attr(_, sp) => Some(*sp),
+                _ => None,
+            })
+        } else {
+            None
+        };
+        out.push(Reference { target: classify(root, steps), span, output_span });
+    });
     out
+}
+
+/// Calls `f` with the root, root span and steps of every traversal in `expr` whose root is not
+/// a name bound by an enclosing `for` expression or template `for` directive, in source order
+/// (a traversal before the expressions in its index steps). Every reference analysis (the
+/// graph's, the JSON configuration's) is built on this one walk.
+pub fn visit_traversals(expr: &Expr, f: &mut dyn FnMut(&Arc<str>, Span, &[Step])) {
+    walk(expr, &mut Vec::new(), f);
 }
 
 fn attr_at(steps: &[Step], i: usize) -> Option<Arc<str>> {
@@ -112,7 +133,7 @@ pub fn classify(root: &str, steps: &[Step]) -> RefTarget {
     }
 }
 
-fn walk(e: &Expr, bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
+fn walk(e: &Expr, bound: &mut Vec<Arc<str>>, out: &mut dyn FnMut(&Arc<str>, Span, &[Step])) {
     match &e.kind {
         ExprKind::Literal(_) => {}
         ExprKind::Template(parts) => walk_parts(parts, bound, out),
@@ -124,19 +145,7 @@ fn walk(e: &Expr, bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
         }),
         ExprKind::Traversal { root, root_span, steps } => {
             if !bound.iter().any(|b| b == root) {
-                let span = match steps.first() {
-                    Some(Step::Attr(_, s)) => root_span.to(*s),
-                    _ => *root_span,
-                };
-                let output_span = if root.as_ref() == "module" {
-                    steps.iter().skip(1).find_map(|s| match s {
-                        Step::Attr(_, sp) => Some(*sp),
-                        _ => None,
-                    })
-                } else {
-                    None
-                };
-                out.push(Reference { target: classify(root, steps), span, output_span });
+                out(root, *root_span, steps);
             }
             walk_steps(steps, bound, out);
         }
@@ -174,7 +183,7 @@ fn walk(e: &Expr, bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
     }
 }
 
-fn walk_steps(steps: &[Step], bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
+fn walk_steps(steps: &[Step], bound: &mut Vec<Arc<str>>, out: &mut dyn FnMut(&Arc<str>, Span, &[Step])) {
     for s in steps {
         if let Step::Index(x, _) = s {
             walk(x, bound, out);
@@ -182,7 +191,7 @@ fn walk_steps(steps: &[Step], bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference
     }
 }
 
-fn walk_parts(parts: &[TemplatePart], bound: &mut Vec<Arc<str>>, out: &mut Vec<Reference>) {
+fn walk_parts(parts: &[TemplatePart], bound: &mut Vec<Arc<str>>, out: &mut dyn FnMut(&Arc<str>, Span, &[Step])) {
     for p in parts {
         match p {
             TemplatePart::Literal(_) => {}
