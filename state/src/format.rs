@@ -56,12 +56,24 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
 ///
 /// The `version` written is always 4, whatever the field holds.
 pub fn write_state(state: &StateFile) -> String {
-    let mut state = state.clone();
-    state.version = STATE_FORMAT_VERSION;
-    state.normalize();
-    let mut text = gojson::to_string_pretty(&state_to_value(&state));
+    // A state already in order (the engine's always is) is written as it is; only others are
+    // copied to be normalised.
+    let mut text = if state.version == STATE_FORMAT_VERSION && state.is_normalized() {
+        serialize_pretty(state)
+    } else {
+        let mut state = state.clone();
+        state.version = STATE_FORMAT_VERSION;
+        state.normalize();
+        serialize_pretty(&state)
+    };
     text.push('\n');
     text
+}
+
+fn serialize_pretty(state: &StateFile) -> String {
+    // Serialising plain data structs with string keys cannot fail; were it to, the slower path
+    // through a `Value` gives the same bytes.
+    gojson::to_string_pretty_from(state).unwrap_or_else(|_| gojson::to_string_pretty(&state_to_value(state)))
 }
 
 /// The state as a JSON value in Terraform's field order.
