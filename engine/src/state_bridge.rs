@@ -42,9 +42,13 @@ pub struct StateOutput {
 }
 
 /// The engine's view of state: typed values keyed by address.
+///
+/// Resources are shared (`Arc`) and copied on write ([`Arc::make_mut`]): a walk keeps the prior
+/// state beside the working one, and a plan the planned state beside the new one, and cloning
+/// a state then costs one reference count per resource instead of a deep copy of every object.
 #[derive(Clone, Debug, Default)]
 pub struct WorkingState {
-    pub resources: BTreeMap<AbsResource, StateResource>,
+    pub resources: BTreeMap<AbsResource, Arc<StateResource>>,
     pub outputs: BTreeMap<String, StateOutput>,
     pub lineage: String,
     pub serial: u64,
@@ -61,7 +65,7 @@ impl WorkingState {
         self.resources.values().map(|r| r.instances.len()).sum()
     }
     pub fn remove_instance(&mut self, addr: &crate::addrs::ResourceInstance) -> Option<StateInstance> {
-        let r = self.resources.get_mut(&addr.resource)?;
+        let r = Arc::make_mut(self.resources.get_mut(&addr.resource)?);
         let out = r.instances.remove(&addr.key);
         if r.instances.is_empty() {
             self.resources.remove(&addr.resource);
@@ -69,12 +73,10 @@ impl WorkingState {
         out
     }
     pub fn set_instance(&mut self, addr: &crate::addrs::ResourceInstance, provider: &str, inst: StateInstance) {
-        let r = self.resources.entry(addr.resource.clone()).or_insert_with(|| StateResource {
-            addr: addr.resource.clone(),
-            provider: provider.to_string(),
-            instances: BTreeMap::new(),
+        let r = self.resources.entry(addr.resource.clone()).or_insert_with(|| {
+            Arc::new(StateResource { addr: addr.resource.clone(), provider: provider.to_string(), instances: BTreeMap::new() })
         });
-        r.instances.insert(addr.key.clone(), inst);
+        Arc::make_mut(r).instances.insert(addr.key.clone(), inst);
     }
 }
 
@@ -122,7 +124,7 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
                 },
             );
         }
-        ws.resources.insert(addr.clone(), StateResource { addr, provider: r.provider.clone(), instances });
+        ws.resources.insert(addr.clone(), Arc::new(StateResource { addr, provider: r.provider.clone(), instances }));
     }
     for (name, o) in &sf.outputs {
         let ty = type_from_json(&o.type_).unwrap_or(Type::Dynamic);

@@ -1933,8 +1933,9 @@ impl<'a> Walker<'a> {
     fn finish(self) -> WalkResult {
         let diagnostics = std::mem::take(&mut *lock(&self.diags));
         let mut warnings = std::mem::take(&mut *lock(&self.warnings));
-        let prior = lock(&self.prior).clone();
-        let mut working = lock(&self.working).clone();
+        // The walk is over: its states are moved out, not copied.
+        let prior = std::mem::take(&mut *lock(&self.prior));
+        let mut working = std::mem::take(&mut *lock(&self.working));
         let destroy = self.opts.mode == PlanMode::Destroy;
         if destroy {
             working.outputs.clear();
@@ -2217,7 +2218,7 @@ fn apply_move(prior: &mut WorkingState, from: &StaticAddr, to: &StaticAddr, move
                         for k in r.instances.keys() {
                             moved.insert(fres.instance(k.clone()), tres.instance(k.clone()));
                         }
-                        r.addr = tres.clone();
+                        Arc::make_mut(&mut r).addr = tres.clone();
                         prior.resources.insert(tres, r);
                     }
                 }
@@ -2254,7 +2255,7 @@ fn apply_move(prior: &mut WorkingState, from: &StaticAddr, to: &StaticAddr, move
                     for k in r.instances.keys() {
                         moved.insert(old.instance(k.clone()), new.instance(k.clone()));
                     }
-                    r.addr = new.clone();
+                    Arc::make_mut(&mut r).addr = new.clone();
                     prior.resources.insert(new, r);
                 }
             }
