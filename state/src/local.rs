@@ -136,6 +136,14 @@ impl LocalStateFile {
         Ok(state)
     }
 
+    /// The stored snapshot's lineage and serial, from the baseline (read only if this manager
+    /// has neither read nor written the file yet). Callers hold the state lock, so the file has
+    /// not changed since.
+    pub fn identity(&mut self) -> Result<Option<(String, u64)>> {
+        self.ensure_baseline()?;
+        Ok(self.baseline.as_ref().map(|b| (b.lineage.clone(), b.serial)))
+    }
+
     fn read_path(&self, path: &Path) -> Result<Option<StateFile>> {
         let Some(plain) = self.read_plain(path)? else {
             return Ok(None);
