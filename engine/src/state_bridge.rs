@@ -81,11 +81,16 @@ impl WorkingState {
 }
 
 /// Looks up the schema of a resource type among the providers.
-pub type SchemaLookup<'a> = dyn Fn(Mode, &str) -> Option<(Arc<ProviderSchema>, Type)> + 'a;
+pub type SchemaLookup<'a> = dyn Fn(Mode, &str) -> Option<(Arc<ProviderSchema>, Type)> + Sync + 'a;
 
 /// Decodes a stored state. Attributes of types no provider knows keep their JSON-implied types.
 pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<WorkingState, String> {
     let mut ws = WorkingState { lineage: sf.lineage.clone(), serial: sf.serial, ..Default::default() };
+    // Addresses and schemas per resource first; then every object's attributes are decoded,
+    // in parallel for a large state (the most expensive part of reading one), in file order.
+    let mut resources = Vec::with_capacity(sf.resources.len());
+    let mut objects: Vec<(&ResourceState, &InstanceState, Option<&Type>)> = Vec::new();
+    let mut types = Vec::with_capacity(sf.resources.len());
     for r in &sf.resources {
         let module = match &r.module {
             None => ModuleInstance::root(),
@@ -96,22 +101,29 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
         };
         let mode = if r.mode == ResourceMode::Data { Mode::Data } else { Mode::Managed };
         let key = ResourceKey { mode, ty: r.type_.clone(), name: r.name.clone() };
-        let addr = AbsResource { module, resource: key };
-        let ty = lookup(mode, &r.type_).map(|(_, t)| t);
+        resources.push(AbsResource { module, resource: key });
+        types.push(lookup(mode, &r.type_).map(|(_, t)| t));
+    }
+    for (r, ty) in sf.resources.iter().zip(&types) {
+        // Deposed objects (from an interrupted create_before_destroy) are kept by re-encoding
+        // only; the engine does not plan them yet.
+        objects.extend(r.instances.iter().filter(|i| i.deposed.is_none()).map(|i| (r, i, ty.as_ref())));
+    }
+    let values = crate::par::map(&objects, 256, |(r, inst, ty)| {
+        let mut value = match ty {
+            Some(t) => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
+            None => infra_value::json::implied_value(&inst.attributes),
+        };
+        for p in &inst.sensitive_attributes {
+            value = mark_path(&value, p);
+        }
+        Ok::<Value, String>(value)
+    });
+    let mut values = values.into_iter();
+    for (r, addr) in sf.resources.iter().zip(resources) {
         let mut instances = BTreeMap::new();
-        for inst in &r.instances {
-            if inst.deposed.is_some() {
-                // Deposed objects (from an interrupted create_before_destroy) are kept by
-                // re-encoding only; the engine does not plan them yet.
-                continue;
-            }
-            let mut value = match &ty {
-                Some(t) => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
-                None => infra_value::json::implied_value(&inst.attributes),
-            };
-            for p in &inst.sensitive_attributes {
-                value = mark_path(&value, p);
-            }
+        for inst in r.instances.iter().filter(|i| i.deposed.is_none()) {
+            let value = values.next().ok_or_else(|| "internal error: state objects out of step".to_string())??;
             instances.insert(
                 inst.index_key.clone(),
                 StateInstance {
