@@ -32,7 +32,9 @@ pub struct StateResource {
     pub addr: AbsResource,
     /// `provider["registry.terraform.io/hashicorp/random"]`
     pub provider: String,
-    pub instances: BTreeMap<Option<InstanceKey>, StateInstance>,
+    /// Boxed: a map node holds eleven slots, and most resources have one instance — unboxed,
+    /// each single-instance resource carried ten empty object-sized slots.
+    pub instances: BTreeMap<Option<InstanceKey>, Box<StateInstance>>,
 }
 
 #[derive(Clone, Debug)]
@@ -59,7 +61,7 @@ pub struct WorkingState {
 
 impl WorkingState {
     pub fn instance(&self, addr: &crate::addrs::ResourceInstance) -> Option<&StateInstance> {
-        self.resources.get(&addr.resource).and_then(|r| r.instances.get(&addr.key))
+        self.resources.get(&addr.resource).and_then(|r| r.instances.get(&addr.key)).map(|i| &**i)
     }
     pub fn instance_count(&self) -> usize {
         self.resources.values().map(|r| r.instances.len()).sum()
@@ -70,13 +72,13 @@ impl WorkingState {
         if r.instances.is_empty() {
             self.resources.remove(&addr.resource);
         }
-        out
+        out.map(|i| *i)
     }
     pub fn set_instance(&mut self, addr: &crate::addrs::ResourceInstance, provider: &str, inst: StateInstance) {
         let r = self.resources.entry(addr.resource.clone()).or_insert_with(|| {
             Arc::new(StateResource { addr: addr.resource.clone(), provider: provider.to_string(), instances: BTreeMap::new() })
         });
-        Arc::make_mut(r).instances.insert(addr.key.clone(), inst);
+        Arc::make_mut(r).instances.insert(addr.key.clone(), Box::new(inst));
     }
 }
 
@@ -126,14 +128,14 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
             let value = values.next().ok_or_else(|| "internal error: state objects out of step".to_string())??;
             instances.insert(
                 inst.index_key.clone(),
-                StateInstance {
+                Box::new(StateInstance {
                     value,
                     private: inst.private.clone(),
                     dependencies: inst.dependencies.clone(),
                     tainted: inst.status.is_some(),
                     schema_version: inst.schema_version,
                     create_before_destroy: inst.create_before_destroy,
-                },
+                }),
             );
         }
         ws.resources.insert(addr.clone(), Arc::new(StateResource { addr, provider: r.provider.clone(), instances }));

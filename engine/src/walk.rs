@@ -1768,7 +1768,7 @@ impl<'a> Walker<'a> {
                             _ => {}
                         }
                     }
-                    orphans.push((addr, inst.clone(), r.provider.clone()));
+                    orphans.push((addr, (**inst).clone(), r.provider.clone()));
                 }
             }
         }

@@ -678,6 +678,9 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     let result = kept(session.apply(prior, vars, &opts, &hooks, &journal, saved.as_ref().map(|_| &*plan)).await);
     let mut diags = result.diagnostics.clone();
     diags.extend(result.plan.warnings.clone());
+    // The reviewed plan is needed from here on only to summarise an interrupted run. Otherwise
+    // it is freed before the state is encoded and written, which is when memory peaks.
+    let plan = if result.interrupted { Some(plan) } else { drop(std::mem::ManuallyDrop::into_inner(plan)); None };
     // Persist whatever happened, errors or not: state records all that succeeded.
     let write_err = store.save(&session, &result.state, prior_file.as_ref(), &journal);
     ctx.print_diags(&diags);
@@ -686,7 +689,9 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         return 1;
     }
     if result.interrupted {
-        print_interrupted_summary(&plan, &journal.completed(), mode);
+        if let Some(plan) = &plan {
+            print_interrupted_summary(plan, &journal.completed(), mode);
+        }
         return interrupt::EXIT_INTERRUPTED;
     }
     if diags.iter().any(Diagnostic::is_error) {

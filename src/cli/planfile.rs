@@ -439,7 +439,7 @@ fn working_state_from(j: &Json) -> Result<WorkingState, String> {
             let value = decode_value(i.get("value").unwrap_or(&Json::Null)).map_err(|e| format!("{}: {e}", addr.instance(key.clone())))?;
             res.instances.insert(
                 key,
-                StateInstance {
+                Box::new(StateInstance {
                     value,
                     private: i.get("private").and_then(Json::as_str).map(String::from),
                     dependencies: i
@@ -450,7 +450,7 @@ fn working_state_from(j: &Json) -> Result<WorkingState, String> {
                     tainted: i.get("tainted").and_then(Json::as_bool).unwrap_or(false),
                     schema_version: i.get("schema_version").and_then(Json::as_u64).unwrap_or(0),
                     create_before_destroy: i.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
-                },
+                }),
             );
         }
         ws.resources.insert(addr, std::sync::Arc::new(res));

@@ -163,8 +163,13 @@ impl LocalStateFile {
         crate::crypto::decode_for_read(self.encryption.as_deref(), path, bytes)
     }
 
-    fn encode(&self, plain: &[u8]) -> Result<Vec<u8>> {
-        crate::crypto::encode_for_write(self.encryption.as_deref(), plain)
+    /// The bytes to store for `plain`: the same bytes, borrowed, unless encryption is on (a
+    /// large state's text is not copied just to be written).
+    fn encode<'p>(&self, plain: &'p [u8]) -> Result<std::borrow::Cow<'p, [u8]>> {
+        match self.encryption.as_deref() {
+            None => Ok(std::borrow::Cow::Borrowed(plain)),
+            Some(_) => crate::crypto::encode_for_write(self.encryption.as_deref(), plain).map(std::borrow::Cow::Owned),
+        }
     }
 
     fn ensure_baseline(&mut self) -> Result<()> {
@@ -269,11 +274,11 @@ impl LocalStateFile {
         }
         let bytes = self.encode(text.as_bytes())?;
         atomic_write(&self.path, &bytes)?;
+        let history = if self.history_keep > 0 { self.save_history(state.serial, &bytes) } else { Ok(()) };
+        drop(bytes);
         self.baseline = Some(Baseline { lineage: state.lineage.clone(), serial: state.serial, text: text.into_bytes() });
         self.baseline_loaded = true;
-        if self.history_keep > 0 {
-            self.save_history(state.serial, &bytes)?;
-        }
+        history?;
         Ok(())
     }
 
