@@ -20,8 +20,12 @@
 const TOP_PAD: usize = 64 << 20;
 
 /// Applies the tuning; call first thing in `main`, before the program allocates much.
+/// `INFRA_DEFAULT_MALLOC=1` leaves glibc's defaults (to compare, or if a kernel misbehaves).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn tune() {
+    if std::env::var_os("INFRA_DEFAULT_MALLOC").is_some_and(|v| v == "1") {
+        return;
+    }
     // SAFETY: mallopt, sbrk(0) and madvise take plain integers and touch no Rust-owned memory.
     // sbrk(0) only reads the current break. madvise is given a page-aligned range inside the
     // heap mapping glibc just extended (between the old and the new break); MADV_HUGEPAGE only
