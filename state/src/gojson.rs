@@ -34,13 +34,21 @@ pub fn to_string_pretty_from<T: serde::Serialize>(value: &T) -> Result<String, s
     String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
+/// [`to_string_compact`] of a serialisable value, without an intermediate `Value`.
+pub fn to_string_compact_from<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(512);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter(serde_json::ser::CompactFormatter));
+    value.serialize(&mut ser)?;
+    String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
 /// serde_json's pretty layout is Go's (two spaces, `"key": value`, `[]`/`{}`); only string
 /// escaping differs. serde_json escapes `"`, `\` and control characters itself (as Go does:
 /// `\b \f \n \r \t`, else `\u00xx` in lowercase) and hands every other run of text to
 /// `write_string_fragment`, where Go's HTML-safe escapes are added.
-struct GoFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+struct GoFormatter<F>(F);
 
-impl serde_json::ser::Formatter for GoFormatter<'_> {
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFormatter<F> {
     fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
@@ -212,5 +220,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(to_string_pretty_from(&v).unwrap(), to_string_pretty(&v));
+        assert_eq!(to_string_compact_from(&v).unwrap(), to_string_compact(&v));
     }
 }

@@ -532,7 +532,8 @@ pub fn crc32(data: &[u8]) -> u32 {
 
 /// Encodes one record as a frame, its payload encrypted when `enc` is given.
 pub fn encode_frame(record: &Record, enc: Option<&Encryption>) -> Result<Vec<u8>> {
-    let json = gojson::to_string_compact(&serde_json::to_value(record).unwrap_or(Value::Null));
+    // Straight to text: building a `Value` first doubled the cost of every journal append.
+    let json = gojson::to_string_compact_from(record).unwrap_or_else(|_| gojson::to_string_compact(&serde_json::to_value(record).unwrap_or(Value::Null)));
     let payload = crate::crypto::encode_for_write(enc, json.as_bytes())?;
     let payload = payload.as_slice();
     let mut frame = Vec::with_capacity(payload.len() + 8);
