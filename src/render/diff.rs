@@ -92,12 +92,23 @@ impl BlockSchema {
     /// Whether [`BlockSchema::synthesized`] would build exactly this schema from `values`: its
     /// attributes are the union of the values' keys. Lets a renderer reuse the schema it
     /// synthesized for the previous resource of a type (almost always the same keys).
+    ///
+    /// Checked without hashing (a JSON object's key lookup hashes, which cost more than the
+    /// rebuild it saves): each key's position among the attributes marks a bit.
     pub fn synthesized_fits(&self, values: &[&Json]) -> bool {
-        if !self.blocks.is_empty() || self.attrs.values().any(|a| a.sensitive || a.ty != Type::Dynamic) {
+        if self.attrs.len() > 64 || !self.blocks.is_empty() || self.attrs.values().any(|a| a.sensitive || a.ty != Type::Dynamic) {
             return false;
         }
-        let keys_known = values.iter().all(|v| v.as_object().is_none_or(|m| m.keys().all(|k| self.attrs.contains_key(k))));
-        keys_known && self.attrs.keys().all(|k| values.iter().any(|v| v.as_object().is_some_and(|m| m.contains_key(k))))
+        let mut seen = 0u64;
+        for m in values.iter().filter_map(|v| v.as_object()) {
+            for k in m.keys() {
+                match self.attrs.keys().position(|a| a == k) {
+                    Some(i) => seen |= 1 << i,
+                    None => return false,
+                }
+            }
+        }
+        seen.count_ones() as usize == self.attrs.len()
     }
 
     /// `containsNonLegacyFeatures`: legacy (SDKv2-style) schemas treat `""` as null.
@@ -1766,6 +1777,18 @@ mod tests {
             push_unchanged(&mut buf, "attribute", 3, o);
             assert_eq!(buf, colorize("[dark_gray]# (3 unchanged attributes hidden)[reset]", color));
         }
+    }
+
+    #[test]
+    fn synthesized_schema_is_reused_only_for_the_same_attributes() {
+        let values = serde_json::json!({"id": "x", "input": 1});
+        let unknown = serde_json::json!({"output": true});
+        let schema = BlockSchema::synthesized(&[&values, &unknown]);
+        assert!(schema.synthesized_fits(&[&values, &unknown]));
+        assert!(schema.synthesized_fits(&[&NULL, &unknown, &values, &FALSE]));
+        assert!(!schema.synthesized_fits(&[&values]), "output is not among the values");
+        let more = serde_json::json!({"id": "x", "input": 1, "extra": 2});
+        assert!(!schema.synthesized_fits(&[&more, &unknown]), "extra is not in the schema");
     }
 
     #[test]

@@ -419,7 +419,8 @@ impl<'p> BlockRenderer<'p> {
         // The differ reads Terraform's JSON change representation, so the values are encoded
         // once here; the differ then only borrows them.
         let probe = resource_change_json(rc);
-        let schema = match self.provided.get(&(r.mode, r.ty.as_str())) {
+        let provided = if self.provided.is_empty() { None } else { self.provided.get(&(r.mode, r.ty.as_str())) };
+        let schema = match provided {
             Some(Some(schema)) => schema,
             _ => synthesized.get(&r.ty, &[&probe.before, &probe.after, &probe.after_unknown, &probe.before_sensitive, &probe.after_sensitive]),
         };
