@@ -228,9 +228,11 @@ fn seq(v: &Json) -> Option<&Vec<Json>> {
 fn obj(v: &Json) -> Option<&serde_json::Map<String, Json>> {
     v.as_object()
 }
-/// The child at `k`, and whether it was present.
+/// The child at `k`, and whether it was present. Small objects (most attribute values) are
+/// scanned: the JSON map's lookup hashes the key, which costs more than a few comparisons.
 fn get_key<'a>(v: &'a Json, k: &str) -> (&'a Json, bool) {
-    match obj(v).and_then(|m| m.get(k)) {
+    let found = obj(v).and_then(|m| if m.len() <= 8 { m.iter().find(|(mk, _)| *mk == k).map(|(_, x)| x) } else { m.get(k) });
+    match found {
         Some(x) => (x, true),
         None => (&NULL, false),
     }
@@ -1105,6 +1107,12 @@ pub(crate) fn go_quote(s: &str) -> String {
 fn push_go_quote(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    // Printable ASCII other than `"` and `\` is written as is (most strings in a plan).
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -1789,6 +1797,19 @@ mod tests {
         assert!(!schema.synthesized_fits(&[&values]), "output is not among the values");
         let more = serde_json::json!({"id": "x", "input": 1, "extra": 2});
         assert!(!schema.synthesized_fits(&[&more, &unknown]), "extra is not in the schema");
+    }
+
+    #[test]
+    fn go_quote_escapes_like_strconv_quote() {
+        for (s, quoted) in [
+            ("plain ascii ~!", "\"plain ascii ~!\""),
+            ("a\"b\\c", "\"a\\\"b\\\\c\""),
+            ("tab\tnl\n", "\"tab\\tnl\\n\""),
+            ("é\u{7f}\u{200b}", "\"é\\x7f\\u200b\""),
+            ("", "\"\""),
+        ] {
+            assert_eq!(go_quote(s), quoted);
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde_json::Value as Json;
 
 use super::diff::{action_symbol, attribute_name, diff_block, diff_output, painted_symbol, BlockSchema, Change, Matcher, Opts};
 use super::plan_json::{output_change_json, resource_change_json, sorted_changes};
-use super::text::{colorize, word_wrap, DEFAULT_COLUMNS};
+use super::text::{colorize, paint_into, word_wrap, DEFAULT_COLUMNS, RESET};
 
 /// Options of the human renderer.
 #[derive(Clone, Copy, Default)]
@@ -439,7 +439,7 @@ impl<'p> BlockRenderer<'p> {
         }
         let d = diff_block(&change, schema);
         let o = Opts { color: self.color, show_unchanged_children: rc.importing.is_some(), ..Opts::default() };
-        out.push_str(&resource_comment(rc, cause, self.color));
+        resource_comment(out, rc, cause, self.color);
         out.push_str(painted_symbol(rc.action, self.color));
         out.push_str(if r.mode == Mode::Managed { " resource \"" } else { " data \"" });
         out.push_str(&r.ty);
@@ -458,19 +458,20 @@ pub(crate) fn render_resource_blocks(changes: &[(&ResourceChange, bool)], opts: 
     renderer.render_each(changes, render_threads(changes.len()))
 }
 
-/// Fills `%s` placeholders of colour markup with plain (never colour-interpreted) text.
-fn fill(markup: &str, color: bool, args: &[&str]) -> String {
-    let painted = colorize(&markup.replace("%s", "\u{1}"), color);
-    let mut out = String::with_capacity(painted.len() + 32);
+/// Appends colour markup with its `%s` placeholders filled by plain (never colour-interpreted)
+/// text: `colorize` of the whole, without building the painted template first.
+fn fill(buf: &mut String, markup: &str, color: bool, args: &[&str]) {
     let mut args = args.iter();
-    for ch in painted.chars() {
-        if ch == '\u{1}' {
-            out.push_str(args.next().copied().unwrap_or(""));
-        } else {
-            out.push(ch);
+    for (i, piece) in markup.split("%s").enumerate() {
+        if i > 0 {
+            buf.push_str(args.next().copied().unwrap_or(""));
         }
+        // No colour code contains `%s`, so painting the pieces apart expands the same codes.
+        paint_into(buf, piece, color);
     }
-    out
+    if color {
+        buf.push_str(RESET);
+    }
 }
 
 fn index_json(key: &Option<InstanceKey>) -> String {
@@ -482,17 +483,16 @@ fn index_json(key: &Option<InstanceKey>) -> String {
 }
 
 /// `resourceChangeComment`: the `# address will be …` lines above a resource block.
-fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
+fn resource_comment(buf: &mut String, rc: &ResourceChange, cause: Cause, color: bool) {
     let addr = rc.addr.to_string();
     let prev = rc.prev_addr.as_ref().filter(|p| **p != rc.addr).map(ToString::to_string);
-    let mut buf = String::new();
     let mut printed_moved = false;
     let mut printed_imported = false;
     let a = addr.as_str();
     match rc.action {
-        Action::Create => buf.push_str(&fill("[bold]  # %s[reset] will be created", color, &[a])),
+        Action::Create => fill(buf, "[bold]  # %s[reset] will be created", color, &[a]),
         Action::Read => {
-            buf.push_str(&fill("[bold]  # %s[reset] will be read during apply", color, &[a]));
+            fill(buf, "[bold]  # %s[reset] will be read during apply", color, &[a]);
             match rc.reason {
                 ActionReason::ReadBecauseConfigUnknown => buf.push_str("\n  # (config refers to values not yet known)"),
                 ActionReason::ReadBecauseDependencyPending => buf.push_str("\n  # (depends on a resource or a module with changes pending)"),
@@ -500,10 +500,11 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
             }
         }
         Action::Update => match cause {
-            Cause::Change => buf.push_str(&fill("[bold]  # %s[reset] will be updated in-place", color, &[a])),
-            Cause::Drift => buf.push_str(&fill("[bold]  # %s[reset] has changed", color, &[a])),
+            Cause::Change => fill(buf, "[bold]  # %s[reset] will be updated in-place", color, &[a]),
+            Cause::Drift => fill(buf, "[bold]  # %s[reset] has changed", color, &[a]),
         },
-        Action::CreateThenDelete | Action::DeleteThenCreate => buf.push_str(&fill(
+        Action::CreateThenDelete | Action::DeleteThenCreate => fill(
+            buf,
             match rc.reason {
                 ActionReason::ReplaceBecauseTainted => "[bold]  # %s[reset] is tainted, so must be [bold][red]replaced[reset]",
                 ActionReason::ReplaceByRequest => "[bold]  # %s[reset] will be [bold][red]replaced[reset], as requested",
@@ -512,15 +513,15 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
             },
             color,
             &[a],
-        )),
+        ),
         Action::Forget => {
-            buf.push_str(&fill("[bold] # %s[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]", color, &[a]));
+            fill(buf, "[bold] # %s[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]", color, &[a]);
             buf.push_str("\n # (destroy = false is set in the configuration)");
         }
         Action::Delete => {
             match cause {
-                Cause::Change => buf.push_str(&fill("[bold]  # %s[reset] will be [bold][red]destroyed[reset]", color, &[a])),
-                Cause::Drift => buf.push_str(&fill("[bold]  # %s[reset] has been deleted", color, &[a])),
+                Cause::Change => fill(buf, "[bold]  # %s[reset] will be [bold][red]destroyed[reset]", color, &[a]),
+                Cause::Drift => fill(buf, "[bold]  # %s[reset] has been deleted", color, &[a]),
             }
             let r = &rc.addr.resource.resource;
             match rc.reason {
@@ -549,10 +550,10 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
         }
         Action::NoOp => {
             if let Some(p) = &prev {
-                buf.push_str(&fill("[bold]  # %s[reset] has moved to [bold]%s[reset]", color, &[p, a]));
+                fill(buf, "[bold]  # %s[reset] has moved to [bold]%s[reset]", color, &[p, a]);
                 printed_moved = true;
             } else if rc.importing.is_some() {
-                buf.push_str(&fill("[bold]  # %s[reset] will be imported", color, &[a]));
+                fill(buf, "[bold]  # %s[reset] will be imported", color, &[a]);
                 printed_imported = true;
             } else {
                 buf.push_str(&format!("{addr} has an action the plan renderer doesn't support (this is a bug)"));
@@ -561,19 +562,18 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
     }
     buf.push('\n');
     if let (Some(p), false) = (&prev, printed_moved) {
-        buf.push_str(&fill("  # [reset](moved from %s)\n", color, &[p]));
+        fill(buf, "  # [reset](moved from %s)\n", color, &[p]);
     }
     if let (Some(id), false) = (&rc.importing, printed_imported) {
         if id.is_empty() {
-            buf.push_str(&fill("  # [reset](will be imported first)\n", color, &[]));
+            fill(buf, "  # [reset](will be imported first)\n", color, &[]);
         } else {
-            buf.push_str(&fill("  # [reset](imported from \"%s\")\n", color, &[id]));
+            fill(buf, "  # [reset](imported from \"%s\")\n", color, &[id]);
         }
     }
     if rc.importing.is_some() && rc.action.is_replace() {
         buf.push_str(&colorize("  # [reset][yellow]Warning: this will destroy the imported resource[reset]\n", color));
     }
-    buf
 }
 
 #[cfg(test)]
@@ -1175,6 +1175,29 @@ Plan: 1 to add, 0 to change, 1 to destroy.
                     assert!(sequential.contains(expected), "{expected} missing");
                 }
                 assert!(!sequential.contains("secret"));
+            }
+        }
+    }
+
+    /// `fill` paints the template in pieces; the result is what painting the whole template
+    /// with placeholders and substituting afterwards gives, and arguments are never painted.
+    #[test]
+    fn fill_matches_painting_the_whole_template() {
+        let cases: [(&str, &[&str]); 3] = [
+            ("[bold]  # %s[reset] has moved to [bold]%s[reset]", &["a[red]b", "c"]),
+            ("  # [reset](will be imported first)\n", &[]),
+            ("[bold]  # %s[reset] will be [bold][red]replaced[reset], as requested", &["x[0]"]),
+        ];
+        for color in [false, true] {
+            for (markup, args) in cases {
+                let mut filled = String::new();
+                fill(&mut filled, markup, color, args);
+                let mut args = args.iter();
+                let expected: String = colorize(&markup.replace("%s", "\u{1}"), color)
+                    .chars()
+                    .map(|c| if c == '\u{1}' { args.next().copied().unwrap_or("").to_string() } else { c.to_string() })
+                    .collect();
+                assert_eq!(filled, expected);
             }
         }
     }
