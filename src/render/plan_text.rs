@@ -325,10 +325,10 @@ fn map_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&[T]) ->
 
 /// Renders resource blocks. Holds what every block of a plan shares, built once on the calling
 /// thread: the colour setting and the differ's view of each provider-described resource type
-/// (converting a provider schema per resource dominated large plans). It is `Sync`, unlike
+/// (it used to be converted again for every resource). It is `Sync`, unlike
 /// [`TextOptions`] (whose schema lookup need not be), so blocks can be rendered on several
 /// threads.
-pub(crate) struct BlockRenderer<'p> {
+struct BlockRenderer<'p> {
     color: bool,
     /// By mode and type; `None` for a type no provider describes.
     provided: HashMap<(Mode, &'p str), Option<BlockSchema>>,
@@ -358,7 +358,7 @@ impl<'p> SynthesizedSchemas<'p> {
 }
 
 impl<'p> BlockRenderer<'p> {
-    pub(crate) fn new(changes: impl IntoIterator<Item = &'p ResourceChange>, opts: &TextOptions) -> BlockRenderer<'p> {
+    fn new(changes: impl IntoIterator<Item = &'p ResourceChange>, opts: &TextOptions) -> BlockRenderer<'p> {
         let mut provided = HashMap::new();
         if let Some(lookup) = opts.schemas {
             for rc in changes {
