@@ -5,10 +5,20 @@
 //! `terraform plan` character for character.
 //!
 //! Two phases, as in Terraform: [`diff_block`] / [`diff_output`] compute a tree of [`Diff`]s
-//! (what changed, with which action), then [`Diff::render`] prints it with alignment,
+//! (what changed, with which action), then [`Diff::render_to`] prints it with alignment,
 //! "unchanged hidden" counters and `# forces replacement` annotations.
+//!
+//! **Performance invariant:** a plan can hold tens of thousands of resources, so neither phase
+//! copies the values it diffs. A [`Change`] and the [`Diff`] tree borrow the change's JSON and
+//! the schema (`'a`); absent values are the static [`NULL`]. Rendering appends to one `String`
+//! instead of returning a `String` per node, and the colour markup of the fixed pieces
+//! (action symbols, `-> null`, `# forces replacement`) is expanded once per process
+//! ([`Palette`]), not once per line.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use infra_engine::plan::Action;
 use infra_provider_sdk::schema::Nesting;
@@ -17,14 +27,28 @@ use serde_json::Value as Json;
 
 use super::text::colorize;
 
+/// Go's `nil` for a value absent from its parent, borrowed wherever a [`Change`] has no value.
+static NULL: Json = Json::Null;
+static TRUE: Json = Json::Bool(true);
+static FALSE: Json = Json::Bool(false);
+
 // ---------------------------------------------------------------------------------------------
 // Schema view
 
 /// The part of a provider schema the differ needs: attribute types and nested block kinds.
-#[derive(Clone, Debug, Default)]
+/// Built once per resource type and plan (see `plan_text`), so the facts the differ asks of
+/// every block are computed here once.
+#[derive(Clone, Debug)]
 pub(crate) struct BlockSchema {
     pub attrs: BTreeMap<String, AttrSchema>,
     pub blocks: BTreeMap<String, (Nesting, BlockSchema)>,
+    /// `{attr: true, …}` for every attribute: the `after_unknown` of a block that becomes
+    /// wholly unknown (`ComputeDiffForBlock`'s `childUnknown`), kept here so it is built once.
+    unknown_attrs: Json,
+    /// `containsNonLegacyFeatures`, cached.
+    non_legacy: bool,
+    /// Whether any attribute is declared sensitive.
+    pub any_sensitive: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -34,11 +58,19 @@ pub(crate) struct AttrSchema {
 }
 
 impl BlockSchema {
+    fn new(attrs: BTreeMap<String, AttrSchema>, blocks: BTreeMap<String, (Nesting, BlockSchema)>) -> BlockSchema {
+        let unknown_attrs = Json::Object(attrs.keys().map(|k| (k.clone(), Json::Bool(true))).collect());
+        let any_sensitive = attrs.values().any(|a| a.sensitive);
+        let mut schema = BlockSchema { attrs, blocks, unknown_attrs, non_legacy: false, any_sensitive };
+        schema.non_legacy = schema.compute_non_legacy();
+        schema
+    }
+
     pub fn from_sdk(b: &infra_provider_sdk::schema::Block) -> BlockSchema {
-        BlockSchema {
-            attrs: b.attributes.iter().map(|(k, a)| (k.clone(), AttrSchema { ty: a.ty.clone(), sensitive: a.sensitive })).collect(),
-            blocks: b.block_types.iter().map(|(k, nb)| (k.clone(), (nb.nesting, BlockSchema::from_sdk(&nb.block)))).collect(),
-        }
+        BlockSchema::new(
+            b.attributes.iter().map(|(k, a)| (k.clone(), AttrSchema { ty: a.ty.clone(), sensitive: a.sensitive })).collect(),
+            b.block_types.iter().map(|(k, nb)| (k.clone(), (nb.nesting, BlockSchema::from_sdk(&nb.block)))).collect(),
+        )
     }
 
     /// A schema for a resource type no provider describes: every attribute present in either
@@ -48,15 +80,39 @@ impl BlockSchema {
         for v in values {
             if let Json::Object(m) = v {
                 for k in m.keys() {
-                    attrs.insert(k.clone(), AttrSchema { ty: Type::Dynamic, sensitive: false });
+                    if !attrs.contains_key(k) {
+                        attrs.insert(k.clone(), AttrSchema { ty: Type::Dynamic, sensitive: false });
+                    }
                 }
             }
         }
-        BlockSchema { attrs, blocks: BTreeMap::new() }
+        BlockSchema::new(attrs, BTreeMap::new())
+    }
+
+    /// Whether [`BlockSchema::synthesized`] would build exactly this schema from `values`: its
+    /// attributes are the union of the values' keys. Lets a renderer reuse the schema it
+    /// synthesized for the previous resource of a type (almost always the same keys).
+    ///
+    /// Checked without hashing (a JSON object's key lookup hashes, which cost more than the
+    /// rebuild it saves): each key's position among the attributes marks a bit.
+    pub fn synthesized_fits(&self, values: &[&Json]) -> bool {
+        if self.attrs.len() > 64 || !self.blocks.is_empty() || self.attrs.values().any(|a| a.sensitive || a.ty != Type::Dynamic) {
+            return false;
+        }
+        let mut seen = 0u64;
+        for m in values.iter().filter_map(|v| v.as_object()) {
+            for k in m.keys() {
+                match self.attrs.keys().position(|a| a == k) {
+                    Some(i) => seen |= 1 << i,
+                    None => return false,
+                }
+            }
+        }
+        seen.count_ones() as usize == self.attrs.len()
     }
 
     /// `containsNonLegacyFeatures`: legacy (SDKv2-style) schemas treat `""` as null.
-    fn non_legacy(&self) -> bool {
+    fn compute_non_legacy(&self) -> bool {
         if self.blocks.values().any(|(n, _)| matches!(n, Nesting::Map | Nesting::Group)) {
             return true;
         }
@@ -76,47 +132,48 @@ impl BlockSchema {
 // ---------------------------------------------------------------------------------------------
 // Attribute path matcher (replace_paths)
 
+/// `attribute_path.Matcher` for the `replace_paths` of a change: the paths still to match below
+/// the current value, borrowed from the change's JSON.
 #[derive(Clone, Debug)]
-pub(crate) enum Matcher {
-    Paths { paths: Vec<Vec<Json>>, propagate: bool },
+pub(crate) struct Matcher<'a> {
+    paths: Vec<&'a [Json]>,
+    propagate: bool,
 }
 
-impl Matcher {
-    pub fn from_json(paths: &Json) -> Matcher {
+impl<'a> Matcher<'a> {
+    pub fn from_json(paths: &'a Json) -> Matcher<'a> {
         let paths = match paths {
-            Json::Array(ps) => ps.iter().filter_map(|p| p.as_array().cloned()).collect(),
+            Json::Array(ps) => ps.iter().filter_map(|p| p.as_array().map(Vec::as_slice)).collect(),
             _ => Vec::new(),
         };
-        Matcher::Paths { paths, propagate: false }
+        Matcher { paths, propagate: false }
     }
-    fn empty() -> Matcher {
-        Matcher::Paths { paths: Vec::new(), propagate: false }
+    fn empty() -> Matcher<'a> {
+        Matcher { paths: Vec::new(), propagate: false }
     }
     fn matches(&self) -> bool {
-        match self {
-            Matcher::Paths { paths, .. } => paths.iter().any(Vec::is_empty),
-        }
+        self.paths.iter().any(|p| p.is_empty())
     }
-    fn child(&self, step: impl Fn(&Json) -> bool) -> Matcher {
-        match self {
-            Matcher::Paths { paths, propagate } => {
-                let mut out = Vec::new();
-                for p in paths {
-                    match p.split_first() {
-                        None if *propagate => out.push(Vec::new()),
-                        None => {}
-                        Some((first, rest)) if step(first) => out.push(rest.to_vec()),
-                        Some(_) => {}
-                    }
-                }
-                Matcher::Paths { paths: out, propagate: *propagate }
+    fn child(&self, step: impl Fn(&Json) -> bool) -> Matcher<'a> {
+        if self.paths.is_empty() {
+            // The common case (nothing forces replacement): no allocation.
+            return Matcher { paths: Vec::new(), propagate: self.propagate };
+        }
+        let mut out = Vec::new();
+        for p in &self.paths {
+            match p.split_first() {
+                None if self.propagate => out.push(&[][..]),
+                None => {}
+                Some((first, rest)) if step(first) => out.push(rest),
+                Some(_) => {}
             }
         }
+        Matcher { paths: out, propagate: self.propagate }
     }
-    fn child_key(&self, key: &str) -> Matcher {
+    fn child_key(&self, key: &str) -> Matcher<'a> {
         self.child(|s| s.as_str() == Some(key))
     }
-    fn child_index(&self, ix: usize) -> Matcher {
+    fn child_index(&self, ix: usize) -> Matcher<'a> {
         self.child(|s| match s {
             Json::Number(n) => n.as_f64().is_some_and(|f| f as i64 == ix as i64),
             Json::String(t) => t.parse::<f64>().is_ok_and(|f| f as i64 == ix as i64),
@@ -128,18 +185,19 @@ impl Matcher {
 // ---------------------------------------------------------------------------------------------
 // Structured change (structured.Change)
 
-/// A before/after pair with its metadata. `Json::Null` plays Go's `nil`; the `*_explicit` flags
-/// say whether a null was present in its parent (an explicit null) or absent.
+/// A before/after pair with its metadata, borrowed from the change's JSON. [`NULL`] plays Go's
+/// `nil`; the `*_explicit` flags say whether a null was present in its parent (an explicit
+/// null) or absent.
 #[derive(Clone, Debug)]
-pub(crate) struct Change {
-    pub before: Json,
-    pub after: Json,
+pub(crate) struct Change<'a> {
+    pub before: &'a Json,
+    pub after: &'a Json,
     pub before_explicit: bool,
     pub after_explicit: bool,
-    pub unknown: Json,
-    pub before_sensitive: Json,
-    pub after_sensitive: Json,
-    pub replace: Matcher,
+    pub unknown: &'a Json,
+    pub before_sensitive: &'a Json,
+    pub after_sensitive: &'a Json,
+    pub replace: Matcher<'a>,
     pub non_legacy: bool,
 }
 
@@ -170,21 +228,31 @@ fn seq(v: &Json) -> Option<&Vec<Json>> {
 fn obj(v: &Json) -> Option<&serde_json::Map<String, Json>> {
     v.as_object()
 }
-fn get_key(v: &Json, k: &str) -> (Json, bool) {
-    match obj(v).and_then(|m| m.get(k)) {
-        Some(x) => (x.clone(), true),
-        None => (Json::Null, false),
+/// The child at `k`, and whether it was present. Small objects (most attribute values) are
+/// scanned: the JSON map's lookup hashes the key, which costs more than a few comparisons.
+fn get_key<'a>(v: &'a Json, k: &str) -> (&'a Json, bool) {
+    let found = obj(v).and_then(|m| if m.len() <= 8 { m.iter().find(|(mk, _)| *mk == k).map(|(_, x)| x) } else { m.get(k) });
+    match found {
+        Some(x) => (x, true),
+        None => (&NULL, false),
     }
 }
-fn get_ix(v: &Json, i: usize) -> (Json, bool) {
+fn get_ix(v: &Json, i: usize) -> (&Json, bool) {
     match seq(v).and_then(|s| s.get(i)) {
-        Some(x) => (x.clone(), true),
-        None => (Json::Null, false),
+        Some(x) => (x, true),
+        None => (&NULL, false),
     }
 }
 
-impl Change {
-    pub fn new(before: Json, after: Json, unknown: Json, before_sensitive: Json, after_sensitive: Json, replace: Matcher) -> Change {
+impl<'a> Change<'a> {
+    pub fn new(
+        before: &'a Json,
+        after: &'a Json,
+        unknown: &'a Json,
+        before_sensitive: &'a Json,
+        after_sensitive: &'a Json,
+        replace: Matcher<'a>,
+    ) -> Change<'a> {
         Change {
             before,
             after,
@@ -199,13 +267,13 @@ impl Change {
     }
 
     fn is_before_sensitive(&self) -> bool {
-        self.before_sensitive == Json::Bool(true)
+        *self.before_sensitive == TRUE
     }
     fn is_after_sensitive(&self) -> bool {
-        self.after_sensitive == Json::Bool(true)
+        *self.after_sensitive == TRUE
     }
     fn is_unknown(&self) -> bool {
-        self.unknown == Json::Bool(true)
+        *self.unknown == TRUE
     }
 
     fn calculate_action(&self) -> Action {
@@ -233,109 +301,114 @@ impl Change {
         }
     }
 
-    pub fn as_no_op(&self) -> Change {
+    pub fn as_no_op(&self) -> Change<'a> {
         Change {
-            before: self.before.clone(),
-            after: self.before.clone(),
+            before: self.before,
+            after: self.before,
             before_explicit: self.before_explicit,
             after_explicit: self.before_explicit,
-            unknown: Json::Bool(false),
-            before_sensitive: self.before_sensitive.clone(),
-            after_sensitive: self.before_sensitive.clone(),
+            unknown: &FALSE,
+            before_sensitive: self.before_sensitive,
+            after_sensitive: self.before_sensitive,
             replace: self.replace.clone(),
             non_legacy: self.non_legacy,
         }
     }
-    fn as_delete(&self) -> Change {
+    fn as_delete(&self) -> Change<'a> {
         Change {
-            before: self.before.clone(),
-            after: Json::Null,
+            before: self.before,
+            after: &NULL,
             before_explicit: self.before_explicit,
             after_explicit: false,
-            unknown: Json::Null,
-            before_sensitive: self.before_sensitive.clone(),
-            after_sensitive: Json::Null,
+            unknown: &NULL,
+            before_sensitive: self.before_sensitive,
+            after_sensitive: &NULL,
             replace: self.replace.clone(),
             non_legacy: self.non_legacy,
         }
     }
-    fn as_create(&self) -> Change {
+    fn as_create(&self) -> Change<'a> {
         Change {
-            before: Json::Null,
-            after: self.after.clone(),
+            before: &NULL,
+            after: self.after,
             before_explicit: false,
             after_explicit: self.after_explicit,
-            unknown: self.unknown.clone(),
-            before_sensitive: Json::Null,
-            after_sensitive: self.after_sensitive.clone(),
+            unknown: self.unknown,
+            before_sensitive: &NULL,
+            after_sensitive: self.after_sensitive,
             replace: self.replace.clone(),
             non_legacy: self.non_legacy,
         }
     }
 
-    fn child_key(&self, key: &str) -> Change {
-        let (before, before_explicit) = get_key(&self.before, key);
-        let (after, after_explicit) = get_key(&self.after, key);
+    fn child_key(&self, key: &str) -> Change<'a> {
+        let (before, before_explicit) = get_key(self.before, key);
+        let (after, after_explicit) = get_key(self.after, key);
         Change {
             before,
             after,
             before_explicit,
             after_explicit,
-            unknown: get_key(&self.unknown, key).0,
-            before_sensitive: get_key(&self.before_sensitive, key).0,
-            after_sensitive: get_key(&self.after_sensitive, key).0,
+            unknown: get_key(self.unknown, key).0,
+            before_sensitive: get_key(self.before_sensitive, key).0,
+            after_sensitive: get_key(self.after_sensitive, key).0,
             replace: self.replace.child_key(key),
             non_legacy: self.non_legacy,
         }
     }
 
     /// `ChangeSlice.GetChild`: indexes past the end (`len`) mean "absent on that side".
-    fn child_ix(&self, before_ix: usize, after_ix: usize) -> Change {
-        let (before, before_explicit) = get_ix(&self.before, before_ix);
-        let (after, after_explicit) = get_ix(&self.after, after_ix);
-        let before_len = seq(&self.before).map_or(0, Vec::len);
+    fn child_ix(&self, before_ix: usize, after_ix: usize) -> Change<'a> {
+        let (before, before_explicit) = get_ix(self.before, before_ix);
+        let (after, after_explicit) = get_ix(self.after, after_ix);
+        let before_len = seq(self.before).map_or(0, Vec::len);
         let relevant = if before_ix >= before_len { after_ix } else { before_ix };
         Change {
             before,
             after,
             before_explicit,
             after_explicit,
-            unknown: get_ix(&self.unknown, after_ix).0,
-            before_sensitive: get_ix(&self.before_sensitive, before_ix).0,
-            after_sensitive: get_ix(&self.after_sensitive, after_ix).0,
+            unknown: get_ix(self.unknown, after_ix).0,
+            before_sensitive: get_ix(self.before_sensitive, before_ix).0,
+            after_sensitive: get_ix(self.after_sensitive, after_ix).0,
             replace: self.replace.child_index(relevant),
             non_legacy: self.non_legacy,
         }
     }
 
-    fn explicit_keys(&self) -> BTreeSet<String> {
-        let mut keys = BTreeSet::new();
-        for v in [&self.before, &self.after] {
+    /// The keys of the given values, sorted and without duplicates (Terraform iterates maps in
+    /// key order).
+    fn keys_of(values: &[&'a Json]) -> Vec<&'a str> {
+        let mut keys: Vec<&'a str> = Vec::new();
+        for v in values {
             if let Some(m) = obj(v) {
-                keys.extend(m.keys().cloned());
+                keys.extend(m.keys().map(String::as_str));
             }
         }
+        keys.sort_unstable();
+        keys.dedup();
         keys
     }
-    fn all_keys(&self) -> BTreeSet<String> {
-        let mut keys = self.explicit_keys();
-        for v in [&self.unknown, &self.after_sensitive, &self.before_sensitive] {
-            if let Some(m) = obj(v) {
-                keys.extend(m.keys().cloned());
-            }
-        }
-        keys
+    fn explicit_keys(&self) -> Vec<&'a str> {
+        Change::keys_of(&[self.before, self.after])
+    }
+    fn all_keys(&self) -> Vec<&'a str> {
+        Change::keys_of(&[self.before, self.after, self.unknown, self.after_sensitive, self.before_sensitive])
     }
 
     /// `CheckForSensitive`.
-    fn check_sensitive(&self, inner: impl FnOnce(&Change) -> Diff, make: impl FnOnce(Diff, bool, bool, Action) -> Diff) -> Option<Diff> {
+    fn check_sensitive(
+        &self,
+        inner: impl FnOnce(&Change<'a>) -> Diff<'a>,
+        make: impl FnOnce(Diff<'a>, bool, bool, Action) -> Diff<'a>,
+    ) -> Option<Diff<'a>> {
         let (bs, a_s) = (self.is_before_sensitive(), self.is_after_sensitive());
         if !bs && !a_s {
             return None;
         }
         let mut value = self.clone();
-        value.before_sensitive = Json::Bool(false);
-        value.after_sensitive = Json::Bool(false);
+        value.before_sensitive = &FALSE;
+        value.after_sensitive = &FALSE;
         let inner = inner(&value);
         let mut action = inner.action;
         let null_no_op = self.before.is_null() && !self.before_explicit && self.after.is_null() && !self.after_explicit;
@@ -349,10 +422,10 @@ impl Change {
     /// that had a prior value.
     fn check_unknown(
         &self,
-        child_unknown: Json,
-        create: impl FnOnce(&Change) -> Diff,
-        with_before: impl FnOnce(&Change, &Change) -> Diff,
-    ) -> Option<Diff> {
+        child_unknown: &'a Json,
+        create: impl FnOnce(&Change<'a>) -> Diff<'a>,
+        with_before: impl FnOnce(&Change<'a>, &Change<'a>) -> Diff<'a>,
+    ) -> Option<Diff<'a>> {
         if !self.is_unknown() {
             return None;
         }
@@ -389,31 +462,36 @@ pub(crate) enum Prim {
     Nil,
 }
 
+/// Attributes, map elements and blocks are kept as `(key, diff)` pairs in key order (the order
+/// Terraform renders them in): the keys are borrowed from the schema or the change's JSON, and
+/// every producer already walks its keys sorted.
+pub(crate) type Keyed<'a, T> = Vec<(&'a str, T)>;
+
 #[derive(Clone, Debug)]
-pub(crate) enum Renderer {
-    Primitive { before: Json, after: Json, ty: Prim },
-    Object { attrs: BTreeMap<String, Diff>, override_null_suffix: bool },
-    Map { elems: BTreeMap<String, Diff> },
-    List { elems: Vec<Diff> },
-    Set { elems: Vec<Diff> },
+pub(crate) enum Renderer<'a> {
+    Primitive { before: &'a Json, after: &'a Json, ty: Prim },
+    Object { attrs: Keyed<'a, Diff<'a>>, override_null_suffix: bool },
+    Map { elems: Keyed<'a, Diff<'a>> },
+    List { elems: Vec<Diff<'a>> },
+    Set { elems: Vec<Diff<'a>> },
     Sensitive { inner_action: Action, before: bool, after: bool },
-    Unknown { before: Option<Box<Diff>> },
-    TypeChange { before: Box<Diff>, after: Box<Diff> },
-    Block { attrs: BTreeMap<String, Diff>, blocks: Vec<(String, BlockGroup)> },
+    Unknown { before: Option<Box<Diff<'a>>> },
+    TypeChange { before: Box<Diff<'a>>, after: Box<Diff<'a>> },
+    Block { attrs: Keyed<'a, Diff<'a>>, blocks: Keyed<'a, BlockGroup<'a>> },
     SensitiveBlock { inner_action: Action, before: bool, after: bool },
 }
 
 #[derive(Clone, Debug)]
-pub(crate) enum BlockItems {
-    Single(Box<Diff>),
-    List(Vec<Diff>),
-    Set(Vec<Diff>),
-    Map(BTreeMap<String, Diff>),
+pub(crate) enum BlockItems<'a> {
+    Single(Box<Diff<'a>>),
+    List(Vec<Diff<'a>>),
+    Set(Vec<Diff<'a>>),
+    Map(Keyed<'a, Diff<'a>>),
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct BlockGroup {
-    items: BlockItems,
+pub(crate) struct BlockGroup<'a> {
+    items: BlockItems<'a>,
     replace: bool,
     before_sensitive: bool,
     after_sensitive: bool,
@@ -421,30 +499,30 @@ pub(crate) struct BlockGroup {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Diff {
-    pub renderer: Renderer,
+pub(crate) struct Diff<'a> {
+    pub renderer: Renderer<'a>,
     pub action: Action,
     pub replace: bool,
 }
 
-fn diff(renderer: Renderer, action: Action, replace: bool) -> Diff {
+fn diff(renderer: Renderer<'_>, action: Action, replace: bool) -> Diff<'_> {
     Diff { renderer, action, replace }
 }
 
-fn as_diff(change: &Change, renderer: Renderer) -> Diff {
+fn as_diff<'a>(change: &Change<'a>, renderer: Renderer<'a>) -> Diff<'a> {
     diff(renderer, change.calculate_action(), change.replace.matches())
 }
 
-fn primitive_diff(change: &Change, ty: Prim) -> Diff {
-    as_diff(change, Renderer::Primitive { before: change.before.clone(), after: change.after.clone(), ty })
+fn primitive_diff<'a>(change: &Change<'a>, ty: Prim) -> Diff<'a> {
+    as_diff(change, Renderer::Primitive { before: change.before, after: change.after, ty })
 }
 
-fn unknown_diff(change: &Change, before: Option<Diff>) -> Diff {
+fn unknown_diff<'a>(change: &Change<'a>, before: Option<Diff<'a>>) -> Diff<'a> {
     as_diff(change, Renderer::Unknown { before: before.map(Box::new) })
 }
 
 /// `ComputeDiffForBlock`.
-pub(crate) fn diff_block(change: &Change, block: &BlockSchema) -> Diff {
+pub(crate) fn diff_block<'a>(change: &Change<'a>, block: &'a BlockSchema) -> Diff<'a> {
     let replace = change.replace.matches();
     if let Some(d) = change.check_sensitive(
         |c| diff_block(c, block),
@@ -452,15 +530,16 @@ pub(crate) fn diff_block(change: &Change, block: &BlockSchema) -> Diff {
     ) {
         return d;
     }
-    let child_unknown = Json::Object(block.attrs.keys().map(|k| (k.clone(), Json::Bool(true))).collect());
-    if let Some(d) = change.check_unknown(child_unknown, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_block(before, block)))) {
+    if let Some(d) =
+        change.check_unknown(&block.unknown_attrs, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_block(before, block))))
+    {
         return d;
     }
     let mut change = change.clone();
-    change.non_legacy = change.non_legacy || block.non_legacy();
+    change.non_legacy = change.non_legacy || block.non_legacy;
     let mut current = change.default_action_for_iteration();
 
-    let mut attrs = BTreeMap::new();
+    let mut attrs = Vec::with_capacity(block.attrs.len());
     for (key, attr) in &block.attrs {
         let mut child = change.child_key(key);
         child.before_explicit = false;
@@ -470,7 +549,7 @@ pub(crate) fn diff_block(change: &Change, block: &BlockSchema) -> Diff {
             continue;
         }
         current = compare_actions(current, d.action);
-        attrs.insert(key.clone(), d);
+        attrs.push((key.as_str(), d));
     }
 
     let mut blocks = Vec::new();
@@ -495,7 +574,7 @@ pub(crate) fn diff_block(change: &Change, block: &BlockSchema) -> Diff {
             Nesting::List => {
                 let mut elems = Vec::new();
                 let mut action = child.default_action_for_iteration();
-                let n = seq(&child.before).map_or(0, Vec::len).max(seq(&child.after).map_or(0, Vec::len));
+                let n = seq(child.before).map_or(0, Vec::len).max(seq(child.after).map_or(0, Vec::len));
                 for ix in 0..n {
                     let d = diff_block(&child.child_ix(ix, ix), inner);
                     action = compare_actions(action, d.action);
@@ -517,38 +596,42 @@ pub(crate) fn diff_block(change: &Change, block: &BlockSchema) -> Diff {
             continue;
         }
         current = compare_actions(current, action);
-        blocks.push((key.clone(), BlockGroup { items, replace: forces, before_sensitive, after_sensitive, unknown }));
+        blocks.push((key.as_str(), BlockGroup { items, replace: forces, before_sensitive, after_sensitive, unknown }));
     }
     diff(Renderer::Block { attrs, blocks }, current, replace)
 }
 
-fn transform_map(change: &Change, keys: BTreeSet<String>, mut process: impl FnMut(&Change) -> Diff) -> (BTreeMap<String, Diff>, Action) {
+fn transform_map<'a>(
+    change: &Change<'a>,
+    keys: Vec<&'a str>,
+    mut process: impl FnMut(&Change<'a>) -> Diff<'a>,
+) -> (Keyed<'a, Diff<'a>>, Action) {
     let mut current = Action::NoOp;
-    let (b, a) = (obj(&change.before).is_some(), obj(&change.after).is_some());
+    let (b, a) = (obj(change.before).is_some(), obj(change.after).is_some());
     if b && !a {
         current = Action::Delete;
     }
     if !b && a {
         current = Action::Create;
     }
-    let mut out = BTreeMap::new();
+    let mut out = Vec::with_capacity(keys.len());
     for k in keys {
-        let d = process(&change.child_key(&k));
+        let d = process(&change.child_key(k));
         current = compare_actions(current, d.action);
-        out.insert(k, d);
+        out.push((k, d));
     }
     (out, current)
 }
 
 /// `ComputeDiffForType`.
-fn diff_type(change: &Change, ty: &Type) -> Diff {
+fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
     let mut change = change.clone();
     if !change.non_legacy {
         if change.before.as_str() == Some("") {
-            change.before = Json::Null;
+            change.before = &NULL;
         }
         if change.after.as_str() == Some("") {
-            change.after = Json::Null;
+            change.after = &NULL;
         }
     }
     let replace = change.replace.matches();
@@ -558,9 +641,7 @@ fn diff_type(change: &Change, ty: &Type) -> Diff {
     ) {
         return d;
     }
-    if let Some(d) =
-        change.check_unknown(Json::Bool(false), |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_type(before, ty))))
-    {
+    if let Some(d) = change.check_unknown(&FALSE, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_type(before, ty)))) {
         return d;
     }
     match ty {
@@ -570,7 +651,7 @@ fn diff_type(change: &Change, ty: &Type) -> Diff {
         Type::Bool => primitive_diff(&change, Prim::Bool),
         Type::Object(ot) => {
             let mut current = change.default_action_for_iteration();
-            let mut attrs = BTreeMap::new();
+            let mut attrs = Vec::with_capacity(ot.attrs.len());
             for (key, at) in &ot.attrs {
                 let mut child = change.child_key(key);
                 child.before_explicit = false;
@@ -580,7 +661,7 @@ fn diff_type(change: &Change, ty: &Type) -> Diff {
                     continue;
                 }
                 current = compare_actions(current, d.action);
-                attrs.insert(key.clone(), d);
+                attrs.push((key.as_str(), d));
             }
             diff(Renderer::Object { attrs, override_null_suffix: true }, current, replace)
         }
@@ -595,7 +676,7 @@ fn diff_type(change: &Change, ty: &Type) -> Diff {
         }
         Type::Tuple(ets) => {
             let mut current = change.default_action_for_iteration();
-            let mut elems = Vec::new();
+            let mut elems = Vec::with_capacity(ets.len());
             for (ix, et) in ets.iter().enumerate() {
                 let d = diff_type(&change.child_ix(ix, ix), et);
                 current = compare_actions(current, d.action);
@@ -617,9 +698,9 @@ fn diff_type(change: &Change, ty: &Type) -> Diff {
 }
 
 /// `processSet`: pairs equal elements of before and after, then lists removals and additions.
-fn process_set(change: &Change, mut process: impl FnMut(Change)) {
-    let before = seq(&change.before).map_or(0, Vec::len);
-    let after = seq(&change.after).map_or(0, Vec::len);
+fn process_set<'a>(change: &Change<'a>, mut process: impl FnMut(Change<'a>)) {
+    let before = seq(change.before).map_or(0, Vec::len);
+    let after = seq(change.after).map_or(0, Vec::len);
     let mut found_before: Vec<Option<usize>> = vec![None; before];
     let mut found_after: Vec<bool> = vec![false; after];
     for (ix, fb) in found_before.iter_mut().enumerate() {
@@ -649,7 +730,7 @@ fn process_set(change: &Change, mut process: impl FnMut(Change)) {
 
 /// `ComputeDiffForOutput`: values of type `any` (outputs, dynamic attributes) are rendered from
 /// their JSON shape.
-pub(crate) fn diff_output(change: &Change) -> Diff {
+pub(crate) fn diff_output<'a>(change: &Change<'a>) -> Diff<'a> {
     let replace = change.replace.matches();
     if let Some(d) = change.check_sensitive(
         |c| json_transform(c),
@@ -657,9 +738,7 @@ pub(crate) fn diff_output(change: &Change) -> Diff {
     ) {
         return d;
     }
-    if let Some(d) =
-        change.check_unknown(Json::Bool(false), |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(json_transform(before))))
-    {
+    if let Some(d) = change.check_unknown(&FALSE, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(json_transform(before)))) {
         return d;
     }
     json_transform(change)
@@ -667,21 +746,21 @@ pub(crate) fn diff_output(change: &Change) -> Diff {
 
 /// `jsondiff.JsonOpts.Transform` with the renderer's options: diffs built here never carry
 /// `# forces replacement` themselves.
-fn json_transform(change: &Change) -> Diff {
+fn json_transform<'a>(change: &Change<'a>) -> Diff<'a> {
     if let Some(d) = change.check_sensitive(json_transform, |inner, b, a, action| {
         diff(Renderer::Sensitive { inner_action: inner.action, before: b, after: a }, action, false)
     }) {
         return d;
     }
     if let Some(d) = change.check_unknown(
-        Json::Bool(false),
+        &FALSE,
         |_| diff(Renderer::Unknown { before: None }, Action::Create, false),
         |_, before| diff(Renderer::Unknown { before: Some(Box::new(json_transform(before))) }, Action::Update, false),
     ) {
         return d;
     }
-    let bt = json_type(&change.before);
-    let at = json_type(&change.after);
+    let bt = json_type(change.before);
+    let at = json_type(change.after);
     let deleted = at == JType::Null && !change.after_explicit;
     let created = bt == JType::Null && !change.before_explicit;
     if bt == at || created || deleted {
@@ -693,7 +772,7 @@ fn json_transform(change: &Change) -> Diff {
     diff(Renderer::TypeChange { before: Box::new(b), after: Box::new(a) }, Action::Update, false)
 }
 
-fn json_update(change: &Change, t: JType) -> Diff {
+fn json_update<'a>(change: &Change<'a>, t: JType) -> Diff<'a> {
     let prim = |ty| {
         let before_missing = change.before.is_null() && !change.before_explicit;
         let after_missing = change.after.is_null() && !change.after_explicit;
@@ -703,7 +782,7 @@ fn json_update(change: &Change, t: JType) -> Diff {
             _ if change.before == change.after => Action::NoOp,
             _ => Action::Update,
         };
-        diff(Renderer::Primitive { before: change.before.clone(), after: change.after.clone(), ty }, action, false)
+        diff(Renderer::Primitive { before: change.before, after: change.after, ty }, action, false)
     };
     match t {
         JType::Null => prim(Prim::Nil),
@@ -723,9 +802,13 @@ fn json_update(change: &Change, t: JType) -> Diff {
 
 /// `collections.TransformSlice` / `ProcessSlice`: aligns before and after with a longest common
 /// subsequence so insertions and removals show as such.
-fn transform_slice(change: &Change, is_obj: impl Fn(&Json) -> bool, mut process: impl FnMut(&Change) -> Diff) -> (Vec<Diff>, Action) {
-    let before = seq(&change.before);
-    let after = seq(&change.after);
+fn transform_slice<'a>(
+    change: &Change<'a>,
+    is_obj: impl Fn(&Json) -> bool,
+    mut process: impl FnMut(&Change<'a>) -> Diff<'a>,
+) -> (Vec<Diff<'a>>, Action) {
+    let before = seq(change.before);
+    let after = seq(change.after);
     let mut current = Action::NoOp;
     if before.is_some() && after.is_none() {
         current = Action::Delete;
@@ -733,9 +816,8 @@ fn transform_slice(change: &Change, is_obj: impl Fn(&Json) -> bool, mut process:
     if before.is_none() && after.is_some() {
         current = Action::Create;
     }
-    let empty = Vec::new();
-    let (b, a) = (before.unwrap_or(&empty), after.unwrap_or(&empty));
-    let mut elems = Vec::new();
+    let (b, a): (&[Json], &[Json]) = (before.map_or(&[], Vec::as_slice), after.map_or(&[], Vec::as_slice));
+    let mut elems = Vec::with_capacity(b.len().max(a.len()));
     process_slice(b, a, |bi, ai| {
         let d = process(&change.child_ix(bi, ai));
         current = compare_actions(current, d.action);
@@ -825,6 +907,7 @@ fn longest_common_subsequence<'a, T: PartialEq>(xs: &'a [T], ys: &[T]) -> Vec<&'
     out
 }
 
+
 // ---------------------------------------------------------------------------------------------
 // Rendering (computed/renderers)
 
@@ -845,6 +928,9 @@ impl Opts {
     fn c(self, markup: &str) -> String {
         colorize(markup, self.color)
     }
+    fn palette(self) -> &'static Palette {
+        Palette::get(self.color)
+    }
 }
 
 /// `format.DiffActionSymbol` (colour markup).
@@ -861,23 +947,97 @@ pub(crate) fn action_symbol(action: Action) -> &'static str {
     }
 }
 
-fn sym(action: Action, o: Opts) -> String {
-    format!("{} ", o.c(action_symbol(action)))
-}
+const ACTIONS: [Action; 8] = [
+    Action::NoOp,
+    Action::Create,
+    Action::Read,
+    Action::Update,
+    Action::DeleteThenCreate,
+    Action::CreateThenDelete,
+    Action::Delete,
+    Action::Forget,
+];
 
-fn null_suffix(action: Action, o: Opts) -> String {
-    if !o.override_null_suffix && action == Action::Delete {
-        o.c(" [dark_gray]-> null[reset]")
-    } else {
-        String::new()
+fn action_index(action: Action) -> usize {
+    match action {
+        Action::NoOp => 0,
+        Action::Create => 1,
+        Action::Read => 2,
+        Action::Update => 3,
+        Action::DeleteThenCreate => 4,
+        Action::CreateThenDelete => 5,
+        Action::Delete => 6,
+        Action::Forget => 7,
     }
 }
 
-fn forces(replace: bool, o: Opts) -> String {
-    if (replace || o.force_forces_replacement) && !o.forbid_forces_replacement {
-        o.c(" [red]# forces replacement[reset]")
+/// The fixed pieces of the renderer's output with their colour markup expanded, once per
+/// process and colour setting: they appear on nearly every line, and expanding markup
+/// allocates. Built by [`colorize`] itself, so the bytes are the ones it would produce.
+struct Palette {
+    /// `DiffActionSymbol` followed by a space, by [`action_index`].
+    sym: [String; 8],
+    /// ` -> null`, after a deleted value.
+    null_suffix: String,
+    /// ` # forces replacement`.
+    forces: String,
+    /// The `->` between a before and an after value.
+    arrow: String,
+    /// A null value.
+    null: String,
+    /// What `[dark_gray]…[reset]` writes before and after its text.
+    gray_open: String,
+    gray_close: String,
+}
+
+impl Palette {
+    fn get(color: bool) -> &'static Palette {
+        static PLAIN: OnceLock<Palette> = OnceLock::new();
+        static COLOR: OnceLock<Palette> = OnceLock::new();
+        let cell = if color { &COLOR } else { &PLAIN };
+        cell.get_or_init(|| Palette::new(color))
+    }
+
+    fn new(color: bool) -> Palette {
+        let c = |markup: &str| colorize(markup, color);
+        // `\u{1}` is no markup: it marks where the text goes.
+        let gray = c("[dark_gray]\u{1}[reset]");
+        let (gray_open, gray_close) = gray.split_once('\u{1}').unwrap_or(("", ""));
+        Palette {
+            sym: ACTIONS.map(|a| format!("{} ", c(action_symbol(a)))),
+            null_suffix: c(" [dark_gray]-> null[reset]"),
+            forces: c(" [red]# forces replacement[reset]"),
+            arrow: c("[yellow]->[reset]"),
+            null: c("[dark_gray]null[reset]"),
+            gray_open: gray_open.to_string(),
+            gray_close: gray_close.to_string(),
+        }
+    }
+}
+
+/// `colorize(action_symbol(action), color)`, without allocating.
+pub(crate) fn painted_symbol(action: Action, color: bool) -> &'static str {
+    let with_space = &Palette::get(color).sym[action_index(action)];
+    &with_space[..with_space.len() - 1]
+}
+
+fn sym(action: Action, o: Opts) -> &'static str {
+    &o.palette().sym[action_index(action)]
+}
+
+fn null_suffix(action: Action, o: Opts) -> &'static str {
+    if !o.override_null_suffix && action == Action::Delete {
+        &o.palette().null_suffix
     } else {
-        String::new()
+        ""
+    }
+}
+
+fn forces(replace: bool, o: Opts) -> &'static str {
+    if (replace || o.force_forces_replacement) && !o.forbid_forces_replacement {
+        &o.palette().forces
+    } else {
+        ""
     }
 }
 
@@ -885,9 +1045,36 @@ fn indent_str(indent: usize) -> String {
     "    ".repeat(indent)
 }
 
-fn unchanged(keyword: &str, count: usize, o: Opts) -> String {
+fn push_indent(buf: &mut String, indent: usize) {
+    for _ in 0..indent {
+        buf.push_str("    ");
+    }
+}
+
+/// `s` left-aligned in `width` columns, as `format!("{s:<width$}")` pads (by characters).
+fn push_padded(buf: &mut String, s: &str, width: usize) {
+    buf.push_str(s);
+    for _ in s.chars().count()..width {
+        buf.push(' ');
+    }
+}
+
+/// `# (N unchanged KEYWORDs hidden)`, dark grey.
+fn push_unchanged(buf: &mut String, keyword: &str, count: usize, o: Opts) {
+    let p = o.palette();
     let plural = if count == 1 { "" } else { "s" };
-    o.c(&format!("[dark_gray]# ({count} unchanged {keyword}{plural} hidden)[reset]"))
+    buf.push_str(&p.gray_open);
+    let _ = write!(buf, "# ({count} unchanged {keyword}{plural} hidden)");
+    buf.push_str(&p.gray_close);
+}
+
+/// A diff's warning lines, each on its own line at `indent`.
+fn push_warnings(buf: &mut String, d: &Diff<'_>, indent: usize, o: Opts) {
+    for w in d.warnings(indent, o) {
+        push_indent(buf, indent);
+        buf.push_str(&w);
+        buf.push('\n');
+    }
 }
 
 /// `hclsyntax.ValidIdentifier`.
@@ -900,18 +1087,32 @@ fn valid_identifier(s: &str) -> bool {
     chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
-pub(crate) fn attribute_name(name: &str) -> String {
+/// An attribute name as Terraform writes it: bare when it is an identifier, quoted otherwise.
+pub(crate) fn attribute_name(name: &str) -> Cow<'_, str> {
     if valid_identifier(name) {
-        name.to_string()
+        Cow::Borrowed(name)
     } else {
-        go_quote(name)
+        Cow::Owned(go_quote(name))
     }
 }
 
 /// Go's `strconv.Quote` (`%q`), which Terraform uses for strings in plans.
 pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_go_quote(&mut out, s);
+    out
+}
+
+/// [`go_quote`], appended to `out`.
+fn push_go_quote(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
+    // Printable ASCII other than `"` and `\` is written as is (most strings in a plan).
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -924,13 +1125,18 @@ pub(crate) fn go_quote(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
             c if is_go_printable(c) => out.push(c),
-            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+            c if (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if (c as u32) < 0x10000 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
         }
     }
     out.push('"');
-    out
 }
 
 /// An approximation of Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols
@@ -948,57 +1154,74 @@ fn is_go_printable(c: char) -> bool {
     !matches!(u, 0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff | 0xe000..=0xf8ff | 0xfff9..=0xfffb | 0xfffe | 0xffff)
 }
 
-struct EvalString {
-    text: String,
+/// `evaluatePrimitiveString`: a string value classified for rendering; `text` borrows the value
+/// (or is the painted `null`).
+struct EvalString<'s> {
+    text: &'s str,
     json: Option<Json>,
     multiline: bool,
     null: bool,
 }
 
-fn evaluate_string(v: &Json, o: Opts) -> EvalString {
+fn evaluate_string(v: &Json, o: Opts) -> EvalString<'_> {
     let Some(s) = v.as_str() else {
-        return EvalString { text: o.c("[dark_gray]null[reset]"), json: None, multiline: false, null: true };
+        return EvalString { text: &o.palette().null, json: None, multiline: false, null: true };
     };
     if s.starts_with('{') || s.starts_with('[') {
         if let Ok(j) = serde_json::from_str::<Json>(s) {
-            return EvalString { text: s.to_string(), json: Some(j), multiline: false, null: false };
+            return EvalString { text: s, json: Some(j), multiline: false, null: false };
         }
     }
     if s.contains('\n') {
-        return EvalString { text: s.trim().to_string(), json: None, multiline: true, null: false };
+        return EvalString { text: s.trim(), json: None, multiline: true, null: false };
     }
-    EvalString { text: s.to_string(), json: None, multiline: false, null: false }
+    EvalString { text: s, json: None, multiline: false, null: false }
 }
 
-impl EvalString {
-    fn simple(&self) -> String {
+impl EvalString<'_> {
+    fn push_simple(&self, buf: &mut String) {
         if self.null {
-            self.text.clone()
+            buf.push_str(self.text);
         } else {
-            go_quote(&self.text)
+            push_go_quote(buf, self.text);
         }
     }
 }
 
-fn render_prim_value(v: &Json, o: Opts) -> String {
+fn push_prim_value(buf: &mut String, v: &Json, o: Opts) {
     match v {
-        Json::Null => o.c("[dark_gray]null[reset]"),
-        Json::Bool(b) => b.to_string(),
-        Json::Number(n) => n.to_string(),
-        Json::String(s) => go_quote(s),
-        other => other.to_string(),
+        Json::Null => buf.push_str(&o.palette().null),
+        Json::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
+        Json::String(s) => push_go_quote(buf, s),
+        // Numbers keep their JSON text (arbitrary precision); arrays and objects are written
+        // as compact JSON.
+        other => {
+            let _ = write!(buf, "{other}");
+        }
     }
 }
 
-impl Diff {
+impl Diff<'_> {
+    /// The rendering at `indent` as a new string, for callers that need it alone.
     pub fn render(&self, indent: usize, o: Opts) -> String {
+        let mut buf = String::new();
+        self.render_to(&mut buf, indent, o);
+        buf
+    }
+
+    /// `RenderHuman`: appends the rendering at `indent` to `buf`.
+    pub fn render_to(&self, buf: &mut String, indent: usize, o: Opts) {
         match &self.renderer {
-            Renderer::Primitive { before, after, ty } => self.render_primitive(before, after, *ty, indent, o),
-            Renderer::Object { attrs, override_null_suffix } => self.render_object(attrs, *override_null_suffix, indent, o),
-            Renderer::Map { elems } => self.render_map(elems, indent, o),
-            Renderer::List { elems } => self.render_list(elems, indent, o),
-            Renderer::Set { elems } => self.render_set(elems, indent, o),
-            Renderer::Sensitive { .. } => format!("(sensitive value){}{}", null_suffix(self.action, o), forces(self.replace, o)),
+            Renderer::Primitive { before, after, ty } => self.render_primitive(buf, before, after, *ty, indent, o),
+            Renderer::Object { attrs, override_null_suffix } => self.render_object(buf, attrs, *override_null_suffix, indent, o),
+            Renderer::Map { elems } => self.render_map(buf, elems, indent, o),
+            Renderer::List { elems } => self.render_list(buf, elems, indent, o),
+            Renderer::Set { elems } => self.render_set(buf, elems, indent, o),
+            Renderer::Sensitive { .. } => {
+                buf.push_str("(sensitive value)");
+                buf.push_str(null_suffix(self.action, o));
+                buf.push_str(forces(self.replace, o));
+            }
             Renderer::Unknown { before } => match before {
                 Some(b) if self.action != Action::Create => {
                     let mut bo = o.cloned();
@@ -1006,22 +1229,38 @@ impl Diff {
                     if self.replace {
                         bo.forbid_forces_replacement = true;
                     }
-                    format!("{} -> (known after apply){}", b.render(indent, bo), forces(self.replace, o))
+                    b.render_to(buf, indent, bo);
+                    buf.push_str(" -> (known after apply)");
+                    buf.push_str(forces(self.replace, o));
                 }
-                _ => format!("(known after apply){}", forces(self.replace, o)),
+                _ => {
+                    buf.push_str("(known after apply)");
+                    buf.push_str(forces(self.replace, o));
+                }
             },
             Renderer::TypeChange { before, after } => {
                 let mut to = o;
                 to.override_null_suffix = true;
-                format!("{} {} {}", before.render(indent, to), o.c("[yellow]->[reset]"), after.render(indent, to))
+                before.render_to(buf, indent, to);
+                buf.push(' ');
+                buf.push_str(&o.palette().arrow);
+                buf.push(' ');
+                after.render_to(buf, indent, to);
             }
-            Renderer::Block { attrs, blocks } => self.render_block(attrs, blocks, indent, o),
+            Renderer::Block { attrs, blocks } => self.render_block(buf, attrs, blocks, indent, o),
             Renderer::SensitiveBlock { .. } => {
-                let prefix = format!("{}{}", indent_str(indent), sym(Action::NoOp, o));
-                format!(
-                    "{{{}\n{prefix}  # At least one attribute in this block is (or was) sensitive,\n{prefix}  # so its contents will not be displayed.\n{prefix}}}",
-                    forces(self.replace, o)
-                )
+                buf.push('{');
+                buf.push_str(forces(self.replace, o));
+                for line in ["  # At least one attribute in this block is (or was) sensitive,", "  # so its contents will not be displayed."] {
+                    buf.push('\n');
+                    push_indent(buf, indent);
+                    buf.push_str(sym(Action::NoOp, o));
+                    buf.push_str(line);
+                }
+                buf.push('\n');
+                push_indent(buf, indent);
+                buf.push_str(sym(Action::NoOp, o));
+                buf.push('}');
             }
         }
     }
@@ -1057,105 +1296,131 @@ impl Diff {
         }
     }
 
-    fn render_primitive(&self, before: &Json, after: &Json, ty: Prim, indent: usize, o: Opts) -> String {
+    fn render_primitive(&self, buf: &mut String, before: &Json, after: &Json, ty: Prim, indent: usize, o: Opts) {
         if ty == Prim::String {
-            return self.render_string(before, after, indent, o);
+            return self.render_string(buf, before, after, indent, o);
         }
-        let b = render_prim_value(before, o);
-        let a = render_prim_value(after, o);
         match self.action {
-            Action::Create => format!("{a}{}", forces(self.replace, o)),
-            Action::Delete => format!("{b}{}{}", null_suffix(self.action, o), forces(self.replace, o)),
-            Action::NoOp => format!("{b}{}", forces(self.replace, o)),
-            _ => format!("{b} {} {a}{}", o.c("[yellow]->[reset]"), forces(self.replace, o)),
+            Action::Create => push_prim_value(buf, after, o),
+            Action::Delete => {
+                push_prim_value(buf, before, o);
+                buf.push_str(null_suffix(self.action, o));
+            }
+            Action::NoOp => push_prim_value(buf, before, o),
+            _ => {
+                push_prim_value(buf, before, o);
+                buf.push(' ');
+                buf.push_str(&o.palette().arrow);
+                buf.push(' ');
+                push_prim_value(buf, after, o);
+            }
         }
+        buf.push_str(forces(self.replace, o));
     }
 
-    fn render_string(&self, before: &Json, after: &Json, indent: usize, o: Opts) -> String {
-        let line_prefix = |action: Action| format!("{}{}", indent_str(indent + 1), sym(action, o));
-        let mut lines: Vec<String> = Vec::new();
+    fn render_string(&self, buf: &mut String, before: &Json, after: &Json, indent: usize, o: Opts) {
         match self.action {
             Action::Create | Action::NoOp => {
                 let s = evaluate_string(after, o);
                 if let Some(j) = &s.json {
-                    return if self.action == Action::NoOp {
-                        self.render_string_as_json(Some(j), Some(j), indent, o)
-                    } else {
-                        self.render_string_as_json(None, Some(j), indent, o)
-                    };
+                    let before = if self.action == Action::NoOp { Some(j) } else { None };
+                    return self.render_string_as_json(buf, before, Some(j), indent, o);
                 }
                 if !s.multiline {
-                    return format!("{}{}", s.simple(), forces(self.replace, o));
+                    s.push_simple(buf);
+                    buf.push_str(forces(self.replace, o));
+                    return;
                 }
-                for l in s.text.split('\n') {
-                    lines.push(format!("{}{l}", line_prefix(Action::NoOp)));
-                }
+                self.render_heredoc(buf, s.text.split('\n').map(|l| (Action::NoOp, l)), indent, o);
             }
             Action::Delete => {
                 let s = evaluate_string(before, o);
                 if s.null {
-                    return format!("{}{}", s.simple(), forces(self.replace, o));
+                    s.push_simple(buf);
+                    buf.push_str(forces(self.replace, o));
+                    return;
                 }
                 if let Some(j) = &s.json {
-                    return self.render_string_as_json(Some(j), None, indent, o);
+                    return self.render_string_as_json(buf, Some(j), None, indent, o);
                 }
                 if !s.multiline {
-                    return format!("{}{}{}", s.simple(), null_suffix(self.action, o), forces(self.replace, o));
+                    s.push_simple(buf);
+                    buf.push_str(null_suffix(self.action, o));
+                    buf.push_str(forces(self.replace, o));
+                    return;
                 }
-                for l in s.text.split('\n') {
-                    lines.push(format!("{}{l}", line_prefix(Action::NoOp)));
-                }
+                self.render_heredoc(buf, s.text.split('\n').map(|l| (Action::NoOp, l)), indent, o);
             }
             _ => {
                 let b = evaluate_string(before, o);
                 let a = evaluate_string(after, o);
                 if let (Some(bj), Some(aj)) = (&b.json, &a.json) {
-                    return self.render_string_as_json(Some(bj), Some(aj), indent, o);
+                    return self.render_string_as_json(buf, Some(bj), Some(aj), indent, o);
                 }
                 if b.json.is_some() || a.json.is_some() {
-                    let before_d = diff(Renderer::Primitive { before: before.clone(), after: Json::Null, ty: Prim::String }, Action::Delete, false);
-                    let after_d = diff(Renderer::Primitive { before: Json::Null, after: after.clone(), ty: Prim::String }, Action::Create, false);
+                    let before_d = diff(Renderer::Primitive { before, after: &NULL, ty: Prim::String }, Action::Delete, false);
+                    let after_d = diff(Renderer::Primitive { before: &NULL, after, ty: Prim::String }, Action::Create, false);
                     return diff(Renderer::TypeChange { before: Box::new(before_d), after: Box::new(after_d) }, self.action, self.replace)
-                        .render(indent, o);
+                        .render_to(buf, indent, o);
                 }
                 if !b.multiline && !a.multiline {
-                    return format!("{} {} {}{}", b.simple(), o.c("[yellow]->[reset]"), a.simple(), forces(self.replace, o));
+                    b.push_simple(buf);
+                    buf.push(' ');
+                    buf.push_str(&o.palette().arrow);
+                    buf.push(' ');
+                    a.push_simple(buf);
+                    buf.push_str(forces(self.replace, o));
+                    return;
                 }
                 let bl: Vec<&str> = b.text.split('\n').collect();
                 let al: Vec<&str> = a.text.split('\n').collect();
+                let mut lines: Vec<(Action, &str)> = Vec::new();
                 process_slice(&bl, &al, |bi, ai| {
                     if bi >= bl.len() {
-                        lines.push(format!("{}{}", line_prefix(Action::Create), al[ai]));
+                        lines.push((Action::Create, al[ai]));
                     } else if ai >= al.len() {
-                        lines.push(format!("{}{}", line_prefix(Action::Delete), bl[bi]));
+                        lines.push((Action::Delete, bl[bi]));
                     } else if bl[bi] != al[ai] {
-                        lines.push(format!("{}{}", line_prefix(Action::Delete), bl[bi]));
-                        lines.push(format!("{}{}", line_prefix(Action::Create), al[ai]));
+                        lines.push((Action::Delete, bl[bi]));
+                        lines.push((Action::Create, al[ai]));
                     } else {
-                        lines.push(format!("{}{}", line_prefix(Action::NoOp), bl[bi]));
+                        lines.push((Action::NoOp, bl[bi]));
                     }
                 }, |_| false);
+                self.render_heredoc(buf, lines.into_iter(), indent, o);
             }
         }
-        format!(
-            "<<-EOT{}\n{}\n{}{}EOT{}",
-            forces(self.replace, o),
-            lines.join("\n"),
-            indent_str(indent),
-            sym(Action::NoOp, o),
-            null_suffix(self.action, o)
-        )
     }
 
-    fn render_string_as_json(&self, before: Option<&Json>, after: Option<&Json>, indent: usize, o: Opts) -> String {
+    /// A multi-line string as a `<<-EOT` heredoc, one line per `(action, line)`.
+    fn render_heredoc<'s>(&self, buf: &mut String, lines: impl Iterator<Item = (Action, &'s str)>, indent: usize, o: Opts) {
+        buf.push_str("<<-EOT");
+        buf.push_str(forces(self.replace, o));
+        buf.push('\n');
+        for (i, (action, line)) in lines.enumerate() {
+            if i > 0 {
+                buf.push('\n');
+            }
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(action, o));
+            buf.push_str(line);
+        }
+        buf.push('\n');
+        push_indent(buf, indent);
+        buf.push_str(sym(Action::NoOp, o));
+        buf.push_str("EOT");
+        buf.push_str(null_suffix(self.action, o));
+    }
+
+    fn render_string_as_json(&self, buf: &mut String, before: Option<&Json>, after: Option<&Json>, indent: usize, o: Opts) {
         let change = Change {
-            before: before.cloned().unwrap_or(Json::Null),
-            after: after.cloned().unwrap_or(Json::Null),
+            before: before.unwrap_or(&NULL),
+            after: after.unwrap_or(&NULL),
             before_explicit: self.action != Action::Create,
             after_explicit: self.action != Action::Delete,
-            unknown: Json::Bool(false),
-            before_sensitive: Json::Bool(false),
-            after_sensitive: Json::Bool(false),
+            unknown: &FALSE,
+            before_sensitive: &FALSE,
+            after_sensitive: &FALSE,
             replace: Matcher::empty(),
             non_legacy: true,
         };
@@ -1163,43 +1428,58 @@ impl Diff {
         let mut action = self.action;
         let mut jo = o.cloned();
         jo.override_null_suffix = true;
-        let (mut whitespace, mut replace) = (String::new(), String::new());
+        let (mut whitespace, mut replace) = ("", "");
         if json_diff.action == Action::NoOp && self.action == Action::Update {
-            whitespace = if self.replace { " # whitespace changes force replacement".into() } else { " # whitespace changes".into() };
+            whitespace = if self.replace { " # whitespace changes force replacement" } else { " # whitespace changes" };
             jo.show_unchanged_children = true;
             action = Action::NoOp;
         } else {
             replace = forces(self.replace, o);
         }
-        let rendered = json_diff.render(indent + 1, jo);
+        // The value is rendered in place; what goes before it depends on whether it spans
+        // several lines, so that part is inserted afterwards.
+        let start = buf.len();
+        json_diff.render_to(buf, indent + 1, jo);
         if matches!(self.action, Action::Create | Action::Delete) {
             action = Action::NoOp;
         }
-        if rendered.contains('\n') {
-            format!(
-                "jsonencode({whitespace}\n{}{}{rendered}{replace}\n{}{}){}",
-                indent_str(indent + 1),
-                sym(action, o),
-                indent_str(indent),
-                sym(Action::NoOp, o),
-                null_suffix(self.action, o)
-            )
+        if buf[start..].contains('\n') {
+            let mut head = String::with_capacity(64);
+            head.push_str("jsonencode(");
+            head.push_str(whitespace);
+            head.push('\n');
+            push_indent(&mut head, indent + 1);
+            head.push_str(sym(action, o));
+            buf.insert_str(start, &head);
+            buf.push_str(replace);
+            buf.push('\n');
+            push_indent(buf, indent);
+            buf.push_str(sym(Action::NoOp, o));
+            buf.push(')');
+            buf.push_str(null_suffix(self.action, o));
         } else {
-            format!("jsonencode({rendered}){whitespace}{replace}")
+            buf.insert_str(start, "jsonencode(");
+            buf.push(')');
+            buf.push_str(whitespace);
+            buf.push_str(replace);
         }
     }
 
-    fn render_object(&self, attrs: &BTreeMap<String, Diff>, override_null_suffix: bool, indent: usize, o: Opts) -> String {
+    fn render_object(&self, buf: &mut String, attrs: &[(&str, Diff<'_>)], override_null_suffix: bool, indent: usize, o: Opts) {
         if attrs.is_empty() {
-            return format!("{{}}{}{}", null_suffix(self.action, o), forces(self.replace, o));
+            buf.push_str("{}");
+            buf.push_str(null_suffix(self.action, o));
+            buf.push_str(forces(self.replace, o));
+            return;
         }
         let mut ao = o.cloned();
         ao.override_null_suffix = override_null_suffix;
-        let width = attrs.keys().map(|k| attribute_name(k).len()).max().unwrap_or(0);
-        let mut buf = format!("{{{}\n", forces(self.replace, o));
+        let width = attrs.iter().map(|(k, _)| attribute_name(k).len()).max().unwrap_or(0);
+        buf.push('{');
+        buf.push_str(forces(self.replace, o));
+        buf.push('\n');
         let mut hidden = 0;
         for (key, attr) in attrs {
-            let name = attribute_name(key);
             let important = is_important(key);
             let mut this = ao;
             if important {
@@ -1208,63 +1488,87 @@ impl Diff {
                 hidden += 1;
                 continue;
             }
-            let wopts = if important { this } else { o };
-            for w in attr.warnings(indent + 1, wopts) {
-                buf.push_str(&format!("{}{w}\n", indent_str(indent + 1)));
-            }
-            buf.push_str(&format!("{}{}{name:<width$} = {}\n", indent_str(indent + 1), sym(attr.action, this), attr.render(indent + 1, this)));
+            push_warnings(buf, attr, indent + 1, if important { this } else { o });
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(attr.action, this));
+            push_padded(buf, &attribute_name(key), width);
+            buf.push_str(" = ");
+            attr.render_to(buf, indent + 1, this);
+            buf.push('\n');
         }
         if hidden > 0 {
-            buf.push_str(&format!("{}{}{}\n", indent_str(indent + 1), sym(Action::NoOp, o), unchanged("attribute", hidden, o)));
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(Action::NoOp, o));
+            push_unchanged(buf, "attribute", hidden, o);
+            buf.push('\n');
         }
-        buf.push_str(&format!("{}{}}}{}", indent_str(indent), sym(Action::NoOp, o), null_suffix(self.action, o)));
-        buf
+        self.close(buf, "}", indent, o);
+        buf.push_str(null_suffix(self.action, o));
     }
 
-    fn render_map(&self, elems: &BTreeMap<String, Diff>, indent: usize, o: Opts) -> String {
+    /// The closing bracket on its own line at `indent`.
+    fn close(&self, buf: &mut String, bracket: &str, indent: usize, o: Opts) {
+        push_indent(buf, indent);
+        buf.push_str(sym(Action::NoOp, o));
+        buf.push_str(bracket);
+    }
+
+    fn render_map(&self, buf: &mut String, elems: &[(&str, Diff<'_>)], indent: usize, o: Opts) {
         if elems.is_empty() {
-            return format!("{{}}{}{}", null_suffix(self.action, o), forces(self.replace, o));
+            buf.push_str("{}");
+            buf.push_str(null_suffix(self.action, o));
+            buf.push_str(forces(self.replace, o));
+            return;
         }
-        let width = elems.keys().map(|k| go_quote(k).len()).max().unwrap_or(0);
+        let width = elems.iter().map(|(k, _)| go_quote(k).len()).max().unwrap_or(0);
         let mut eo = o.cloned();
         eo.override_null_suffix = self.action == Action::Delete;
-        let mut buf = format!("{{{}\n", forces(self.replace, o));
+        buf.push('{');
+        buf.push_str(forces(self.replace, o));
+        buf.push('\n');
         let mut hidden = 0;
         for (key, e) in elems {
             if e.action == Action::NoOp && !o.show_unchanged_children {
                 hidden += 1;
                 continue;
             }
-            for w in e.warnings(indent + 1, o) {
-                buf.push_str(&format!("{}{w}\n", indent_str(indent + 1)));
+            push_warnings(buf, e, indent + 1, o);
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(e.action, eo));
+            push_padded(buf, &go_quote(key), width);
+            buf.push_str(" = ");
+            e.render_to(buf, indent + 1, eo);
+            if matches!(e.renderer, Renderer::Object { .. }) {
+                buf.push(',');
             }
-            let comma = if matches!(e.renderer, Renderer::Object { .. }) { "," } else { "" };
-            buf.push_str(&format!(
-                "{}{}{:<width$} = {}{comma}\n",
-                indent_str(indent + 1),
-                sym(e.action, eo),
-                go_quote(key),
-                e.render(indent + 1, eo)
-            ));
+            buf.push('\n');
         }
         if hidden > 0 {
-            buf.push_str(&format!("{}{}{}\n", indent_str(indent + 1), sym(Action::NoOp, o), unchanged("element", hidden, o)));
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(Action::NoOp, o));
+            push_unchanged(buf, "element", hidden, o);
+            buf.push('\n');
         }
-        buf.push_str(&format!("{}{}}}{}", indent_str(indent), sym(Action::NoOp, o), null_suffix(self.action, o)));
-        buf
+        self.close(buf, "}", indent, o);
+        buf.push_str(null_suffix(self.action, o));
     }
 
-    fn render_list(&self, elems: &[Diff], indent: usize, o: Opts) -> String {
+    fn render_list(&self, buf: &mut String, elems: &[Diff<'_>], indent: usize, o: Opts) {
         if elems.is_empty() {
-            return format!("[]{}{}", null_suffix(self.action, o), forces(self.replace, o));
+            buf.push_str("[]");
+            buf.push_str(null_suffix(self.action, o));
+            buf.push_str(forces(self.replace, o));
+            return;
         }
         let mut eo = o.cloned();
         eo.override_null_suffix = true;
         let mut uo = o.cloned();
         uo.show_unchanged_children = true;
-        let mut pending: Vec<&Diff> = Vec::new();
+        let mut pending: Vec<&Diff<'_>> = Vec::new();
         let mut render_next = false;
-        let mut buf = format!("[{}\n", forces(self.replace, o));
+        buf.push('[');
+        buf.push_str(forces(self.replace, o));
+        buf.push('\n');
         for e in elems {
             if e.action == Action::NoOp && !render_next && !o.show_unchanged_children {
                 pending.push(e);
@@ -1273,10 +1577,16 @@ impl Diff {
             render_next = false;
             let mut this = eo;
             if pending.len() > 1 {
-                buf.push_str(&format!("{}{}{}\n", indent_str(indent + 1), sym(Action::NoOp, this), unchanged("element", pending.len() - 1, this)));
+                push_indent(buf, indent + 1);
+                buf.push_str(sym(Action::NoOp, this));
+                push_unchanged(buf, "element", pending.len() - 1, this);
+                buf.push('\n');
             }
             if let Some(last) = pending.last() {
-                buf.push_str(&format!("{}{}{},\n", indent_str(indent + 1), sym(last.action, uo), last.render(indent + 1, uo)));
+                push_indent(buf, indent + 1);
+                buf.push_str(sym(last.action, uo));
+                last.render_to(buf, indent + 1, uo);
+                buf.push_str(",\n");
             }
             pending.clear();
             if e.action == Action::NoOp {
@@ -1284,84 +1594,104 @@ impl Diff {
             } else {
                 render_next = true;
             }
-            for w in e.warnings(indent + 1, this) {
-                buf.push_str(&format!("{}{w}\n", indent_str(indent + 1)));
-            }
-            buf.push_str(&format!("{}{}{},\n", indent_str(indent + 1), sym(e.action, this), e.render(indent + 1, this)));
+            push_warnings(buf, e, indent + 1, this);
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(e.action, this));
+            e.render_to(buf, indent + 1, this);
+            buf.push_str(",\n");
         }
         if !pending.is_empty() {
-            buf.push_str(&format!("{}{}{}\n", indent_str(indent + 1), sym(Action::NoOp, o), unchanged("element", pending.len(), o)));
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(Action::NoOp, o));
+            push_unchanged(buf, "element", pending.len(), o);
+            buf.push('\n');
         }
-        buf.push_str(&format!("{}{}]{}", indent_str(indent), sym(Action::NoOp, o), null_suffix(self.action, o)));
-        buf
+        self.close(buf, "]", indent, o);
+        buf.push_str(null_suffix(self.action, o));
     }
 
-    fn render_set(&self, elems: &[Diff], indent: usize, o: Opts) -> String {
+    fn render_set(&self, buf: &mut String, elems: &[Diff<'_>], indent: usize, o: Opts) {
         if elems.is_empty() {
-            return format!("[]{}{}", null_suffix(self.action, o), forces(self.replace, o));
+            buf.push_str("[]");
+            buf.push_str(null_suffix(self.action, o));
+            buf.push_str(forces(self.replace, o));
+            return;
         }
         let mut eo = o.cloned();
         eo.override_null_suffix = true;
-        let mut buf = format!("[{}\n", forces(self.replace, o));
+        buf.push('[');
+        buf.push_str(forces(self.replace, o));
+        buf.push('\n');
         let mut hidden = 0;
         for e in elems {
             if e.action == Action::NoOp && !o.show_unchanged_children {
                 hidden += 1;
                 continue;
             }
-            for w in e.warnings(indent + 1, o) {
-                buf.push_str(&format!("{}{w}\n", indent_str(indent + 1)));
-            }
-            buf.push_str(&format!("{}{}{},\n", indent_str(indent + 1), sym(e.action, eo), e.render(indent + 1, eo)));
+            push_warnings(buf, e, indent + 1, o);
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(e.action, eo));
+            e.render_to(buf, indent + 1, eo);
+            buf.push_str(",\n");
         }
         if hidden > 0 {
-            buf.push_str(&format!("{}{}{}\n", indent_str(indent + 1), sym(Action::NoOp, o), unchanged("element", hidden, o)));
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(Action::NoOp, o));
+            push_unchanged(buf, "element", hidden, o);
+            buf.push('\n');
         }
-        buf.push_str(&format!("{}{}]{}", indent_str(indent), sym(Action::NoOp, o), null_suffix(self.action, o)));
-        buf
+        self.close(buf, "]", indent, o);
+        buf.push_str(null_suffix(self.action, o));
     }
 
-    fn render_block(&self, attrs: &BTreeMap<String, Diff>, blocks: &[(String, BlockGroup)], indent: usize, o: Opts) -> String {
+    fn render_block(&self, buf: &mut String, attrs: &[(&str, Diff<'_>)], blocks: &[(&str, BlockGroup<'_>)], indent: usize, o: Opts) {
         if attrs.is_empty() && blocks.is_empty() {
-            return format!("{{}}{}", forces(self.replace, o));
+            buf.push_str("{}");
+            buf.push_str(forces(self.replace, o));
+            return;
         }
-        let width = attrs.keys().map(|k| attribute_name(k).len()).max().unwrap_or(0);
+        let width = attrs.iter().map(|(k, _)| attribute_name(k).len()).max().unwrap_or(0);
         let mut io = o.cloned();
         io.show_unchanged_children = true;
         let ao = o.cloned();
-        let mut buf = format!("{{{}\n", forces(self.replace, o));
+        buf.push('{');
+        buf.push_str(forces(self.replace, o));
+        buf.push('\n');
         let mut hidden_attrs = 0;
         for (key, attr) in attrs {
             if is_important(key) {
-                for w in attr.warnings(indent + 1, io) {
-                    buf.push_str(&format!("{}{w}\n", indent_str(indent + 1)));
-                }
-                buf.push_str(&format!("{}{}{key:<width$} = {}\n", indent_str(indent + 1), sym(attr.action, io), attr.render(indent + 1, io)));
+                push_warnings(buf, attr, indent + 1, io);
+                push_indent(buf, indent + 1);
+                buf.push_str(sym(attr.action, io));
+                push_padded(buf, key, width);
+                buf.push_str(" = ");
+                attr.render_to(buf, indent + 1, io);
+                buf.push('\n');
                 continue;
             }
             if attr.action == Action::NoOp && !o.show_unchanged_children {
                 hidden_attrs += 1;
                 continue;
             }
-            for w in attr.warnings(indent + 1, o) {
-                buf.push_str(&format!("{}{w}\n", indent_str(indent + 1)));
-            }
-            buf.push_str(&format!(
-                "{}{}{:<width$} = {}\n",
-                indent_str(indent + 1),
-                sym(attr.action, ao),
-                attribute_name(key),
-                attr.render(indent + 1, ao)
-            ));
+            push_warnings(buf, attr, indent + 1, o);
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(attr.action, ao));
+            push_padded(buf, &attribute_name(key), width);
+            buf.push_str(" = ");
+            attr.render_to(buf, indent + 1, ao);
+            buf.push('\n');
         }
         if hidden_attrs > 0 {
-            buf.push_str(&format!("{}{}{}\n", indent_str(indent + 1), sym(Action::NoOp, o), unchanged("attribute", hidden_attrs, o)));
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(Action::NoOp, o));
+            push_unchanged(buf, "attribute", hidden_attrs, o);
+            buf.push('\n');
         }
 
         let mut hidden_blocks = 0;
         for (key, group) in blocks {
             let mut found_changed = false;
-            let mut render_one = |d: &Diff, map_key: &str, o: Opts, buf: &mut String| {
+            let mut render_one = |d: &Diff<'_>, map_key: &str, o: Opts, buf: &mut String| {
                 let creating = d.action == Action::Create && group.after_sensitive;
                 let deleting = d.action == Action::Delete && group.before_sensitive;
                 let modifying = matches!(d.action, Action::Update | Action::NoOp) && (group.after_sensitive || group.before_sensitive);
@@ -1390,47 +1720,104 @@ impl Diff {
                 }
                 let mut bo = o.cloned();
                 bo.force_forces_replacement = group.replace;
-                for w in d.warnings(indent + 1, bo) {
-                    buf.push_str(&format!("{}{w}\n", indent_str(indent + 1)));
-                }
-                buf.push_str(&format!(
-                    "{}{}{}{map_key} {}\n",
-                    indent_str(indent + 1),
-                    sym(d.action, bo),
-                    attribute_name(key),
-                    d.render(indent + 1, bo)
-                ));
+                push_warnings(buf, d, indent + 1, bo);
+                push_indent(buf, indent + 1);
+                buf.push_str(sym(d.action, bo));
+                buf.push_str(&attribute_name(key));
+                buf.push_str(map_key);
+                buf.push(' ');
+                d.render_to(buf, indent + 1, bo);
+                buf.push('\n');
             };
             let unknown_block = diff(Renderer::Unknown { before: None }, self.action, false);
             match &group.items {
-                BlockItems::Single(d) => render_one(d, "", o, &mut buf),
+                BlockItems::Single(d) => render_one(d, "", o, buf),
                 BlockItems::Map(m) => {
                     if group.unknown {
-                        render_one(&unknown_block, "", o, &mut buf);
+                        render_one(&unknown_block, "", o, buf);
                     }
                     for (k, d) in m {
-                        render_one(d, &format!(" {}", go_quote(k)), o, &mut buf);
+                        render_one(d, &format!(" {}", go_quote(k)), o, buf);
                     }
                 }
                 BlockItems::Set(v) | BlockItems::List(v) => {
                     if group.unknown {
-                        render_one(&unknown_block, "", o, &mut buf);
+                        render_one(&unknown_block, "", o, buf);
                     }
                     for d in v {
-                        render_one(d, "", o, &mut buf);
+                        render_one(d, "", o, buf);
                     }
                 }
             }
         }
         if hidden_blocks > 0 {
-            buf.push_str(&format!("\n{}{}{}\n", indent_str(indent + 1), sym(Action::NoOp, o), unchanged("block", hidden_blocks, o)));
+            buf.push('\n');
+            push_indent(buf, indent + 1);
+            buf.push_str(sym(Action::NoOp, o));
+            push_unchanged(buf, "block", hidden_blocks, o);
+            buf.push('\n');
         }
-        buf.push_str(&format!("{}{}}}", indent_str(indent), sym(Action::NoOp, o)));
-        buf
+        self.close(buf, "}", indent, o);
     }
 }
 
 /// Attributes Terraform always shows, even unchanged.
 fn is_important(key: &str) -> bool {
     matches!(key, "id" | "name" | "tags")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The palette's pieces are byte for byte what expanding their markup gives.
+    #[test]
+    fn palette_matches_colorize() {
+        for color in [false, true] {
+            let o = Opts { color, ..Opts::default() };
+            for a in ACTIONS {
+                assert_eq!(sym(a, o), format!("{} ", colorize(action_symbol(a), color)));
+                assert_eq!(painted_symbol(a, color), colorize(action_symbol(a), color));
+            }
+            assert_eq!(null_suffix(Action::Delete, o), colorize(" [dark_gray]-> null[reset]", color));
+            assert_eq!(forces(true, o), colorize(" [red]# forces replacement[reset]", color));
+            let mut buf = String::new();
+            push_unchanged(&mut buf, "attribute", 3, o);
+            assert_eq!(buf, colorize("[dark_gray]# (3 unchanged attributes hidden)[reset]", color));
+        }
+    }
+
+    #[test]
+    fn synthesized_schema_is_reused_only_for_the_same_attributes() {
+        let values = serde_json::json!({"id": "x", "input": 1});
+        let unknown = serde_json::json!({"output": true});
+        let schema = BlockSchema::synthesized(&[&values, &unknown]);
+        assert!(schema.synthesized_fits(&[&values, &unknown]));
+        assert!(schema.synthesized_fits(&[&NULL, &unknown, &values, &FALSE]));
+        assert!(!schema.synthesized_fits(&[&values]), "output is not among the values");
+        let more = serde_json::json!({"id": "x", "input": 1, "extra": 2});
+        assert!(!schema.synthesized_fits(&[&more, &unknown]), "extra is not in the schema");
+    }
+
+    #[test]
+    fn go_quote_escapes_like_strconv_quote() {
+        for (s, quoted) in [
+            ("plain ascii ~!", "\"plain ascii ~!\""),
+            ("a\"b\\c", "\"a\\\"b\\\\c\""),
+            ("tab\tnl\n", "\"tab\\tnl\\n\""),
+            ("é\u{7f}\u{200b}", "\"é\\x7f\\u200b\""),
+            ("", "\"\""),
+        ] {
+            assert_eq!(go_quote(s), quoted);
+        }
+    }
+
+    #[test]
+    fn padding_counts_characters_like_format() {
+        for (s, w) in [("abc", 6), ("\"é\"", 7), ("long_name", 3)] {
+            let mut buf = String::new();
+            push_padded(&mut buf, s, w);
+            assert_eq!(buf, format!("{s:<w$}"));
+        }
+    }
 }

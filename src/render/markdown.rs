@@ -10,7 +10,7 @@ use infra_engine::plan::{Action, ActionReason, Plan, ResourceChange};
 use infra_state::InstanceKey;
 
 use super::plan_json::sorted_changes;
-use super::plan_text::{render_resource_block, TextOptions};
+use super::plan_text::{render_resource_blocks, TextOptions};
 
 /// The markdown summary of a plan.
 pub fn plan_markdown(plan: &Plan) -> String {
@@ -85,9 +85,10 @@ pub fn plan_markdown(plan: &Plan) -> String {
     let details: Vec<&ResourceChange> = changes.iter().copied().chain(drift.iter().copied()).collect();
     if !details.is_empty() {
         out.push_str("\n### Details\n");
-        for (i, c) in details.iter().enumerate() {
+        let items: Vec<(&ResourceChange, bool)> = details.iter().enumerate().map(|(i, c)| (*c, i >= changes.len())).collect();
+        let blocks = render_resource_blocks(&items, &TextOptions::new(false));
+        for (i, (c, block)) in details.iter().zip(&blocks).enumerate() {
             let drifted = i >= changes.len();
-            let block = render_resource_block(c, drifted, &TextOptions::new(false));
             let title = if drifted { format!("{} (changed outside of infra)", c.addr) } else { c.addr.to_string() };
             let _ = write!(out, "\n<details><summary><code>{}</code></summary>\n\n```diff\n{}```\n\n</details>\n", html(&title), diff_lines(&block));
         }

@@ -114,8 +114,9 @@ pub(crate) fn unknown_as_bool(v: &Value) -> Json {
         Kind::Null(_) => Json::Bool(false),
         Kind::Unknown(_) => Json::Bool(true),
         Kind::List(_, es) | Kind::Set(_, es) | Kind::Tuple(es) => Json::Array(es.iter().map(unknown_as_bool).collect()),
+        // The key is copied only for the entries kept (most values are known).
         Kind::Map(_, m) | Kind::Object(m) => Json::Object(
-            m.iter().map(|(k, e)| (k.clone(), unknown_as_bool(e))).filter(|(_, j)| *j != Json::Bool(false)).collect(),
+            m.iter().filter_map(|(k, e)| Some(unknown_as_bool(e)).filter(|j| *j != Json::Bool(false)).map(|j| (k.clone(), j))).collect(),
         ),
         _ => Json::Bool(false),
     }
@@ -131,7 +132,7 @@ pub(crate) fn sensitive_as_bool(v: &Value) -> Json {
         Kind::Unknown(t) if t.is_map_like() => Json::Object(Map::new()),
         Kind::List(_, es) | Kind::Set(_, es) | Kind::Tuple(es) => Json::Array(es.iter().map(sensitive_as_bool).collect()),
         Kind::Map(_, m) | Kind::Object(m) => Json::Object(
-            m.iter().map(|(k, e)| (k.clone(), sensitive_as_bool(e))).filter(|(_, j)| *j != Json::Bool(false)).collect(),
+            m.iter().filter_map(|(k, e)| Some(sensitive_as_bool(e)).filter(|j| *j != Json::Bool(false)).map(|j| (k.clone(), j))).collect(),
         ),
         _ => Json::Bool(false),
     }

@@ -3,6 +3,8 @@
 //! summary line is Terraform's exact text; the introductory and "no changes" sentences name
 //! infra instead of Terraform.
 
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use infra_engine::config::Mode;
@@ -13,9 +15,9 @@ use infra_value::value::Kind;
 use infra_value::{Marks, Value};
 use serde_json::Value as Json;
 
-use super::diff::{action_symbol, attribute_name, diff_block, diff_output, BlockSchema, Change, Diff, Matcher, Opts};
+use super::diff::{action_symbol, attribute_name, diff_block, diff_output, painted_symbol, BlockSchema, Change, Matcher, Opts};
 use super::plan_json::{output_change_json, resource_change_json, sorted_changes};
-use super::text::{colorize, word_wrap, DEFAULT_COLUMNS};
+use super::text::{colorize, paint_into, word_wrap, DEFAULT_COLUMNS, RESET};
 
 /// Options of the human renderer.
 #[derive(Clone, Copy, Default)]
@@ -111,7 +113,9 @@ pub fn render_plan(plan: &Plan, opts: &TextOptions) -> String {
     let (changes, counts) = listed_changes(plan);
     let outputs = render_outputs(plan, color);
     let empty = changes.is_empty() && outputs.is_empty();
-    let have_drift = render_drift(plan, opts, empty, &mut out);
+    let blocks = BlockRenderer::new(plan.changes.iter().chain(&plan.drift), opts);
+    let threads = render_threads(changes.len());
+    let have_drift = render_drift(plan, &blocks, &mut out);
 
     if empty {
         if plan.errored {
@@ -187,11 +191,7 @@ pub fn render_plan(plan: &Plan, opts: &TextOptions) -> String {
         } else {
             out.push_str("\ninfra will perform the following actions:\n");
         }
-        for rc in &changes {
-            out.push('\n');
-            out.push_str(&render_resource_change(rc, Cause::Change, opts));
-            out.push('\n');
-        }
+        blocks.render_all(&changes, Cause::Change, threads, &mut out);
         out.push('\n');
         out.push_str(&c(&summary_markup(&counts)));
         out.push('\n');
@@ -221,27 +221,22 @@ fn horizontal_rule(color: bool) -> String {
 /// Terraform shows only drift that is relevant to the planned changes, which needs the
 /// attribute references the plan model does not record; infra leaves the section out rather
 /// than show unrelated drift.
-fn render_drift(plan: &Plan, opts: &TextOptions, plan_empty: bool, out: &mut String) -> bool {
+fn render_drift(plan: &Plan, blocks: &BlockRenderer, out: &mut String) -> bool {
     if plan.mode != PlanMode::RefreshOnly || plan.drift.is_empty() {
         return false;
     }
-    let _ = plan_empty;
-    let color = opts.color;
+    let color = blocks.color;
     out.push_str(&colorize("\n[bold][cyan]Note:[reset][bold] Objects have changed outside of infra\n", color));
     out.push('\n');
     out.push_str(&word_wrap(
         "infra detected the following changes made outside of infra since the last \"infra apply\" which may have affected this plan:\n",
         DEFAULT_COLUMNS,
     ));
-    for rc in sorted_changes(&plan.drift) {
-        let moved = rc.prev_addr.as_ref().is_some_and(|p| p != &rc.addr);
-        if rc.action == Action::NoOp && !moved && rc.importing.is_none() {
-            continue;
-        }
-        out.push('\n');
-        out.push_str(&render_resource_change(rc, Cause::Drift, opts));
-        out.push('\n');
-    }
+    let drift: Vec<&ResourceChange> = sorted_changes(&plan.drift)
+        .into_iter()
+        .filter(|rc| rc.action != Action::NoOp || rc.prev_addr.as_ref().is_some_and(|p| p != &rc.addr) || rc.importing.is_some())
+        .collect();
+    blocks.render_all(&drift, Cause::Drift, render_threads(drift.len()), out);
     out.push_str(&word_wrap(
         "\n\nThis is a refresh-only plan, so infra will not take any actions to undo these. If you were expecting these changes then you can apply this plan to record the updated values in the infra state without changing any remote objects.",
         DEFAULT_COLUMNS,
@@ -259,7 +254,7 @@ fn render_outputs(plan: &Plan, color: bool) -> String {
     let mut lines = Vec::new();
     for oc in outs {
         let cj = output_change_json(oc);
-        let change = Change::new(cj.before, cj.after, cj.after_unknown, cj.before_sensitive, cj.after_sensitive, Matcher::from_json(&Json::Null));
+        let change = Change::new(&cj.before, &cj.after, &cj.after_unknown, &cj.before_sensitive, &cj.after_sensitive, Matcher::from_json(&cj.replace_paths));
         let d = diff_output(&change);
         if d.action == Action::NoOp {
             continue;
@@ -267,19 +262,6 @@ fn render_outputs(plan: &Plan, color: bool) -> String {
         lines.push(format!("{} {:<width$} = {}", colorize(action_symbol(d.action), color), attribute_name(&oc.name), d.render(0, o)));
     }
     lines.join("\n")
-}
-
-/// The schema of a change's resource type, or one synthesized from its values.
-fn schema_for(rc: &ResourceChange, opts: &TextOptions, values: &[&Json]) -> BlockSchema {
-    let r = &rc.addr.resource.resource;
-    let found = opts.schemas.and_then(|lookup| lookup(r.mode, &r.ty)).and_then(|(ps, _): (Arc<_>, _)| {
-        let rs = match r.mode {
-            Mode::Managed => ps.resources.get(&r.ty),
-            Mode::Data => ps.data_sources.get(&r.ty),
-        };
-        rs.map(|rs| BlockSchema::from_sdk(&rs.block))
-    });
-    found.unwrap_or_else(|| BlockSchema::synthesized(values))
 }
 
 /// Adds the sensitive mark to attributes the schema declares sensitive (Terraform merges the
@@ -304,59 +286,192 @@ fn mark_schema_sensitive(v: &Value, schema: &BlockSchema) -> Value {
     Value::object(out).mark(v.marks())
 }
 
-fn resource_diff(rc: &ResourceChange, opts: &TextOptions) -> Diff {
-    let probe = resource_change_json(rc);
-    let schema = schema_for(rc, opts, &[&probe.before, &probe.after, &probe.after_unknown, &probe.before_sensitive, &probe.after_sensitive]);
-    let cj = if schema.attrs.values().any(|a| a.sensitive) {
-        let mut marked = rc.clone();
-        marked.before = mark_schema_sensitive(&rc.before, &schema);
-        marked.after = mark_schema_sensitive(&rc.after, &schema);
-        resource_change_json(&marked)
-    } else {
-        probe
-    };
-    let mut change = Change::new(cj.before, cj.after, cj.after_unknown, cj.before_sensitive, cj.after_sensitive, Matcher::from_json(&cj.replace_paths));
-    if rc.action == Action::Forget {
-        change = change.as_no_op();
+/// Fewer resource blocks than this are rendered on the calling thread: for a handful of
+/// blocks, starting threads costs more than it saves.
+const PARALLEL_MIN_BLOCKS: usize = 64;
+
+/// How many threads render `blocks` resource blocks: one per core once there are enough.
+fn render_threads(blocks: usize) -> usize {
+    if blocks < PARALLEL_MIN_BLOCKS {
+        return 1;
     }
-    diff_block(&change, &schema)
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
-/// One resource's block (comment lines, header and attributes), as in the plan; `drift` renders
-/// it as a change detected during refresh ("has changed").
-pub(crate) fn render_resource_block(rc: &ResourceChange, drift: bool, opts: &TextOptions) -> String {
-    render_resource_change(rc, if drift { Cause::Drift } else { Cause::Change }, opts)
+/// Applies `f` to contiguous chunks of `items`, on up to `threads` threads (the calling thread
+/// takes the first chunk), and returns the results in the order of the chunks. A panic in a
+/// worker is resumed on the calling thread, as if it had happened there.
+fn map_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let threads = threads.clamp(1, items.len().max(1));
+    if threads == 1 {
+        return vec![f(items)];
+    }
+    let f = &f;
+    let mut chunks = items.chunks(items.len().div_ceil(threads));
+    let first = chunks.next().unwrap_or(&[]);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks.map(|chunk| scope.spawn(move || f(chunk))).collect();
+        let mut out = Vec::with_capacity(workers.len() + 1);
+        out.push(f(first));
+        for worker in workers {
+            match worker.join() {
+                Ok(r) => out.push(r),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
-fn render_resource_change(rc: &ResourceChange, cause: Cause, opts: &TextOptions) -> String {
-    let d = resource_diff(rc, opts);
-    let mut o = Opts { color: opts.color, ..Opts::default() };
-    o.show_unchanged_children = rc.importing.is_some();
-    let r = &rc.addr.resource.resource;
-    let mode = if r.mode == Mode::Managed { "resource" } else { "data" };
-    format!(
-        "{}{} {mode} \"{}\" \"{}\" {}",
-        resource_comment(rc, cause, opts.color),
-        colorize(action_symbol(rc.action), opts.color),
-        r.ty,
-        r.name,
-        d.render(0, o)
-    )
+/// Renders resource blocks. Holds what every block of a plan shares, built once on the calling
+/// thread: the colour setting and the differ's view of each provider-described resource type
+/// (it used to be converted again for every resource). It is `Sync`, unlike
+/// [`TextOptions`] (whose schema lookup need not be), so blocks can be rendered on several
+/// threads.
+struct BlockRenderer<'p> {
+    color: bool,
+    /// By mode and type; `None` for a type no provider describes.
+    provided: HashMap<(Mode, &'p str), Option<BlockSchema>>,
 }
 
-/// Fills `%s` placeholders of colour markup with plain (never colour-interpreted) text.
-fn fill(markup: &str, color: bool, args: &[&str]) -> String {
-    let painted = colorize(&markup.replace("%s", "\u{1}"), color);
-    let mut out = String::with_capacity(painted.len() + 32);
-    let mut args = args.iter();
-    for ch in painted.chars() {
-        if ch == '\u{1}' {
-            out.push_str(args.next().copied().unwrap_or(""));
-        } else {
-            out.push(ch);
+/// Schemas synthesized from values, per resource type, reused while the next resource of the
+/// type has the same attributes (one per rendering thread).
+#[derive(Default)]
+struct SynthesizedSchemas<'p> {
+    by_type: HashMap<&'p str, BlockSchema>,
+}
+
+impl<'p> SynthesizedSchemas<'p> {
+    fn get(&mut self, ty: &'p str, values: &[&Json]) -> &BlockSchema {
+        use std::collections::hash_map::Entry;
+        match self.by_type.entry(ty) {
+            Entry::Occupied(e) => {
+                let schema = e.into_mut();
+                if !schema.synthesized_fits(values) {
+                    *schema = BlockSchema::synthesized(values);
+                }
+                schema
+            }
+            Entry::Vacant(e) => e.insert(BlockSchema::synthesized(values)),
         }
     }
-    out
+}
+
+impl<'p> BlockRenderer<'p> {
+    fn new(changes: impl IntoIterator<Item = &'p ResourceChange>, opts: &TextOptions) -> BlockRenderer<'p> {
+        let mut provided = HashMap::new();
+        if let Some(lookup) = opts.schemas {
+            for rc in changes {
+                let r = &rc.addr.resource.resource;
+                provided.entry((r.mode, r.ty.as_str())).or_insert_with(|| {
+                    lookup(r.mode, &r.ty).and_then(|(ps, _): (Arc<_>, _)| {
+                        let rs = match r.mode {
+                            Mode::Managed => ps.resources.get(&r.ty),
+                            Mode::Data => ps.data_sources.get(&r.ty),
+                        };
+                        rs.map(|rs| BlockSchema::from_sdk(&rs.block))
+                    })
+                });
+            }
+        }
+        BlockRenderer { color: opts.color, provided }
+    }
+
+    /// Appends each change's block, each between newlines, in order, on `threads` threads.
+    fn render_all(&self, changes: &[&'p ResourceChange], cause: Cause, threads: usize, out: &mut String) {
+        let parts = map_chunks(changes, threads, |chunk| {
+            let mut synthesized = SynthesizedSchemas::default();
+            let mut text = String::with_capacity(chunk.len() * 512);
+            for rc in chunk {
+                text.push('\n');
+                self.render_to(&mut text, rc, cause, &mut synthesized);
+                text.push('\n');
+            }
+            text
+        });
+        out.reserve(parts.iter().map(String::len).sum());
+        for part in &parts {
+            out.push_str(part);
+        }
+    }
+
+    /// One block per `(change, drift)`, in order, on `threads` threads.
+    fn render_each(&self, changes: &[(&'p ResourceChange, bool)], threads: usize) -> Vec<String> {
+        map_chunks(changes, threads, |chunk| {
+            let mut synthesized = SynthesizedSchemas::default();
+            chunk
+                .iter()
+                .map(|(rc, drift)| {
+                    let mut text = String::new();
+                    self.render_to(&mut text, rc, if *drift { Cause::Drift } else { Cause::Change }, &mut synthesized);
+                    text
+                })
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// One resource's block (comment lines, header and attributes).
+    fn render_to(&self, out: &mut String, rc: &'p ResourceChange, cause: Cause, synthesized: &mut SynthesizedSchemas<'p>) {
+        let r = &rc.addr.resource.resource;
+        // The differ reads Terraform's JSON change representation, so the values are encoded
+        // once here; the differ then only borrows them.
+        let probe = resource_change_json(rc);
+        let provided = if self.provided.is_empty() { None } else { self.provided.get(&(r.mode, r.ty.as_str())) };
+        let schema = match provided {
+            Some(Some(schema)) => schema,
+            _ => synthesized.get(&r.ty, &[&probe.before, &probe.after, &probe.after_unknown, &probe.before_sensitive, &probe.after_sensitive]),
+        };
+        let cj = if schema.any_sensitive {
+            let mut marked = rc.clone();
+            marked.before = mark_schema_sensitive(&rc.before, schema);
+            marked.after = mark_schema_sensitive(&rc.after, schema);
+            resource_change_json(&marked)
+        } else {
+            probe
+        };
+        let mut change =
+            Change::new(&cj.before, &cj.after, &cj.after_unknown, &cj.before_sensitive, &cj.after_sensitive, Matcher::from_json(&cj.replace_paths));
+        if rc.action == Action::Forget {
+            change = change.as_no_op();
+        }
+        let d = diff_block(&change, schema);
+        let o = Opts { color: self.color, show_unchanged_children: rc.importing.is_some(), ..Opts::default() };
+        resource_comment(out, rc, cause, self.color);
+        out.push_str(painted_symbol(rc.action, self.color));
+        out.push_str(if r.mode == Mode::Managed { " resource \"" } else { " data \"" });
+        out.push_str(&r.ty);
+        out.push_str("\" \"");
+        out.push_str(&r.name);
+        out.push_str("\" ");
+        d.render_to(out, 0, o);
+    }
+}
+
+/// Each resource's block (comment lines, header and attributes), as in the plan, for
+/// `(change, drift)` pairs; `drift` renders it as a change detected during refresh ("has
+/// changed"). Many blocks are rendered on several threads.
+pub(crate) fn render_resource_blocks(changes: &[(&ResourceChange, bool)], opts: &TextOptions) -> Vec<String> {
+    let renderer = BlockRenderer::new(changes.iter().map(|(rc, _)| *rc), opts);
+    renderer.render_each(changes, render_threads(changes.len()))
+}
+
+/// Appends colour markup with its `%s` placeholders filled by plain (never colour-interpreted)
+/// text: `colorize` of the whole, without building the painted template first.
+fn fill(buf: &mut String, markup: &str, color: bool, args: &[&str]) {
+    let mut args = args.iter();
+    for (i, piece) in markup.split("%s").enumerate() {
+        if i > 0 {
+            buf.push_str(args.next().copied().unwrap_or(""));
+        }
+        // No colour code contains `%s`, so painting the pieces apart expands the same codes.
+        paint_into(buf, piece, color);
+    }
+    if color {
+        buf.push_str(RESET);
+    }
 }
 
 fn index_json(key: &Option<InstanceKey>) -> String {
@@ -368,17 +483,16 @@ fn index_json(key: &Option<InstanceKey>) -> String {
 }
 
 /// `resourceChangeComment`: the `# address will be …` lines above a resource block.
-fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
+fn resource_comment(buf: &mut String, rc: &ResourceChange, cause: Cause, color: bool) {
     let addr = rc.addr.to_string();
     let prev = rc.prev_addr.as_ref().filter(|p| **p != rc.addr).map(ToString::to_string);
-    let mut buf = String::new();
     let mut printed_moved = false;
     let mut printed_imported = false;
     let a = addr.as_str();
     match rc.action {
-        Action::Create => buf.push_str(&fill("[bold]  # %s[reset] will be created", color, &[a])),
+        Action::Create => fill(buf, "[bold]  # %s[reset] will be created", color, &[a]),
         Action::Read => {
-            buf.push_str(&fill("[bold]  # %s[reset] will be read during apply", color, &[a]));
+            fill(buf, "[bold]  # %s[reset] will be read during apply", color, &[a]);
             match rc.reason {
                 ActionReason::ReadBecauseConfigUnknown => buf.push_str("\n  # (config refers to values not yet known)"),
                 ActionReason::ReadBecauseDependencyPending => buf.push_str("\n  # (depends on a resource or a module with changes pending)"),
@@ -386,10 +500,11 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
             }
         }
         Action::Update => match cause {
-            Cause::Change => buf.push_str(&fill("[bold]  # %s[reset] will be updated in-place", color, &[a])),
-            Cause::Drift => buf.push_str(&fill("[bold]  # %s[reset] has changed", color, &[a])),
+            Cause::Change => fill(buf, "[bold]  # %s[reset] will be updated in-place", color, &[a]),
+            Cause::Drift => fill(buf, "[bold]  # %s[reset] has changed", color, &[a]),
         },
-        Action::CreateThenDelete | Action::DeleteThenCreate => buf.push_str(&fill(
+        Action::CreateThenDelete | Action::DeleteThenCreate => fill(
+            buf,
             match rc.reason {
                 ActionReason::ReplaceBecauseTainted => "[bold]  # %s[reset] is tainted, so must be [bold][red]replaced[reset]",
                 ActionReason::ReplaceByRequest => "[bold]  # %s[reset] will be [bold][red]replaced[reset], as requested",
@@ -398,15 +513,15 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
             },
             color,
             &[a],
-        )),
+        ),
         Action::Forget => {
-            buf.push_str(&fill("[bold] # %s[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]", color, &[a]));
+            fill(buf, "[bold] # %s[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]", color, &[a]);
             buf.push_str("\n # (destroy = false is set in the configuration)");
         }
         Action::Delete => {
             match cause {
-                Cause::Change => buf.push_str(&fill("[bold]  # %s[reset] will be [bold][red]destroyed[reset]", color, &[a])),
-                Cause::Drift => buf.push_str(&fill("[bold]  # %s[reset] has been deleted", color, &[a])),
+                Cause::Change => fill(buf, "[bold]  # %s[reset] will be [bold][red]destroyed[reset]", color, &[a]),
+                Cause::Drift => fill(buf, "[bold]  # %s[reset] has been deleted", color, &[a]),
             }
             let r = &rc.addr.resource.resource;
             match rc.reason {
@@ -435,10 +550,10 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
         }
         Action::NoOp => {
             if let Some(p) = &prev {
-                buf.push_str(&fill("[bold]  # %s[reset] has moved to [bold]%s[reset]", color, &[p, a]));
+                fill(buf, "[bold]  # %s[reset] has moved to [bold]%s[reset]", color, &[p, a]);
                 printed_moved = true;
             } else if rc.importing.is_some() {
-                buf.push_str(&fill("[bold]  # %s[reset] will be imported", color, &[a]));
+                fill(buf, "[bold]  # %s[reset] will be imported", color, &[a]);
                 printed_imported = true;
             } else {
                 buf.push_str(&format!("{addr} has an action the plan renderer doesn't support (this is a bug)"));
@@ -447,19 +562,18 @@ fn resource_comment(rc: &ResourceChange, cause: Cause, color: bool) -> String {
     }
     buf.push('\n');
     if let (Some(p), false) = (&prev, printed_moved) {
-        buf.push_str(&fill("  # [reset](moved from %s)\n", color, &[p]));
+        fill(buf, "  # [reset](moved from %s)\n", color, &[p]);
     }
     if let (Some(id), false) = (&rc.importing, printed_imported) {
         if id.is_empty() {
-            buf.push_str(&fill("  # [reset](will be imported first)\n", color, &[]));
+            fill(buf, "  # [reset](will be imported first)\n", color, &[]);
         } else {
-            buf.push_str(&fill("  # [reset](imported from \"%s\")\n", color, &[id]));
+            fill(buf, "  # [reset](imported from \"%s\")\n", color, &[id]);
         }
     }
     if rc.importing.is_some() && rc.action.is_replace() {
         buf.push_str(&colorize("  # [reset][yellow]Warning: this will destroy the imported resource[reset]\n", color));
     }
-    buf
 }
 
 #[cfg(test)]
@@ -956,6 +1070,136 @@ Plan: 1 to add, 0 to change, 1 to destroy.
 ";
         assert_eq!(body(&text), expected);
         assert!(!text.contains("old-secret"));
+    }
+
+    /// 200 changes of every kind the renderer knows (creates, in-place updates with heredoc and
+    /// JSON-string diffs, deletes with reasons, replacements forced by an attribute, sensitive
+    /// values, imports, moves, forgets, typed-schema resources): the parallel renderer must
+    /// produce exactly the sequential text, whatever the number of threads and chunk sizes.
+    #[test]
+    fn parallel_rendering_matches_sequential() {
+        use infra_provider_sdk::schema::{Attribute, Block, ProviderSchema, ResourceSchema};
+        let block = Block::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("keepers", Attribute::optional(Type::map(Type::String)).force_new())
+            .attr("result", Attribute::computed(Type::String).sensitive());
+        let mut ps = ProviderSchema::default();
+        ps.resources.insert("random_id".into(), ResourceSchema { version: 0, block: block.clone(), importable: true, ..Default::default() });
+        let ps = Arc::new(ps);
+        let ty = block.implied_type();
+        let lookup = move |_m: Mode, t: &str| if t == "random_id" { Some((ps.clone(), ty.clone())) } else { None };
+        let keepers = |v: &str| Value::map(Type::String, [("a".to_string(), s("1")), ("b c".to_string(), s(v))].into_iter().collect());
+
+        let mut changes = Vec::new();
+        for i in 0..200i64 {
+            let a = format!("terraform_data.r[{i}]");
+            let c = match i % 10 {
+                0 => change(&a, Action::Create, null(), td(unk(), s(&format!("in-{i}")), unk(), null())),
+                1 => change(&a, Action::Update, td(s("x"), s("a\nb\nc\n"), s("a\nb\nc\n"), null()), td(s("x"), s(&format!("a\nB{i}\nc\n")), unk(), null())),
+                2 => {
+                    let v = obj(&[("k", n(i)), ("tags", obj(&[("team", s("core"))]))]);
+                    let mut c = change(&a, Action::Delete, td(s("x"), v.clone(), v, null()), null());
+                    c.reason = ActionReason::DeleteBecauseCountIndex;
+                    c
+                }
+                3 => {
+                    let mut c = change(&a, Action::DeleteThenCreate, td(s("x"), s("in"), s("in"), n(i)), td(unk(), s("in"), unk(), n(i + 1)));
+                    c.requires_replace = vec![AttrPath::attr("triggers_replace")];
+                    c
+                }
+                4 => change(
+                    &a,
+                    Action::Update,
+                    td(s("x"), s("secret").mark(Marks::SENSITIVE), s("plain"), null()),
+                    td(s("x"), s("secret2").mark(Marks::SENSITIVE), unk(), null()),
+                ),
+                5 => change(&a, Action::Update, td(s("x"), s("{\"a\":1,\"b\":[1,2]}"), null(), null()), td(s("x"), s(&format!("{{\"a\":{i},\"b\":[1,2,3]}}")), null(), null())),
+                6 => {
+                    let v = td(s(&format!("id-{i}")), null(), null(), null());
+                    let mut c = change(&a, Action::NoOp, v.clone(), v);
+                    c.importing = Some(format!("id-{i}"));
+                    c
+                }
+                7 => {
+                    let v = td(s("x"), s("moved"), s("moved"), null());
+                    let mut c = change(&a, Action::NoOp, v.clone(), v);
+                    c.prev_addr = Some(addr(&format!("terraform_data.old[{i}]")));
+                    c
+                }
+                8 => change(&a, Action::Forget, td(s("x"), s("kept"), s("kept"), null()), null()),
+                _ => {
+                    let before = obj(&[("id", s("abc")), ("keepers", keepers("2")), ("result", s("old-secret"))]);
+                    let after = obj(&[("id", Value::unknown(Type::String)), ("keepers", keepers(&i.to_string())), ("result", Value::unknown(Type::String))]);
+                    let mut c = change(&format!("random_id.x[{i}]"), Action::DeleteThenCreate, before, after);
+                    c.requires_replace = vec![AttrPath::attr("keepers")];
+                    c
+                }
+            };
+            changes.push(c);
+        }
+        let p = plan(changes, vec![]);
+        for color in [false, true] {
+            let opts = TextOptions { color, schemas: Some(&lookup) };
+            let (listed, _) = listed_changes(&p);
+            assert_eq!(listed.len(), 200);
+            let blocks = BlockRenderer::new(p.changes.iter(), &opts);
+            let mut sequential = String::new();
+            blocks.render_all(&listed, Cause::Change, 1, &mut sequential);
+            for threads in [2, 3, 4, 7] {
+                let mut parallel = String::new();
+                blocks.render_all(&listed, Cause::Change, threads, &mut parallel);
+                assert_eq!(parallel, sequential, "{threads} threads, colour {color}");
+            }
+            // The same blocks, one string each (the markdown details).
+            let items: Vec<(&ResourceChange, bool)> = listed.iter().map(|rc| (*rc, false)).collect();
+            let each = blocks.render_each(&items, 1);
+            assert_eq!(blocks.render_each(&items, 3), each);
+            assert_eq!(each.iter().map(|b| format!("\n{b}\n")).collect::<String>(), sequential);
+            // `render_plan` chooses its own thread count and contains exactly this text.
+            assert!(render_plan(&p, &opts).contains(&sequential));
+            if !color {
+                for expected in [
+                    "will be created",
+                    "will be updated in-place",
+                    "will be destroyed",
+                    "must be replaced",
+                    "will be imported",
+                    "has moved to",
+                    "will no longer be managed",
+                    "<<-EOT",
+                    "jsonencode(",
+                    "(sensitive value)",
+                    "# forces replacement",
+                    "\"b c\" = \"2\" -> \"",
+                ] {
+                    assert!(sequential.contains(expected), "{expected} missing");
+                }
+                assert!(!sequential.contains("secret"));
+            }
+        }
+    }
+
+    /// `fill` paints the template in pieces; the result is what painting the whole template
+    /// with placeholders and substituting afterwards gives, and arguments are never painted.
+    #[test]
+    fn fill_matches_painting_the_whole_template() {
+        let cases: [(&str, &[&str]); 3] = [
+            ("[bold]  # %s[reset] has moved to [bold]%s[reset]", &["a[red]b", "c"]),
+            ("  # [reset](will be imported first)\n", &[]),
+            ("[bold]  # %s[reset] will be [bold][red]replaced[reset], as requested", &["x[0]"]),
+        ];
+        for color in [false, true] {
+            for (markup, args) in cases {
+                let mut filled = String::new();
+                fill(&mut filled, markup, color, args);
+                let mut args = args.iter();
+                let expected: String = colorize(&markup.replace("%s", "\u{1}"), color)
+                    .chars()
+                    .map(|c| if c == '\u{1}' { args.next().copied().unwrap_or("").to_string() } else { c.to_string() })
+                    .collect();
+                assert_eq!(filled, expected);
+            }
+        }
     }
 
     #[test]

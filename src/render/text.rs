@@ -6,6 +6,19 @@
 /// so coloured output matches Terraform's byte for byte.
 pub fn colorize(markup: &str, color: bool) -> String {
     let mut out = String::with_capacity(markup.len() + 8);
+    paint_into(&mut out, markup, color);
+    if color {
+        out.push_str(RESET);
+    }
+    out
+}
+
+/// The reset colorstring appends to coloured text.
+pub const RESET: &str = "\x1b[0m";
+
+/// [`colorize`] without the final reset, appended to `out`: lets a caller expand markup in
+/// pieces (between which it inserts plain text) and add the reset itself.
+pub fn paint_into(out: &mut String, markup: &str, color: bool) {
     let mut rest = markup;
     while let Some(open) = rest.find('[') {
         out.push_str(&rest[..open]);
@@ -24,10 +37,6 @@ pub fn colorize(markup: &str, color: bool) -> String {
         }
     }
     out.push_str(rest);
-    if color {
-        out.push_str("\x1b[0m");
-    }
-    out
 }
 
 fn code(name: &str) -> Option<&'static str> {
