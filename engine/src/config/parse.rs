@@ -134,8 +134,23 @@ fn merge_block_body(t: &mut Body, o: Body) {
     }
 }
 
-/// Parses native-syntax text into a generic body.
+/// Parses native-syntax text into a generic body. A big file is parsed in chunks on several
+/// threads ([`chunked`](super::chunked)) when that gives exactly the whole-file result;
+/// otherwise, and for every file with a syntax error, the file is parsed whole.
 pub fn parse_native(file_id: u32, shown: &str, text: &str, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Body> {
+    let pieces = super::chunked::chunk_count(text.len());
+    if pieces > 1 {
+        if let Some(parsed) = super::chunked::parse_chunked(file_id, text, sources, pieces) {
+            diags.extend(parsed.diagnostics);
+            return Some(parsed.body);
+        }
+    }
+    parse_native_whole(file_id, shown, text, sources, diags)
+}
+
+/// [`parse_native`] on one thread, the file as a whole: the reference the chunked parse must
+/// reproduce, and the path that reports syntax errors.
+pub fn parse_native_whole(file_id: u32, shown: &str, text: &str, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Body> {
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => {
             let mut lowerer = Lowerer::new(file_id, text, sources);
@@ -173,7 +188,9 @@ fn syntax_error_text(message: &str, text: &str, offset: usize) -> (String, Strin
     (summary.to_string(), format!("Syntax error: {}.", message.trim().trim_end_matches('.')))
 }
 
-fn lower_body(lw: &mut Lowerer<'_>, body: &hcl_edit::structure::Body, span: Span, diags: &mut Vec<Diagnostic>) -> Body {
+/// Lowers one hcl-edit body. Duplicate arguments are reported into `diags` as the walk meets
+/// them; the lowerer collects expression diagnostics separately.
+pub(super) fn lower_body(lw: &mut Lowerer<'_>, body: &hcl_edit::structure::Body, span: Span, diags: &mut Vec<Diagnostic>) -> Body {
     let mut out = Body { span, ..Default::default() };
     for st in body.iter() {
         match st {
@@ -208,7 +225,8 @@ fn lower_body(lw: &mut Lowerer<'_>, body: &hcl_edit::structure::Body, span: Span
                 let type_span = lw.span_of(b.ident.span());
                 let bspan = lw.span_of(b.span());
                 let inner = lower_body(lw, &b.body, bspan, diags);
-                let header_end = b.labels.last().and_then(|l| l.span()).map(|r| r.end as u32).unwrap_or(type_span.end);
+                // Through `span_of`: a chunk's spans are relative to the chunk.
+                let header_end = b.labels.last().and_then(|l| l.span()).map(|r| lw.span_of(Some(r)).end).unwrap_or(type_span.end);
                 out.blocks.push(NestedBlock {
                     ty,
                     labels,

@@ -14,7 +14,8 @@ use crate::source::{SourceMap, Span};
 /// Lowers expressions of one file.
 pub struct Lowerer<'a> {
     pub file: u32,
-    /// Added to every span: non-zero while lowering a re-parsed heredoc body.
+    /// Added to every span: non-zero while lowering a re-parsed heredoc body or one chunk of a
+    /// file parsed in parts.
     offset: usize,
     pub text: &'a str,
     pub sources: &'a SourceMap,
@@ -23,7 +24,13 @@ pub struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     pub fn new(file: u32, text: &'a str, sources: &'a SourceMap) -> Lowerer<'a> {
-        Lowerer { file, offset: 0, text, sources, diagnostics: Vec::new() }
+        Lowerer::with_offset(file, text, sources, 0)
+    }
+
+    /// A lowerer for a syntax tree parsed from the part of `text` (the whole file) that starts
+    /// at byte `offset`: its spans are shifted by `offset` into file offsets.
+    pub fn with_offset(file: u32, text: &'a str, sources: &'a SourceMap, offset: usize) -> Lowerer<'a> {
+        Lowerer { file, offset, text, sources, diagnostics: Vec::new() }
     }
 
     pub fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
