@@ -47,8 +47,8 @@ impl<'a> Lowerer<'a> {
             Expression::Bool(b) => ExprKind::Literal(Value::bool(*b.value())),
             Expression::Number(n) => {
                 // The literal's own text, so that precision is not lost through an f64.
-                let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").trim().to_string();
-                let parsed = Number::parse(&raw).or_else(|| n.value().as_f64().and_then(Number::from_f64));
+                let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").trim();
+                let parsed = Number::parse(raw).or_else(|| n.value().as_f64().and_then(Number::from_f64));
                 match parsed {
                     Some(num) => ExprKind::Literal(Value::number(num)),
                     None => {
@@ -174,10 +174,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn wrap_template(&mut self, parts: Vec<TemplatePart>, span: Span) -> Expr {
+    fn wrap_template(&mut self, mut parts: Vec<TemplatePart>, span: Span) -> Expr {
         // `"${expr}"` alone yields the expression's value unconverted (HCL's template-wrap rule).
-        if let [TemplatePart::Interp(e)] = parts.as_slice() {
-            return Expr { kind: ExprKind::TemplateWrap(Box::new(e.clone())), span };
+        if let [TemplatePart::Interp(_)] = parts.as_slice() {
+            // Moved out, not cloned.
+            if let Some(TemplatePart::Interp(e)) = parts.pop() {
+                return Expr { kind: ExprKind::TemplateWrap(Box::new(e)), span };
+            }
         }
         if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) {
             let text: String = parts
