@@ -25,13 +25,63 @@ use crate::source::{SourceMap, Span};
 /// Files smaller than this are parsed whole: below it, starting threads costs more than it saves.
 pub const PARALLEL_MIN_BYTES: usize = 64 * 1024;
 
-/// How many chunks to cut a file of `len` bytes into: one per available core (at most 8), and
-/// one for files under [`PARALLEL_MIN_BYTES`].
+/// How many chunks to cut a file of `len` bytes into: one for files under
+/// [`PARALLEL_MIN_BYTES`], otherwise a few per available core, so that a core slowed by other
+/// work does not hold the others up (threads take the next chunk as they finish one).
 pub fn chunk_count(len: usize) -> usize {
     if len < PARALLEL_MIN_BYTES {
         return 1;
     }
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8)
+    let cores = worker_threads(usize::MAX);
+    if cores < 2 {
+        return 1;
+    }
+    cores * 4
+}
+
+/// Threads worth starting for `jobs` jobs: the available cores (at most 8), no more than jobs.
+pub(crate) fn worker_threads(jobs: usize) -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8).min(jobs)
+}
+
+/// `items.iter().map(f)` on up to [`worker_threads`] scoped threads (this one included), each
+/// taking the next item as it finishes one; the results are in the items' order. A panic in
+/// `f` is resumed on this thread, as it would have surfaced without threads.
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = worker_threads(items.len());
+    if threads < 2 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let worker = || {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                out.push((i, f(item)));
+            }
+            out
+        };
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let mut all = worker();
+        for h in handles {
+            match h.join() {
+                Ok(part) => all.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    indexed.sort_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Drops `value` on a short-lived thread of its own. hcl-edit's syntax tree of a big file is
+/// hundreds of thousands of small allocations, and freeing them took a fifth of parsing it;
+/// nothing waits for that. Dropped here when no thread can be started.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().name("drop-syntax-tree".into()).spawn(move || drop(value));
 }
 
 /// The byte offsets at which `text` may be cut: every line start at the top level (not inside
@@ -223,37 +273,29 @@ pub struct ChunkedParse {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses `text` (file `file_id`, already in `sources`) in `pieces` chunks on as many threads.
-/// `None` when the file must be parsed whole (see the module documentation): the cut points
-/// are unclear, a chunk has a syntax error, or the top level has an attribute.
+/// Parses `text` (file `file_id`, already in `sources`) in up to `pieces` chunks, on as many
+/// threads as there are cores. `None` when the file must be parsed whole (see the module
+/// documentation): the cut points are unclear, a chunk has a syntax error, or the top level
+/// has an attribute.
 pub fn parse_chunked(file_id: u32, text: &str, sources: &SourceMap, pieces: usize) -> Option<ChunkedParse> {
     let points = split_points(text)?;
     let ranges = cut(text.len(), &points, pieces);
     if ranges.len() < 2 {
         return None;
     }
-    let results: Vec<Option<ChunkOut>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges[1..]
-            .iter()
-            .map(|r| {
-                let r = r.clone();
-                scope.spawn(move || parse_one(file_id, text, r, sources))
-            })
-            .collect();
-        let mut results = vec![parse_one(file_id, text, ranges[0].clone(), sources)];
-        // A panicking chunk falls back to the whole-file parse, which behaves as it always did.
-        results.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
-        results
-    });
+    let results = parallel_map(&ranges, |r| parse_one(file_id, text, r.clone(), sources));
     let mut body = Body { span: Span { file: file_id, start: 0, end: text.len() as u32 }, ..Default::default() };
     let mut structure_diags = Vec::new();
     let mut expr_diags = Vec::new();
+    let mut trees = Vec::with_capacity(results.len());
     for r in results {
         let r = r?;
         body.blocks.extend(r.blocks);
         structure_diags.extend(r.structure_diags);
         expr_diags.extend(r.expr_diags);
+        trees.push(r.tree);
     }
+    drop_in_background(trees);
     // The whole-file path emits the body's structural diagnostics as it walks, then the
     // expression lowerer's.
     structure_diags.extend(expr_diags);
@@ -279,6 +321,8 @@ fn cut(len: usize, points: &[usize], pieces: usize) -> Vec<std::ops::Range<usize
 }
 
 struct ChunkOut {
+    /// hcl-edit's tree of the chunk, to be dropped off the critical path.
+    tree: hcl_edit::structure::Body,
     blocks: Vec<super::body::NestedBlock>,
     structure_diags: Vec<Diagnostic>,
     expr_diags: Vec<Diagnostic>,
@@ -294,7 +338,8 @@ fn parse_one(file_id: u32, text: &str, range: std::ops::Range<usize>, sources: &
     let mut structure_diags = Vec::new();
     let span = Span { file: file_id, start: range.start as u32, end: range.end as u32 };
     let body = lower_body(&mut lowerer, &parsed, span, &mut structure_diags);
-    Some(ChunkOut { blocks: body.blocks, structure_diags, expr_diags: lowerer.diagnostics })
+    let expr_diags = lowerer.diagnostics;
+    Some(ChunkOut { tree: parsed, blocks: body.blocks, structure_diags, expr_diags })
 }
 
 #[cfg(test)]

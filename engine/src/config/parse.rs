@@ -65,7 +65,7 @@ pub fn parse_module_dir(dir: &Path, display_dir: &str, sources: &SourceMap, diag
             Err(d) => (None, vec![d.clone()]),
         };
         let results = if total >= super::chunked::PARALLEL_MIN_BYTES {
-            parallel_map(&loaded, |(_, l)| parse(l))
+            super::chunked::parallel_map(&loaded, |(_, l)| parse(l))
         } else {
             loaded.iter().map(|(_, l)| parse(l)).collect()
         };
@@ -138,38 +138,6 @@ fn read_source(path: &Path, display_dir: &str, sources: &SourceMap) -> Result<So
     Ok(SourceText { file_id, shown, text })
 }
 
-/// `items.iter().map(f)` on up to `available_parallelism()` scoped threads, results in order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(items.len()).min(8);
-    if threads < 2 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let worker = || {
-            let mut out = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                out.push((i, f(item)));
-            }
-            out
-        };
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-        let mut all = worker();
-        for h in handles {
-            // A worker's panic is the parser's; let it surface as it would have on one thread.
-            match h.join() {
-                Ok(part) => all.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    indexed.sort_by_key(|(i, _)| *i);
-    indexed.into_iter().map(|(_, r)| r).collect()
-}
-
 /// Terraform's override files: each block merges into the primary block of the same type and
 /// labels — arguments replace arguments, nested blocks replace all nested blocks of their type
 /// (`lifecycle` merges argument by argument); `locals` override entry by entry.
@@ -235,6 +203,9 @@ pub fn parse_native_whole(file_id: u32, shown: &str, text: &str, sources: &Sourc
             let mut lowerer = Lowerer::new(file_id, text, sources);
             let b = lower_body(&mut lowerer, &body, Span { file: file_id, start: 0, end: text.len() as u32 }, diags);
             diags.extend(lowerer.diagnostics);
+            if text.len() >= super::chunked::PARALLEL_MIN_BYTES {
+                super::chunked::drop_in_background(body);
+            }
             Some(b)
         }
         Err(e) => {

@@ -60,7 +60,7 @@ impl<'a> Lowerer<'a> {
             Expression::String(s) => ExprKind::Literal(Value::string(s.value())),
             Expression::Array(a) => ExprKind::Tuple(a.iter().map(|x| self.expr(x)).collect()),
             Expression::Object(o) => {
-                let mut items = Vec::new();
+                let mut items = Vec::with_capacity(o.len());
                 for (k, v) in o.iter() {
                     let key = match k {
                         ObjectKey::Ident(id) => {
@@ -98,14 +98,19 @@ impl<'a> Lowerer<'a> {
                 otherwise: Box::new(self.expr(&c.false_expr)),
             },
             Expression::FuncCall(f) => {
-                let mut name = String::new();
-                for ns in &f.name.namespace {
-                    name.push_str(ns.value().as_str());
-                    name.push_str("::");
-                }
-                name.push_str(f.name.name.value().as_str());
+                let name: Arc<str> = if f.name.namespace.is_empty() {
+                    Arc::from(f.name.name.value().as_str())
+                } else {
+                    let mut name = String::new();
+                    for ns in &f.name.namespace {
+                        name.push_str(ns.value().as_str());
+                        name.push_str("::");
+                    }
+                    name.push_str(f.name.name.value().as_str());
+                    Arc::from(name)
+                };
                 ExprKind::Call {
-                    name: Arc::from(name),
+                    name,
                     name_span: self.span_of(f.name.name.span()),
                     args: f.args.iter().map(|a| self.expr(a)).collect(),
                     expand_final: f.args.expand_final(),
