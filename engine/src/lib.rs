@@ -22,3 +22,4 @@ pub mod recover;
 pub mod walk;
 pub mod variables;
 pub mod session;
+pub mod par;

@@ -42,9 +42,13 @@ pub struct StateOutput {
 }
 
 /// The engine's view of state: typed values keyed by address.
+///
+/// Resources are shared (`Arc`) and copied on write ([`Arc::make_mut`]): a walk keeps the prior
+/// state beside the working one, and a plan the planned state beside the new one, and cloning
+/// a state then costs one reference count per resource instead of a deep copy of every object.
 #[derive(Clone, Debug, Default)]
 pub struct WorkingState {
-    pub resources: BTreeMap<AbsResource, StateResource>,
+    pub resources: BTreeMap<AbsResource, Arc<StateResource>>,
     pub outputs: BTreeMap<String, StateOutput>,
     pub lineage: String,
     pub serial: u64,
@@ -61,7 +65,7 @@ impl WorkingState {
         self.resources.values().map(|r| r.instances.len()).sum()
     }
     pub fn remove_instance(&mut self, addr: &crate::addrs::ResourceInstance) -> Option<StateInstance> {
-        let r = self.resources.get_mut(&addr.resource)?;
+        let r = Arc::make_mut(self.resources.get_mut(&addr.resource)?);
         let out = r.instances.remove(&addr.key);
         if r.instances.is_empty() {
             self.resources.remove(&addr.resource);
@@ -69,21 +73,24 @@ impl WorkingState {
         out
     }
     pub fn set_instance(&mut self, addr: &crate::addrs::ResourceInstance, provider: &str, inst: StateInstance) {
-        let r = self.resources.entry(addr.resource.clone()).or_insert_with(|| StateResource {
-            addr: addr.resource.clone(),
-            provider: provider.to_string(),
-            instances: BTreeMap::new(),
+        let r = self.resources.entry(addr.resource.clone()).or_insert_with(|| {
+            Arc::new(StateResource { addr: addr.resource.clone(), provider: provider.to_string(), instances: BTreeMap::new() })
         });
-        r.instances.insert(addr.key.clone(), inst);
+        Arc::make_mut(r).instances.insert(addr.key.clone(), inst);
     }
 }
 
 /// Looks up the schema of a resource type among the providers.
-pub type SchemaLookup<'a> = dyn Fn(Mode, &str) -> Option<(Arc<ProviderSchema>, Type)> + 'a;
+pub type SchemaLookup<'a> = dyn Fn(Mode, &str) -> Option<(Arc<ProviderSchema>, Type)> + Sync + 'a;
 
 /// Decodes a stored state. Attributes of types no provider knows keep their JSON-implied types.
 pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<WorkingState, String> {
     let mut ws = WorkingState { lineage: sf.lineage.clone(), serial: sf.serial, ..Default::default() };
+    // Addresses and schemas per resource first; then every object's attributes are decoded,
+    // in parallel for a large state (the most expensive part of reading one), in file order.
+    let mut resources = Vec::with_capacity(sf.resources.len());
+    let mut objects: Vec<(&ResourceState, &InstanceState, Option<&Type>)> = Vec::new();
+    let mut types = Vec::with_capacity(sf.resources.len());
     for r in &sf.resources {
         let module = match &r.module {
             None => ModuleInstance::root(),
@@ -94,22 +101,29 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
         };
         let mode = if r.mode == ResourceMode::Data { Mode::Data } else { Mode::Managed };
         let key = ResourceKey { mode, ty: r.type_.clone(), name: r.name.clone() };
-        let addr = AbsResource { module, resource: key };
-        let ty = lookup(mode, &r.type_).map(|(_, t)| t);
+        resources.push(AbsResource { module, resource: key });
+        types.push(lookup(mode, &r.type_).map(|(_, t)| t));
+    }
+    for (r, ty) in sf.resources.iter().zip(&types) {
+        // Deposed objects (from an interrupted create_before_destroy) are kept by re-encoding
+        // only; the engine does not plan them yet.
+        objects.extend(r.instances.iter().filter(|i| i.deposed.is_none()).map(|i| (r, i, ty.as_ref())));
+    }
+    let values = crate::par::map(&objects, 256, |(r, inst, ty)| {
+        let mut value = match ty {
+            Some(t) => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
+            None => infra_value::json::implied_value(&inst.attributes),
+        };
+        for p in &inst.sensitive_attributes {
+            value = mark_path(&value, p);
+        }
+        Ok::<Value, String>(value)
+    });
+    let mut values = values.into_iter();
+    for (r, addr) in sf.resources.iter().zip(resources) {
         let mut instances = BTreeMap::new();
-        for inst in &r.instances {
-            if inst.deposed.is_some() {
-                // Deposed objects (from an interrupted create_before_destroy) are kept by
-                // re-encoding only; the engine does not plan them yet.
-                continue;
-            }
-            let mut value = match &ty {
-                Some(t) => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
-                None => infra_value::json::implied_value(&inst.attributes),
-            };
-            for p in &inst.sensitive_attributes {
-                value = mark_path(&value, p);
-            }
+        for inst in r.instances.iter().filter(|i| i.deposed.is_none()) {
+            let value = values.next().ok_or_else(|| "internal error: state objects out of step".to_string())??;
             instances.insert(
                 inst.index_key.clone(),
                 StateInstance {
@@ -122,7 +136,7 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
                 },
             );
         }
-        ws.resources.insert(addr.clone(), StateResource { addr, provider: r.provider.clone(), instances });
+        ws.resources.insert(addr.clone(), Arc::new(StateResource { addr, provider: r.provider.clone(), instances }));
     }
     for (name, o) in &sf.outputs {
         let ty = type_from_json(&o.type_).unwrap_or(Type::Dynamic);

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -171,7 +171,9 @@ pub struct Walker<'a> {
     cwd: PathBuf,
     prior: Mutex<WorkingState>,
     working: Mutex<WorkingState>,
-    eval: Mutex<EvalState>,
+    /// Read while expressions are evaluated (by several threads at once for a resource with
+    /// many instances), written when a node's values are recorded.
+    eval: RwLock<EvalState>,
     changes: Mutex<Vec<ResourceChange>>,
     drift: Mutex<Vec<ResourceChange>>,
     diags: Mutex<Vec<Diagnostic>>,
@@ -193,6 +195,14 @@ pub struct Walker<'a> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|e| e.into_inner())
 }
 
 impl<'a> Walker<'a> {
@@ -228,7 +238,7 @@ impl<'a> Walker<'a> {
             cwd,
             prior: Mutex::new(prior),
             working: Mutex::new(working),
-            eval: Mutex::new(EvalState::default()),
+            eval: RwLock::new(EvalState::default()),
             changes: Mutex::new(Vec::new()),
             drift: Mutex::new(Vec::new()),
             diags: Mutex::new(Vec::new()),
@@ -281,7 +291,7 @@ impl<'a> Walker<'a> {
         self.prepare_moves_and_removals();
         self.prepare_pending();
         self.prepare_targets();
-        lock(&self.eval).module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
+        write(&self.eval).module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
         let destroy = self.opts.mode == PlanMode::Destroy;
         if !destroy || self.mode == WalkMode::Validate {
             self.walk_graph().await;
@@ -304,7 +314,7 @@ impl<'a> Walker<'a> {
             if mnode.module.checks.is_empty() {
                 continue;
             }
-            let instances = lock(&self.eval).module_instances.get(&mnode.path).cloned().unwrap_or_default();
+            let instances = read(&self.eval).module_instances.get(&mnode.path).cloned().unwrap_or_default();
             for mi in &instances {
                 for check in &mnode.module.checks {
                     for rule in &check.asserts {
@@ -659,7 +669,7 @@ impl<'a> Walker<'a> {
     async fn visit(&self, n: NodeIndex) -> bool {
         let node = &self.graph.graph[n];
         let Some(mnode) = self.config.module(&node.module).cloned() else { return true };
-        let instances = lock(&self.eval).module_instances.get(&node.module).cloned().unwrap_or_default();
+        let instances = read(&self.eval).module_instances.get(&node.module).cloned().unwrap_or_default();
         let errors_before = lock(&self.diags).len();
         match &node.kind {
             NodeKind::Variable(name) => {
@@ -671,7 +681,7 @@ impl<'a> Walker<'a> {
                 for mi in &instances {
                     let Some(l) = mnode.module.locals.get(name) else { continue };
                     let v = self.eval_in(&mnode, mi, None, None, None, &l.expr);
-                    lock(&self.eval).locals.insert((mi.clone(), name.clone()), v);
+                    write(&self.eval).locals.insert((mi.clone(), name.clone()), v);
                 }
             }
             NodeKind::Output(name) => {
@@ -731,7 +741,7 @@ impl<'a> Walker<'a> {
         self_value: Option<Value>,
         f: impl FnOnce(&mut Evaluator<'_>) -> T,
     ) -> (T, Vec<Diagnostic>) {
-        let guard = lock(&self.eval);
+        let guard = read(&self.eval);
         let scope = WalkScope {
             walker: self,
             eval: Some(&guard),
@@ -827,7 +837,7 @@ impl<'a> Walker<'a> {
             }
         };
         let value = if var.sensitive { value.mark_sensitive() } else { value };
-        lock(&self.eval).vars.insert((mi.clone(), name.to_string()), value.clone());
+        write(&self.eval).vars.insert((mi.clone(), name.to_string()), value.clone());
         // Validation rules see the converted value.
         for rule in &var.validations {
             let (res, diags) = self.eval_with(mnode, mi, None, None, None, |ev| {
@@ -849,7 +859,7 @@ impl<'a> Walker<'a> {
     }
 
     fn repetition_for_module(&self, parent: &ModuleInstance, call: &str, key: &Option<InstanceKey>) -> (Option<Value>, Option<(Value, Value)>) {
-        let eval = lock(&self.eval);
+        let eval = read(&self.eval);
         match (eval.module_expansions.get(&(parent.clone(), call.to_string())), key) {
             (Some(Expansion::Count(_)), Some(InstanceKey::Int(i))) => (Some(Value::from_i64(*i)), None),
             (Some(Expansion::ForEach(m)), Some(InstanceKey::Str(k))) => {
@@ -885,7 +895,7 @@ impl<'a> Walker<'a> {
             );
         }
         let v = if out.sensitive { v.mark_sensitive() } else { v };
-        lock(&self.eval).outputs.insert((mi.clone(), name.to_string()), v.clone());
+        write(&self.eval).outputs.insert((mi.clone(), name.to_string()), v.clone());
         // A null output is no output at all in Terraform (absent from state and output -json).
         if mi.is_root() && !(v.is_null() && v.is_known()) {
             lock(&self.working).outputs.insert(name.to_string(), StateOutput { value: v, sensitive: out.sensitive });
@@ -897,7 +907,7 @@ impl<'a> Walker<'a> {
         let exp = self.expansion(mnode, mi, call.count.as_ref(), call.for_each.as_ref(), "module");
         let mut child_path = mnode.path.clone();
         child_path.push(name.to_string());
-        let mut eval = lock(&self.eval);
+        let mut eval = write(&self.eval);
         for k in exp.keys() {
             let child = mi.child(name, k);
             eval.module_instances.entry(child_path.clone()).or_default().push(child);
@@ -1066,7 +1076,7 @@ impl<'a> Walker<'a> {
             });
             exp = Expansion::ForEach(m.collect());
         }
-        lock(&self.eval).resources.insert(addr, (exp, instances));
+        write(&self.eval).resources.insert(addr, (exp, instances));
     }
 
     async fn visit_resource(&self, mnode: &Arc<ModuleNode>, mi: ModuleInstance, res: Arc<Resource>, node: NodeIndex) {
@@ -1118,9 +1128,9 @@ impl<'a> Walker<'a> {
         }
         let exp = self.expansion(mnode, &mi, res.count.as_ref(), res.for_each.as_ref(), "resource");
         let keys = exp.keys();
-        // Evaluate every instance's configuration (CPU only, under the eval lock).
-        let mut work = Vec::new();
-        for key in &keys {
+        // Evaluate every instance's configuration: CPU only, reading the evaluation state, so a
+        // resource with many instances is evaluated on every core.
+        let evaluated = crate::par::map(&keys, 64, |key| {
             let (ci, each) = match (&exp, key) {
                 (Expansion::Count(_), Some(InstanceKey::Int(i))) => (Some(Value::from_i64(*i)), None),
                 (Expansion::ForEach(m), Some(InstanceKey::Str(k))) => {
@@ -1130,6 +1140,10 @@ impl<'a> Walker<'a> {
                 _ => (None, None),
             };
             let (cfg, diags) = self.eval_with(mnode, &mi, ci.clone(), each.clone(), None, |ev| crate::decode::decode_body(ev, &res.body, &schema.block));
+            (cfg, diags, ci, each)
+        });
+        let mut work = Vec::with_capacity(keys.len());
+        for (key, (cfg, diags, ci, each)) in keys.iter().zip(evaluated) {
             let failed = diags.iter().any(Diagnostic::is_error);
             self.errors(diags);
             work.push((key.clone(), cfg, failed, ci, each));
@@ -1154,7 +1168,7 @@ impl<'a> Walker<'a> {
             let v = v.unwrap_or_else(|| Value::unknown(schema.block.implied_type()));
             values.insert(key.clone(), v);
         }
-        lock(&self.eval).resources.insert(addr, (exp, values));
+        write(&self.eval).resources.insert(addr, (exp, values));
     }
 
     /// The resources a node depends on directly, looking through locals, variables, outputs
@@ -1428,7 +1442,7 @@ impl<'a> Walker<'a> {
             }
         }
         if action != Action::NoOp {
-            lock(&self.eval).changed.insert(addr.clone());
+            write(&self.eval).changed.insert(addr.clone());
         }
         let change = ResourceChange {
             addr: addr.clone(),
@@ -1562,7 +1576,7 @@ impl<'a> Walker<'a> {
                     _ => None,
                 };
                 if let Some(key) = target {
-                    let changed = lock(&self.eval).changed.clone();
+                    let changed = read(&self.eval).changed.clone();
                     // An index step selects one instance; otherwise any instance counts.
                     let idx = steps.get(1).and_then(|s| match s {
                         Step::Index(ix, _) => {
@@ -1919,7 +1933,7 @@ impl<'a> Walker<'a> {
         let Some(res) = m.module.resources.get(&addr.resource.resource) else {
             return ActionReason::DeleteBecauseNoResourceConfig;
         };
-        let eval = lock(&self.eval);
+        let eval = read(&self.eval);
         if !eval.module_instances.get(&path).map(|v| v.contains(&addr.resource.module)).unwrap_or(false) {
             return ActionReason::DeleteBecauseNoModule;
         }
@@ -1933,8 +1947,9 @@ impl<'a> Walker<'a> {
     fn finish(self) -> WalkResult {
         let diagnostics = std::mem::take(&mut *lock(&self.diags));
         let mut warnings = std::mem::take(&mut *lock(&self.warnings));
-        let prior = lock(&self.prior).clone();
-        let mut working = lock(&self.working).clone();
+        // The walk is over: its states are moved out, not copied.
+        let prior = std::mem::take(&mut *lock(&self.prior));
+        let mut working = std::mem::take(&mut *lock(&self.working));
         let destroy = self.opts.mode == PlanMode::Destroy;
         if destroy {
             working.outputs.clear();
@@ -2217,7 +2232,7 @@ fn apply_move(prior: &mut WorkingState, from: &StaticAddr, to: &StaticAddr, move
                         for k in r.instances.keys() {
                             moved.insert(fres.instance(k.clone()), tres.instance(k.clone()));
                         }
-                        r.addr = tres.clone();
+                        Arc::make_mut(&mut r).addr = tres.clone();
                         prior.resources.insert(tres, r);
                     }
                 }
@@ -2254,7 +2269,7 @@ fn apply_move(prior: &mut WorkingState, from: &StaticAddr, to: &StaticAddr, move
                     for k in r.instances.keys() {
                         moved.insert(old.instance(k.clone()), new.instance(k.clone()));
                     }
-                    r.addr = new.clone();
+                    Arc::make_mut(&mut r).addr = new.clone();
                     prior.resources.insert(new, r);
                 }
             }

@@ -438,6 +438,9 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     let json = args.has("json");
     let markdown = args.has("markdown");
     let Some(session) = load_session_as(&ctx, json) else { return 1 };
+    // The configuration, the states and the plan are large trees the process exits right after
+    // using: freeing them block by block took a tenth of a big plan's time. See `kept`.
+    let session = kept(session);
     if json {
         // The stream starts here: refresh events follow while planning.
         ui_json::print_version();
@@ -450,7 +453,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         Err(code) => return code,
     };
     let (prior_file, prior) = match store.load(&session) {
-        Ok(p) => p,
+        Ok((file, prior)) => (kept(file), prior),
         Err(d) => {
             if json {
                 ui_json::print_diagnostics(&[d], Some(&session.sources));
@@ -477,7 +480,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     } else {
         Box::new(hooks::PlanHooks)
     };
-    let result = session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await;
+    let result = kept(session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await);
     if result.interrupted {
         if !json {
             println!("\nPlan interrupted: no plan was made and no state was written.");
@@ -547,6 +550,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         }
     };
     let Some(session) = load_session(&ctx) else { return 1 };
+    let session = kept(session);
     let ctx = with_sources(&ctx, &session);
     let interrupt = infra_engine::walk::Interrupt::new();
     interrupt::listen(&interrupt);
@@ -556,7 +560,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         Err(code) => return code,
     };
     let (prior_file, prior) = match store.load(&session) {
-        Ok(p) => p,
+        Ok((file, prior)) => (kept(file), prior),
         Err(d) => {
             ctx.print_diags(&[d]);
             return 1;
@@ -591,7 +595,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     // What this run's plan reconciled of an interrupted run's operations; recorded in the
     // journal before anything is applied.
     let mut recovered = Vec::new();
-    let plan = if let Some(p) = &saved {
+    let plan = kept(if let Some(p) = &saved {
         p.plan.clone()
     } else {
         let result = session.plan(prior.clone(), vars.clone(), &opts, &hooks::PlanHooks).await;
@@ -630,7 +634,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
             }
         }
         result.plan
-    };
+    });
     let hooks = hooks::LineHooks::new(ctx.color);
     let journal = store.journal(prior_file.as_ref(), &session);
     // The plan just made already refreshed everything: apply starts from its refreshed state.
@@ -663,7 +667,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         (plan.prior_state.clone(), o)
     };
     journal.record_recoveries(&session, &recovered);
-    let result = session.apply(prior, vars, &opts, &hooks, &journal, saved.as_ref().map(|_| &plan)).await;
+    let result = kept(session.apply(prior, vars, &opts, &hooks, &journal, saved.as_ref().map(|_| &*plan)).await);
     let mut diags = result.diagnostics.clone();
     diags.extend(result.plan.warnings.clone());
     // Persist whatever happened, errors or not: state records all that succeeded.
@@ -913,4 +917,15 @@ fn cmd_graph(ctx: Ctx) -> i32 {
     let Some(session) = load_session(&ctx) else { return 1 };
     print!("{}", session.graph.to_dot());
     0
+}
+
+/// Keeps `value` alive until the process exits: it is never dropped.
+///
+/// `plan` and `apply` build trees of millions of small allocations (configuration, prior and
+/// planned states, the plan) and exit right after printing. Freeing them one block at a time
+/// took about a tenth of a 1 000-resource plan; the kernel reclaims the whole heap at exit at
+/// once. Only values whose drop does nothing but free memory may be kept this way (not locks,
+/// files being written, or anything else with an effect in `Drop`).
+fn kept<T>(value: T) -> std::mem::ManuallyDrop<T> {
+    std::mem::ManuallyDrop::new(value)
 }

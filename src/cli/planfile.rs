@@ -453,7 +453,7 @@ fn working_state_from(j: &Json) -> Result<WorkingState, String> {
                 },
             );
         }
-        ws.resources.insert(addr, res);
+        ws.resources.insert(addr, std::sync::Arc::new(res));
     }
     if let Some(Json::Object(os)) = j.get("outputs") {
         for (k, o) in os {

@@ -276,6 +276,14 @@ impl Store {
         }
         let mut state = guard(&opened.state);
         let saved = match &journal.journal {
+            Some(j) if j.compacts_superseded() => {
+                journal.resolve_superseded(&**j);
+                // The engine's final state holds every change the journal records: only the
+                // snapshot's identity is needed, not a replay of the journal's objects.
+                let identity = state.snapshot_identity().map_err(|e| state_diag("Failed to save state", &e))?;
+                let mut persist = |merged: &mut StateFile| state.write_compacted(merged).map(|_| ());
+                j.compact_superseded(identity, &mut sf, &mut persist)
+            }
             Some(j) => {
                 journal.resolve_superseded(&**j);
                 let snapshot = state.read_snapshot().map_err(|e| state_diag("Failed to save state", &e))?;

@@ -76,6 +76,11 @@ pub trait StateStore: Send {
 
     /// Reads the stored snapshot (`None` if there is none yet). Never modifies anything.
     fn read_snapshot(&mut self) -> Result<Option<StateFile>>;
+    /// The stored snapshot's lineage and serial (`None` if there is none). The default reads
+    /// the snapshot; a store that remembers what it last read or wrote answers from memory.
+    fn snapshot_identity(&mut self) -> Result<Option<(String, u64)>> {
+        Ok(self.read_snapshot()?.map(|s| (s.lineage, s.serial)))
+    }
     /// Writes a snapshot outside compaction (see the module docs for the contract); updates
     /// `state.serial`/`lineage`; returns whether anything was written.
     fn write_snapshot(&mut self, state: &mut StateFile) -> Result<bool>;
@@ -333,6 +338,10 @@ impl StateStore for LocalStateStore {
 
     fn read_snapshot(&mut self) -> Result<Option<StateFile>> {
         self.file.read()
+    }
+
+    fn snapshot_identity(&mut self) -> Result<Option<(String, u64)>> {
+        self.file.identity()
     }
 
     fn write_snapshot(&mut self, state: &mut StateFile) -> Result<bool> {

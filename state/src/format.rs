@@ -24,56 +24,20 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
         return Err(ReadError::LegacyBinary);
     }
 
-    // First pass: only the version, so that a state of another format version is reported as
-    // such instead of as a confusing structural error about a field that moved.
-    #[derive(Deserialize)]
-    struct Probe {
-        version: Option<Value>,
-        terraform_version: Option<Value>,
-    }
-    let probe: Probe = serde_json::from_slice(bytes).map_err(|err| {
-        // Valid JSON that is not an object would otherwise be reported in terms of our internal
-        // probe struct.
-        let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-        match (err.classify(), first) {
-            (serde_json::error::Category::Data, Some(b)) if b != b'{' => ReadError::Structure {
-                message: "the state file must contain a JSON object, but its top level is not an object".into(),
-                line: 1,
-                column: 1,
-            },
-            _ => json_error(err),
+    // The common case first: a well-formed state parses in one pass. Only when that fails are
+    // the slower passes run, to report the most helpful error: the version first (a state of
+    // another format version is reported as such, not as a confusing structural error about a
+    // field that moved), then the path of the field at fault.
+    let mut state: StateFile = match serde_json::from_slice::<StateFile>(bytes) {
+        Ok(state) => {
+            check_version(&serde_json::Value::from(state.version), Some(state.terraform_version.as_str()))?;
+            state
         }
-    })?;
-    let version = match probe.version {
-        None | Some(Value::Null) => return Err(ReadError::MissingVersion),
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(0) => return Err(ReadError::VersionZero),
-            Some(v) => v,
-            None => return Err(ReadError::InvalidVersion { found: n.to_string() }),
-        },
-        Some(other) => return Err(ReadError::InvalidVersion { found: other.to_string() }),
+        Err(_) => {
+            probe_version(bytes)?;
+            return Err(structural_error(bytes));
+        }
     };
-    if version != STATE_FORMAT_VERSION {
-        let written_by = match probe.terraform_version {
-            Some(Value::String(s)) if !s.is_empty() => Some(s),
-            _ => None,
-        };
-        return Err(ReadError::UnsupportedVersion { version, written_by });
-    }
-
-    // serde_path_to_error names the field at fault (`resources[0].instances[1].index_key`).
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let mut state: StateFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let mut read_error = json_error(err.into_inner());
-        if let ReadError::Structure { message, .. } = &mut read_error {
-            if path != "." && !path.is_empty() {
-                *message = format!("{path}: {message}");
-            }
-        }
-        read_error
-    })?;
-    deserializer.end().map_err(json_error)?;
     validate(&state)?;
     // Terraform treats an instance without attributes (and without legacy flat attributes) as an
     // empty object.
@@ -92,12 +56,24 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
 ///
 /// The `version` written is always 4, whatever the field holds.
 pub fn write_state(state: &StateFile) -> String {
-    let mut state = state.clone();
-    state.version = STATE_FORMAT_VERSION;
-    state.normalize();
-    let mut text = gojson::to_string_pretty(&state_to_value(&state));
+    // A state already in order (the engine's always is) is written as it is; only others are
+    // copied to be normalised.
+    let mut text = if state.version == STATE_FORMAT_VERSION && state.is_normalized() {
+        serialize_pretty(state)
+    } else {
+        let mut state = state.clone();
+        state.version = STATE_FORMAT_VERSION;
+        state.normalize();
+        serialize_pretty(&state)
+    };
     text.push('\n');
     text
+}
+
+fn serialize_pretty(state: &StateFile) -> String {
+    // Serialising plain data structs with string keys cannot fail; were it to, the slower path
+    // through a `Value` gives the same bytes.
+    gojson::to_string_pretty_from(state).unwrap_or_else(|_| gojson::to_string_pretty(&state_to_value(state)))
 }
 
 /// The state as a JSON value in Terraform's field order.
@@ -105,6 +81,74 @@ pub(crate) fn state_to_value(state: &StateFile) -> Value {
     // Serialising plain data structs with string keys into a `Value` cannot fail; an error here
     // would be a bug in the derives, so fall back to `null` rather than panic.
     serde_json::to_value(state).unwrap_or(Value::Null)
+}
+
+/// The version check on its own, for a file that does not parse as a whole.
+fn probe_version(bytes: &[u8]) -> Result<(), ReadError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        version: Option<Value>,
+        terraform_version: Option<Value>,
+    }
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|err| {
+        // Valid JSON that is not an object would otherwise be reported in terms of our internal
+        // probe struct.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        match (err.classify(), first) {
+            (serde_json::error::Category::Data, Some(b)) if b != b'{' => ReadError::Structure {
+                message: "the state file must contain a JSON object, but its top level is not an object".into(),
+                line: 1,
+                column: 1,
+            },
+            _ => json_error(err),
+        }
+    })?;
+    let written_by = match &probe.terraform_version {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    check_version(probe.version.as_ref().unwrap_or(&Value::Null), written_by)
+}
+
+/// Terraform's checks of the `version` field: present, a positive integer, and 4.
+fn check_version(version: &Value, written_by: Option<&str>) -> Result<(), ReadError> {
+    let version = match version {
+        Value::Null => return Err(ReadError::MissingVersion),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => return Err(ReadError::VersionZero),
+            Some(v) => v,
+            None => return Err(ReadError::InvalidVersion { found: n.to_string() }),
+        },
+        other => return Err(ReadError::InvalidVersion { found: other.to_string() }),
+    };
+    if version != STATE_FORMAT_VERSION {
+        let written_by = written_by.filter(|s| !s.is_empty()).map(str::to_owned);
+        return Err(ReadError::UnsupportedVersion { version, written_by });
+    }
+    Ok(())
+}
+
+/// The error of a file whose version is right but whose structure is not: serde_path_to_error
+/// names the field at fault (`resources[0].instances[1].index_key`).
+fn structural_error(bytes: &[u8]) -> ReadError {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, StateFile>(&mut deserializer) {
+        Err(err) => {
+            let path = err.path().to_string();
+            let mut read_error = json_error(err.into_inner());
+            if let ReadError::Structure { message, .. } = &mut read_error {
+                if path != "." && !path.is_empty() {
+                    *message = format!("{path}: {message}");
+                }
+            }
+            read_error
+        }
+        // Only trailing characters can make the whole-document parse fail after this one passed.
+        Ok(_) => match deserializer.end() {
+            Err(err) => json_error(err),
+            Ok(()) => ReadError::Structure { message: "the state file could not be read".into(), line: 1, column: 1 },
+        },
+    }
 }
 
 fn json_error(err: serde_json::Error) -> ReadError {

@@ -23,6 +23,70 @@ pub fn to_string_pretty(value: &Value) -> String {
     out
 }
 
+/// Serialises `value` straight to Go's `MarshalIndent` text, without building a
+/// [`serde_json::Value`] first (for a large state that intermediate tree was a second copy of
+/// it in memory). Same bytes as `to_string_pretty(&serde_json::to_value(value))`.
+pub fn to_string_pretty_from<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(64 << 10);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter(serde_json::ser::PrettyFormatter::with_indent(b"  ")));
+    value.serialize(&mut ser)?;
+    // The serializer writes only what its formatter is given: valid UTF-8 in, UTF-8 out.
+    String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+/// serde_json's pretty layout is Go's (two spaces, `"key": value`, `[]`/`{}`); only string
+/// escaping differs. serde_json escapes `"`, `\` and control characters itself (as Go does:
+/// `\b \f \n \r \t`, else `\u00xx` in lowercase) and hands every other run of text to
+/// `write_string_fragment`, where Go's HTML-safe escapes are added.
+struct GoFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for GoFormatter<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let escape = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            writer.write_all(&fragment.as_bytes()[start..i])?;
+            writer.write_all(escape.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 /// Writes `value` as Go's `json.Marshal` would (compact, HTML-safe escaping).
 pub fn to_string_compact(value: &Value) -> String {
     let mut out = String::with_capacity(256);
@@ -139,5 +203,14 @@ mod tests {
             to_string_pretty(&v),
             "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n    {\n      \"d\": null\n    }\n  ]\n}"
         );
+    }
+
+    #[test]
+    fn serializing_directly_gives_the_same_bytes_as_through_a_value() {
+        let v: Value = serde_json::from_str(
+            r#"{"a":[],"b":{},"c":[1,{"d":null,"e":"x<y>&z\u2028\u2029\u0001\u007f\b\f\n\r\t\"\\/ é 😀"}],"f":1.50,"g":-0,"h":12345678901234567890123}"#,
+        )
+        .unwrap();
+        assert_eq!(to_string_pretty_from(&v).unwrap(), to_string_pretty(&v));
     }
 }

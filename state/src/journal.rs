@@ -43,7 +43,7 @@
 //! the same state. The `Begin` lineage/serial detect a journal that belongs to another state or
 //! to a snapshot that was rolled back, which are errors.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -303,30 +303,13 @@ fn replay_records(
                 torn_tail_bytes,
             })
         }
-        Some(Record::Begin { lineage, base_serial }) => match &base {
-            None => {
-                state.lineage = lineage.clone();
-                state.serial = *base_serial;
+        Some(Record::Begin { lineage, base_serial }) => {
+            let (l, s) = check_base(base.as_ref().map(|(l, s)| (l.as_str(), *s)), (lineage, *base_serial), journal_path)?;
+            if base.is_none() {
+                state.lineage = l;
+                state.serial = s;
             }
-            Some((snap_lineage, snap_serial)) => {
-                if snap_lineage != lineage {
-                    return Err(Error::Journal {
-                        path: journal_path.to_path_buf(),
-                        reason: format!(
-                            "it belongs to state lineage \"{lineage}\" but the state has lineage \"{snap_lineage}\"",
-                        ),
-                    });
-                }
-                if snap_serial < base_serial {
-                    return Err(Error::Journal {
-                        path: journal_path.to_path_buf(),
-                        reason: format!(
-                            "it applies on top of serial {base_serial} but the state snapshot has the older serial {snap_serial} (was the snapshot restored from a backup?)",
-                        ),
-                    });
-                }
-            }
-        },
+        }
         Some(_) => {
             return Err(Error::Journal {
                 path: journal_path.to_path_buf(),
@@ -337,6 +320,7 @@ fn replay_records(
     let mut intents: BTreeMap<u64, Intent> = BTreeMap::new();
     let mut failed = Vec::new();
     let mut applied = 0;
+    let mut index = StateIndex::new(&state);
     for record in records {
         match record {
             Record::Begin { .. } => {
@@ -350,7 +334,7 @@ fn replay_records(
             }
             Record::Outcome(outcome) => {
                 for change in &outcome.changes {
-                    apply_change(&mut state, change);
+                    index.apply(&mut state, change);
                 }
                 let intent = intents.remove(&outcome.intent);
                 if let (Some(intent), Some(error)) = (intent, &outcome.error) {
@@ -359,7 +343,7 @@ fn replay_records(
                 applied += 1;
             }
             Record::Change(change) => {
-                apply_change(&mut state, change);
+                index.apply(&mut state, change);
                 applied += 1;
             }
             Record::Output { name, value } => {
@@ -371,6 +355,7 @@ fn replay_records(
             }
         }
     }
+    index.finish(&mut state);
     state.normalize();
     Ok(Replay {
         state,
@@ -379,6 +364,33 @@ fn replay_records(
         applied,
         torn_tail_bytes,
     })
+}
+
+/// Checks that a journal starting with `Begin { lineage, base_serial }` applies to the snapshot
+/// identified by `snapshot` (lineage, serial), and returns the identity the merged state takes:
+/// the snapshot's, or the Begin record's when there is no snapshot yet.
+fn check_base(snapshot: Option<(&str, u64)>, begin: (&str, u64), journal_path: &Path) -> Result<(String, u64)> {
+    let (lineage, base_serial) = begin;
+    match snapshot {
+        None => Ok((lineage.to_owned(), base_serial)),
+        Some((snap_lineage, snap_serial)) => {
+            if snap_lineage != lineage {
+                return Err(Error::Journal {
+                    path: journal_path.to_path_buf(),
+                    reason: format!("it belongs to state lineage \"{lineage}\" but the state has lineage \"{snap_lineage}\""),
+                });
+            }
+            if snap_serial < base_serial {
+                return Err(Error::Journal {
+                    path: journal_path.to_path_buf(),
+                    reason: format!(
+                        "it applies on top of serial {base_serial} but the state snapshot has the older serial {snap_serial} (was the snapshot restored from a backup?)",
+                    ),
+                });
+            }
+            Ok((snap_lineage.to_owned(), snap_serial))
+        }
+    }
 }
 
 /// The intents of `records` that no outcome completes, in id order (as [`Replay::pending`]).
@@ -398,49 +410,99 @@ pub fn pending_intents(records: &[Record]) -> Vec<Intent> {
     intents.into_values().cloned().collect()
 }
 
-/// Sets or removes one object in a state. Removing the last object of a resource removes the
-/// resource (Terraform prunes such husks at the end of an apply).
-pub fn apply_change(state: &mut StateFile, change: &ObjectChange) {
-    let addr = &change.addr;
-    let position = state.resources.iter().position(|r| {
-        r.module == addr.module && r.mode == addr.mode && r.type_ == addr.type_ && r.name == addr.name
-    });
-    let same_object = |i: &InstanceState| i.index_key == addr.index_key && i.deposed == addr.deposed;
-    match (&change.object, position) {
-        (Some(object), Some(p)) => {
-            let resource = &mut state.resources[p];
-            if !change.provider.is_empty() {
-                resource.provider = change.provider.clone();
-            }
-            let mut object = object.clone();
-            object.index_key = addr.index_key.clone();
-            object.deposed = addr.deposed.clone();
-            match resource.instances.iter_mut().find(|i| same_object(i)) {
-                Some(existing) => *existing = object,
-                None => resource.instances.push(object),
-            }
-        }
-        (Some(object), None) => {
-            let mut object = object.clone();
-            object.index_key = addr.index_key.clone();
-            object.deposed = addr.deposed.clone();
-            state.resources.push(ResourceState {
-                module: addr.module.clone(),
-                mode: addr.mode,
-                type_: addr.type_.clone(),
-                name: addr.name.clone(),
-                each: None,
-                provider: change.provider.clone(),
-                instances: vec![object],
-            });
-        }
-        (None, Some(p)) => {
-            state.resources[p].instances.retain(|i| !same_object(i));
-            if state.resources[p].instances.is_empty() {
-                state.resources.remove(p);
+/// Applies records' object changes to a state in O(1) each: an index from resource address to
+/// position, and from (resource, instance key, deposed key) to the object's position, replaces
+/// the linear searches that made a replay of N records O(N²) (10 000 resources took seconds).
+///
+/// Removing an object swaps the last one into its place (order does not matter: the replayed
+/// state is normalised); a resource whose last object is removed is pruned by
+/// [`StateIndex::finish`] (Terraform prunes such husks at the end of an apply).
+struct StateIndex {
+    resources: HashMap<(Option<String>, ResourceMode, String, String), usize>,
+    objects: HashMap<(usize, Option<InstanceKey>, Option<String>), usize>,
+    emptied: Vec<usize>,
+}
+
+impl StateIndex {
+    fn new(state: &StateFile) -> StateIndex {
+        let mut index = StateIndex { resources: HashMap::new(), objects: HashMap::new(), emptied: Vec::new() };
+        for (r, resource) in state.resources.iter().enumerate() {
+            index.resources.insert((resource.module.clone(), resource.mode, resource.type_.clone(), resource.name.clone()), r);
+            for (i, object) in resource.instances.iter().enumerate() {
+                index.objects.insert((r, object.index_key.clone(), object.deposed.clone()), i);
             }
         }
-        (None, None) => {}
+        index
+    }
+
+    /// Sets or removes one object.
+    fn apply(&mut self, state: &mut StateFile, change: &ObjectChange) {
+        let addr = &change.addr;
+        let key = (addr.module.clone(), addr.mode, addr.type_.clone(), addr.name.clone());
+        let position = self.resources.get(&key).copied();
+        match (&change.object, position) {
+            (Some(object), Some(r)) => {
+                let resource = &mut state.resources[r];
+                if !change.provider.is_empty() {
+                    resource.provider = change.provider.clone();
+                }
+                let mut object = object.clone();
+                object.index_key = addr.index_key.clone();
+                object.deposed = addr.deposed.clone();
+                let object_key = (r, addr.index_key.clone(), addr.deposed.clone());
+                match self.objects.get(&object_key) {
+                    Some(&i) => resource.instances[i] = object,
+                    None => {
+                        self.objects.insert(object_key, resource.instances.len());
+                        resource.instances.push(object);
+                    }
+                }
+            }
+            (Some(object), None) => {
+                let mut object = object.clone();
+                object.index_key = addr.index_key.clone();
+                object.deposed = addr.deposed.clone();
+                let r = state.resources.len();
+                self.resources.insert(key, r);
+                self.objects.insert((r, addr.index_key.clone(), addr.deposed.clone()), 0);
+                state.resources.push(ResourceState {
+                    module: addr.module.clone(),
+                    mode: addr.mode,
+                    type_: addr.type_.clone(),
+                    name: addr.name.clone(),
+                    each: None,
+                    provider: change.provider.clone(),
+                    instances: vec![object],
+                });
+            }
+            (None, Some(r)) => {
+                let object_key = (r, addr.index_key.clone(), addr.deposed.clone());
+                let Some(i) = self.objects.remove(&object_key) else { return };
+                let instances = &mut state.resources[r].instances;
+                instances.swap_remove(i);
+                if let Some(moved) = instances.get(i) {
+                    self.objects.insert((r, moved.index_key.clone(), moved.deposed.clone()), i);
+                }
+                if instances.is_empty() {
+                    self.emptied.push(r);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// Drops the resources whose last object a change removed (and no later change re-added).
+    fn finish(self, state: &mut StateFile) {
+        if self.emptied.is_empty() {
+            return;
+        }
+        let emptied: HashSet<usize> = self.emptied.into_iter().collect();
+        let mut r = 0;
+        state.resources.retain(|resource| {
+            let keep = !(resource.instances.is_empty() && emptied.contains(&r));
+            r += 1;
+            keep
+        });
     }
 }
 
@@ -603,14 +665,30 @@ struct Inner {
     next_id: u64,
     /// Frames written so far (monotonic).
     written: u64,
-    /// Every valid record of the file, in file order: those read when it was opened, then each
-    /// one this process wrote (pushed under the same lock as its write, after the write
-    /// succeeded). Holding the lock, nobody else writes the file, so this mirrors it and
-    /// compaction replays it instead of re-reading and re-parsing the whole file, which made
-    /// the end of a large apply quadratic-feeling (two full parses per save). Memory: one
-    /// parsed record per journaled operation since the last compaction, the same order as the
-    /// file itself.
-    records: Vec<Record>,
+    /// The journal's `Begin` record: lineage and base serial (`None` if the file starts with
+    /// another record, which compaction reports as corrupt).
+    begin: Option<(String, u64)>,
+    /// The intents of the file no outcome completes yet, by id: what compaction carries over.
+    /// Only these are kept in memory — not outcomes and changes, whose objects are the bulk of
+    /// an apply's memory; a compaction that replays objects re-reads the file, and one whose
+    /// caller already holds every change ([`Journal::compact_superseded`]) needs none of them.
+    pending: BTreeMap<u64, Intent>,
+}
+
+impl Inner {
+    /// Notes a record just written.
+    fn note(&mut self, record: &Record) {
+        match record {
+            Record::Begin { lineage, base_serial } => self.begin = Some((lineage.clone(), *base_serial)),
+            Record::Intent(intent) => {
+                self.pending.insert(intent.id, intent.clone());
+            }
+            Record::Outcome(outcome) => {
+                self.pending.remove(&outcome.intent);
+            }
+            Record::Change(_) | Record::Output { .. } => {}
+        }
+    }
 }
 
 impl LocalJournal {
@@ -629,15 +707,18 @@ impl LocalJournal {
         encryption: Option<Arc<Encryption>>,
     ) -> Result<(LocalJournal, JournalContents)> {
         let contents = read_journal_with(path, encryption.as_deref())?;
-        let records = if contents.records.is_empty() {
-            let begin = Record::Begin { lineage: lineage.to_owned(), base_serial };
-            let mut bytes = JOURNAL_MAGIC.to_vec();
-            bytes.extend(encode_frame(&begin, encryption.as_deref())?);
-            atomic_write(path, &bytes)?;
-            vec![begin]
-        } else {
-            contents.records.clone()
+        let begin = match contents.records.first() {
+            None => {
+                let begin = Record::Begin { lineage: lineage.to_owned(), base_serial };
+                let mut bytes = JOURNAL_MAGIC.to_vec();
+                bytes.extend(encode_frame(&begin, encryption.as_deref())?);
+                atomic_write(path, &bytes)?;
+                Some((lineage.to_owned(), base_serial))
+            }
+            Some(Record::Begin { lineage, base_serial }) => Some((lineage.clone(), *base_serial)),
+            Some(_) => None,
         };
+        let pending = pending_intents(&contents.records).into_iter().map(|i| (i.id, i)).collect();
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -663,7 +744,7 @@ impl LocalJournal {
         Ok((
             LocalJournal {
                 path: path.to_path_buf(),
-                inner: Mutex::new(Inner { file, next_id, written: 0, records }),
+                inner: Mutex::new(Inner { file, next_id, written: 0, begin, pending }),
                 synced: Mutex::new(0),
                 encryption,
             },
@@ -694,7 +775,7 @@ impl LocalJournal {
         let mut inner = self.lock();
         inner.file.write_all(&frame).map_err(|e| Error::io("appending to journal", &self.path, e))?;
         inner.written += 1;
-        inner.records.push(record.clone());
+        inner.note(record);
         Ok(inner.written)
     }
 
@@ -734,7 +815,7 @@ impl LocalJournal {
         inner.next_id += 1;
         inner.written += 1;
         let id = intent.id;
-        inner.records.push(Record::Intent(intent));
+        inner.pending.insert(id, intent);
         Ok((id, inner.written))
     }
 
@@ -760,7 +841,8 @@ impl LocalJournal {
             bytes.extend(encode_frame(record, enc)?);
         }
         atomic_write(&self.path, &bytes)?;
-        inner.records = records;
+        inner.begin = Some((lineage.to_owned(), base_serial));
+        inner.pending = carry.iter().map(|i| (i.id, i.clone())).collect();
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -781,7 +863,7 @@ impl LocalJournal {
     /// The intents without an outcome now, in id order, from the records kept in memory (no
     /// file read): what [`LocalJournal::compact`] would carry over.
     pub fn pending(&self) -> Vec<Intent> {
-        pending_intents(&self.lock().records)
+        self.lock().pending.values().cloned().collect()
     }
 
     /// Merges the journal into a snapshot, atomically with respect to concurrent appends.
@@ -791,9 +873,8 @@ impl LocalJournal {
     /// `Begin` at the new serial followed by the still-pending intents. Returns the replay (with
     /// the persisted serial).
     ///
-    /// The records replayed are the ones kept in memory (those found at open plus those appended
-    /// since), not a re-read of the file: the same records, since the file only changes through
-    /// this journal while the state lock is held. The crash-safety order is unchanged: the
+    /// The records replayed are read back from the file under the journal's lock (the file only
+    /// changes through this journal while the state lock is held). The crash-safety order: the
     /// merged snapshot is persisted before the journal is replaced.
     pub fn compact(
         &self,
@@ -801,12 +882,35 @@ impl LocalJournal {
         persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
     ) -> Result<Replay> {
         let mut inner = self.lock();
-        let mut replayed = replay_records(snapshot, &inner.records, 0, &self.path)?;
+        let contents = read_journal_with(&self.path, self.encryption.as_deref())?;
+        let mut replayed = replay_records(snapshot, &contents.records, 0, &self.path)?;
         persist(&mut replayed.state)?;
         let (lineage, serial) = (replayed.state.lineage.clone(), replayed.state.serial);
         self.rewrite(&mut inner, &lineage, serial, &replayed.pending)?;
         replayed.torn_tail_bytes = 0;
         Ok(replayed)
+    }
+
+    /// See [`Journal::compact_superseded`]: nothing is read or replayed.
+    pub fn compact_superseded(
+        &self,
+        snapshot: Option<(String, u64)>,
+        state: &mut StateFile,
+        persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
+    ) -> Result<()> {
+        let mut inner = self.lock();
+        let Some(begin) = inner.begin.clone() else {
+            return Err(Error::Journal { path: self.path.clone(), reason: "its first record is not a Begin record".into() });
+        };
+        let (lineage, serial) = check_base(snapshot.as_ref().map(|(l, s)| (l.as_str(), *s)), (&begin.0, begin.1), &self.path)?;
+        if state.lineage.is_empty() {
+            state.lineage = lineage;
+            state.serial = serial;
+        }
+        persist(state)?;
+        let carry: Vec<Intent> = inner.pending.values().cloned().collect();
+        let (lineage, serial) = (state.lineage.clone(), state.serial);
+        self.rewrite(&mut inner, &lineage, serial, &carry)
     }
 }
 
@@ -855,6 +959,24 @@ pub trait Journal: Send + Sync + fmt::Debug {
         snapshot: Option<StateFile>,
         persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
     ) -> Result<Replay>;
+    /// Whether [`Journal::compact_superseded`] is supported.
+    fn compacts_superseded(&self) -> bool {
+        false
+    }
+    /// Compaction when `state` already holds every change the journal records (an apply's
+    /// final state): the records' objects are not replayed, only the journal's identity is
+    /// checked against the snapshot's (`snapshot`: lineage and serial, `None` if there is no
+    /// snapshot yet). `state` takes that identity if its lineage is empty, is passed to
+    /// `persist`, and the journal is reset to its serial plus the pending intents. Only called
+    /// when [`Journal::compacts_superseded`] says so; the default refuses.
+    fn compact_superseded(
+        &self,
+        _snapshot: Option<(String, u64)>,
+        _state: &mut StateFile,
+        _persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
+    ) -> Result<()> {
+        Err(Error::Journal { path: PathBuf::new(), reason: "this journal cannot compact without replaying".into() })
+    }
 }
 
 impl Journal for LocalJournal {
@@ -888,6 +1010,17 @@ impl Journal for LocalJournal {
         persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
     ) -> Result<Replay> {
         LocalJournal::compact(self, snapshot, persist)
+    }
+    fn compacts_superseded(&self) -> bool {
+        true
+    }
+    fn compact_superseded(
+        &self,
+        snapshot: Option<(String, u64)>,
+        state: &mut StateFile,
+        persist: &mut dyn FnMut(&mut StateFile) -> Result<()>,
+    ) -> Result<()> {
+        LocalJournal::compact_superseded(self, snapshot, state, persist)
     }
 }
 
@@ -952,6 +1085,63 @@ mod tests {
                 Ok(())
             })
             .unwrap()
+    }
+
+    fn del(a: ObjectAddr) -> Record {
+        Record::Change(ObjectChange { addr: a, provider: String::new(), object: None })
+    }
+
+    fn ids(state: &StateFile, name: &str) -> Vec<(Option<InstanceKey>, Option<String>, String)> {
+        let Some(r) = state.resource(None, ResourceMode::Managed, "terraform_data", name) else { return Vec::new() };
+        r.instances.iter().map(|i| (i.index_key.clone(), i.deposed.clone(), i.attributes["id"].as_str().unwrap_or("").to_owned())).collect()
+    }
+
+    /// The indexed replay: removals move the last object into the hole, later changes must still
+    /// find every object; a resource emptied by removals is pruned unless re-created, and one
+    /// the snapshot holds without objects is left alone (as a linear search would have).
+    #[test]
+    fn replay_finds_objects_after_removals_and_prunes_emptied_resources() {
+        let mut snap = snapshot(1);
+        snap.resources.push(ResourceState {
+            module: None,
+            mode: ResourceMode::Managed,
+            type_: "terraform_data".into(),
+            name: "husk".into(),
+            each: None,
+            provider: String::new(),
+            instances: Vec::new(),
+        });
+        let mut deposed = addr("a", Some(1));
+        deposed.deposed = Some("00000001".into());
+        let mut records = vec![Record::Begin { lineage: "lin".into(), base_serial: 1 }];
+        for i in 0..4 {
+            records.push(Record::Change(set(addr("a", Some(i)), &format!("a{i}"))));
+        }
+        records.push(Record::Change(set(deposed.clone(), "old-a1")));
+        records.push(del(addr("a", Some(0)))); // a[3] moves into a[0]'s place
+        records.push(Record::Change(set(addr("a", Some(3)), "a3-updated")));
+        records.push(del(addr("a", Some(0)))); // already gone: nothing happens
+        records.push(del(addr("a", Some(1))));
+        records.push(Record::Change(set(addr("b", None), "b")));
+        records.push(del(addr("b", None)));
+        records.push(Record::Change(set(addr("c", None), "c")));
+        records.push(del(addr("c", None)));
+        records.push(Record::Change(set(addr("c", None), "c-again")));
+        let dir = tempfile::tempdir().unwrap();
+        let replayed = replay_records(Some(snap), &records, 0, &dir.path().join("j")).unwrap();
+        let state = replayed.state;
+        assert_eq!(
+            ids(&state, "a"),
+            vec![
+                (Some(InstanceKey::Int(1)), Some("00000001".into()), "old-a1".into()),
+                (Some(InstanceKey::Int(2)), None, "a2".into()),
+                (Some(InstanceKey::Int(3)), None, "a3-updated".into()),
+            ]
+        );
+        assert!(state.resource(None, ResourceMode::Managed, "terraform_data", "b").is_none(), "emptied resource pruned");
+        assert_eq!(ids(&state, "c"), vec![(None, None, "c-again".into())]);
+        assert!(state.resource(None, ResourceMode::Managed, "terraform_data", "husk").is_some());
+        assert_eq!(replayed.applied, records.len() - 1);
     }
 
     #[test]
@@ -1021,6 +1211,41 @@ mod tests {
         // And a fresh reader (the next run) sees the same pending intents.
         let (reopened, _) = LocalJournal::open(&path, "lin", 5).unwrap();
         assert_eq!(reopened.pending(), compacted.pending);
+    }
+
+    /// An apply's compaction: the caller's state replaces the replay, only identities are
+    /// checked, and the journal restarts at the persisted serial with the pending intents.
+    #[test]
+    fn compaction_with_the_final_state_checks_identity_and_carries_pending_intents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let (journal, _) = LocalJournal::open(&path, "lin", 3).unwrap();
+        let done = journal.record_intent(intent(addr("a", None))).unwrap();
+        let open_intent = journal.record_intent(intent(addr("b", None))).unwrap();
+        journal.record_outcome(Outcome { intent: done, changes: vec![set(addr("a", None), "a")], error: None }).unwrap();
+
+        let persisted = std::cell::RefCell::new(Vec::new());
+        let mut persist = |s: &mut StateFile| {
+            s.serial += 1;
+            persisted.borrow_mut().push((s.lineage.clone(), s.serial));
+            Ok(())
+        };
+        // Another lineage, or a snapshot older than the journal's base: refused, nothing written.
+        let mut state = StateFile::new();
+        state.lineage = String::new();
+        let err = journal.compact_superseded(Some(("other".into(), 3)), &mut state, &mut persist).unwrap_err();
+        assert!(err.to_string().contains("lineage"), "{err}");
+        let err = journal.compact_superseded(Some(("lin".into(), 2)), &mut state, &mut persist).unwrap_err();
+        assert!(err.to_string().contains("older serial 2"), "{err}");
+        assert!(persisted.borrow().is_empty());
+
+        journal.compact_superseded(Some(("lin".into(), 3)), &mut state, &mut persist).unwrap();
+        assert_eq!(*persisted.borrow(), vec![("lin".to_string(), 4)], "an empty lineage takes the snapshot's identity");
+        let after = read_journal(&path).unwrap();
+        assert_eq!(after.records[0], Record::Begin { lineage: "lin".into(), base_serial: 4 });
+        assert_eq!(after.records.len(), 2);
+        assert!(matches!(&after.records[1], Record::Intent(i) if i.id == open_intent));
+        assert_eq!(journal.pending().iter().map(|i| i.id).collect::<Vec<_>>(), vec![open_intent]);
     }
 
     #[test]

@@ -24,6 +24,29 @@ pub struct HistoryEntry {
     pub path: PathBuf,
 }
 
+/// What a [`LocalStateFile`] remembers of the stored snapshot: its identity and its text, not a
+/// parsed copy (cloning a large state on every read cost more than the comparison it served).
+#[derive(Debug)]
+struct Baseline {
+    lineage: String,
+    serial: u64,
+    /// The snapshot's plaintext, as read or written.
+    text: Vec<u8>,
+}
+
+/// The part of a state file's text after its header (`version`, `terraform_version`, `serial`,
+/// `lineage`): the content. Two snapshots written in the canonical layout (by `infra` or by
+/// Terraform) have equal content exactly when these parts are equal. For a file in another
+/// layout the whole text is returned, which only ever makes a comparison say "changed".
+fn content_part(text: &[u8]) -> &[u8] {
+    const LINEAGE: &[u8] = b"\n  \"lineage\": ";
+    let Some(at) = text.windows(LINEAGE.len()).take(4096).position(|w| w == LINEAGE) else { return text };
+    match text[at + LINEAGE.len()..].iter().position(|&b| b == b'\n') {
+        Some(end) => &text[at + LINEAGE.len() + end..],
+        None => text,
+    }
+}
+
 /// A state file on the local filesystem, as Terraform's `statemgr.Filesystem` manages one.
 ///
 /// It remembers the last snapshot it read or wrote (the *baseline*) so that:
@@ -39,7 +62,7 @@ pub struct HistoryEntry {
 pub struct LocalStateFile {
     path: PathBuf,
     backup_path: Option<PathBuf>,
-    baseline: Option<StateFile>,
+    baseline: Option<Baseline>,
     baseline_loaded: bool,
     backup_written: bool,
     history_keep: usize,
@@ -101,18 +124,39 @@ impl LocalStateFile {
     /// Reads the stored snapshot (`None` if the file is missing or empty) and makes it the
     /// baseline. Never modifies the file, whatever its content.
     pub fn read(&mut self) -> Result<Option<StateFile>> {
-        let state = self.read_path(&self.path.clone())?;
-        self.baseline = state.clone();
+        let path = self.path.clone();
+        let Some(plain) = self.read_plain(&path)? else {
+            self.baseline = None;
+            self.baseline_loaded = true;
+            return Ok(None);
+        };
+        let state = read_state(&plain).map_err(|source| Error::Read { path: path.clone(), source })?;
+        self.baseline = state.as_ref().map(|s| Baseline { lineage: s.lineage.clone(), serial: s.serial, text: plain });
         self.baseline_loaded = true;
         Ok(state)
     }
 
+    /// The stored snapshot's lineage and serial, from the baseline (read only if this manager
+    /// has neither read nor written the file yet). Callers hold the state lock, so the file has
+    /// not changed since.
+    pub fn identity(&mut self) -> Result<Option<(String, u64)>> {
+        self.ensure_baseline()?;
+        Ok(self.baseline.as_ref().map(|b| (b.lineage.clone(), b.serial)))
+    }
+
     fn read_path(&self, path: &Path) -> Result<Option<StateFile>> {
-        let Some(bytes) = read_if_exists(path)? else {
+        let Some(plain) = self.read_plain(path)? else {
             return Ok(None);
         };
-        let plain = self.decode(path, bytes)?;
         read_state(&plain).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+    }
+
+    /// The file's plaintext (decrypted if encrypted), `None` if it does not exist.
+    fn read_plain(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+        match read_if_exists(path)? {
+            Some(bytes) => self.decode(path, bytes).map(Some),
+            None => Ok(None),
+        }
     }
 
     fn decode(&self, path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
@@ -149,6 +193,7 @@ impl LocalStateFile {
                     state.lineage = new_lineage();
                 }
                 state.serial += 1;
+                self.persist(state, None)?;
             }
             Some(stored) => {
                 if state.lineage.is_empty() {
@@ -161,14 +206,17 @@ impl LocalStateFile {
                         writing: state.lineage.clone(),
                     });
                 }
-                if state.same_content(stored) {
+                // Serialised once, with the serial it gets if it changed; compared with the
+                // stored text past the header.
+                state.serial = stored.serial + 1;
+                let text = write_state(state);
+                if content_part(text.as_bytes()) == content_part(&stored.text) {
                     state.serial = stored.serial;
                     return Ok(false);
                 }
-                state.serial = stored.serial + 1;
+                self.persist(state, Some(text))?;
             }
         }
-        self.persist(state)?;
         Ok(true)
     }
 
@@ -198,11 +246,12 @@ impl LocalStateFile {
         if state.lineage.is_empty() {
             state.lineage = new_lineage();
         }
-        self.persist(&state)
+        self.persist(&state, None)
     }
 
-    fn persist(&mut self, state: &StateFile) -> Result<()> {
-        let text = write_state(state);
+    /// Writes `state`; `text` is its serialisation when the caller already made it.
+    fn persist(&mut self, state: &StateFile, text: Option<String>) -> Result<()> {
+        let text = text.unwrap_or_else(|| write_state(state));
         if !self.backup_written {
             if let Some(backup) = &self.backup_path {
                 // The bytes as they are on disk (possibly encrypted), not a re-serialisation: the
@@ -220,7 +269,7 @@ impl LocalStateFile {
         }
         let bytes = self.encode(text.as_bytes())?;
         atomic_write(&self.path, &bytes)?;
-        self.baseline = Some(state.clone());
+        self.baseline = Some(Baseline { lineage: state.lineage.clone(), serial: state.serial, text: text.into_bytes() });
         self.baseline_loaded = true;
         if self.history_keep > 0 {
             self.save_history(state.serial, &bytes)?;

@@ -395,22 +395,9 @@ impl StateFile {
     /// key (none, then integers, then strings) then deposed key (current object first).
     /// Empty check results are normalised to `None` (Terraform writes `null` for both).
     pub fn normalize(&mut self) {
-        self.resources.sort_by(|a, b| {
-            let ma = a.module.as_deref().unwrap_or("");
-            let mb = b.module.as_deref().unwrap_or("");
-            ma.cmp(mb)
-                .then(a.mode.as_str().cmp(b.mode.as_str()))
-                .then(a.type_.cmp(&b.type_))
-                .then(a.name.cmp(&b.name))
-        });
+        self.resources.sort_by(resource_order);
         for resource in &mut self.resources {
-            resource.instances.sort_by(|a, b| {
-                let ka = key_rank(a.index_key.as_ref());
-                let kb = key_rank(b.index_key.as_ref());
-                ka.cmp(&kb).then_with(|| {
-                    a.deposed.as_deref().unwrap_or("").cmp(b.deposed.as_deref().unwrap_or(""))
-                })
-            });
+            resource.instances.sort_by(instance_order);
         }
         if self.check_results.as_ref().is_some_and(|c| c.is_empty()) {
             self.check_results = None;
@@ -434,12 +421,63 @@ impl StateFile {
     /// `terraform_version` — Terraform's `StatesMarshalEqual`, which decides whether a write
     /// bumps the serial.
     pub fn same_content(&self, other: &StateFile) -> bool {
-        let mut a = self.clone();
-        let mut b = other.clone();
-        a.normalize();
-        b.normalize();
-        a.outputs == b.outputs && a.resources == b.resources && a.check_results == b.check_results
+        // Compared through sorted references: cloning two possibly large states to normalise
+        // them was most of the cost of a write.
+        fn empty_as_none(c: &Option<Vec<CheckResults>>) -> Option<&Vec<CheckResults>> {
+            c.as_ref().filter(|c| !c.is_empty())
+        }
+        fn sorted(state: &StateFile) -> Vec<(&ResourceState, Vec<&InstanceState>)> {
+            let mut resources: Vec<&ResourceState> = state.resources.iter().collect();
+            resources.sort_by(|a, b| resource_order(a, b));
+            resources
+                .into_iter()
+                .map(|r| {
+                    let mut instances: Vec<&InstanceState> = r.instances.iter().collect();
+                    instances.sort_by(|a, b| instance_order(a, b));
+                    (r, instances)
+                })
+                .collect()
+        }
+        fn same_resource(a: &(&ResourceState, Vec<&InstanceState>), b: &(&ResourceState, Vec<&InstanceState>)) -> bool {
+            let ((ra, ia), (rb, ib)) = (a, b);
+            ra.module == rb.module
+                && ra.mode == rb.mode
+                && ra.type_ == rb.type_
+                && ra.name == rb.name
+                && ra.each == rb.each
+                && ra.provider == rb.provider
+                && ia == ib
+        }
+        if self.outputs != other.outputs
+            || empty_as_none(&self.check_results) != empty_as_none(&other.check_results)
+            || self.resources.len() != other.resources.len()
+        {
+            return false;
+        }
+        let (a, b) = (sorted(self), sorted(other));
+        a.iter().zip(b.iter()).all(|(x, y)| same_resource(x, y))
     }
+
+    /// True when [`StateFile::normalize`] would change nothing.
+    pub fn is_normalized(&self) -> bool {
+        self.resources.windows(2).all(|w| resource_order(&w[0], &w[1]).is_le())
+            && self.resources.iter().all(|r| r.instances.windows(2).all(|w| instance_order(&w[0], &w[1]).is_le()))
+            && !self.check_results.as_ref().is_some_and(|c| c.is_empty())
+    }
+}
+
+/// The order of resources in a state file: module, mode, type, name.
+fn resource_order(a: &ResourceState, b: &ResourceState) -> std::cmp::Ordering {
+    let ma = a.module.as_deref().unwrap_or("");
+    let mb = b.module.as_deref().unwrap_or("");
+    ma.cmp(mb).then(a.mode.as_str().cmp(b.mode.as_str())).then(a.type_.cmp(&b.type_)).then(a.name.cmp(&b.name))
+}
+
+/// The order of a resource's objects: instance key, then deposed key.
+fn instance_order(a: &InstanceState, b: &InstanceState) -> std::cmp::Ordering {
+    key_rank(a.index_key.as_ref())
+        .cmp(&key_rank(b.index_key.as_ref()))
+        .then_with(|| a.deposed.as_deref().unwrap_or("").cmp(b.deposed.as_deref().unwrap_or("")))
 }
 
 impl Default for StateFile {

@@ -127,3 +127,33 @@ fn history_keeps_the_last_n_snapshots() {
     assert_eq!(third.resources[0].instances[0].attributes, json!({"id": "2"}));
     assert!(matches!(file.history_snapshot(1), Err(Error::NoSuchSerial(1))));
 }
+
+/// The "unchanged" decision compares content, not the header: a snapshot another version of
+/// Terraform wrote (other `terraform_version`) with the same content is not rewritten, while a
+/// change anywhere past the header — even in one attribute deep in a resource — is.
+#[test]
+fn unchanged_content_under_another_writers_header_is_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("terraform.tfstate");
+    let mut state = StateFile::new();
+    one_resource(&mut state, "1");
+    LocalStateFile::new(&path).write(&mut state).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let other_writer = text.replace("\"terraform_version\": \"1.11.4\"", "\"terraform_version\": \"1.9.8\"");
+    assert_ne!(text, other_writer);
+    std::fs::write(&path, &other_writer).unwrap();
+
+    let mut file = LocalStateFile::new(&path);
+    let mut state = file.read().unwrap().unwrap();
+    assert!(!file.write(&mut state).unwrap(), "same content, other header: not rewritten");
+    assert_eq!(state.serial, 1);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), other_writer);
+
+    state.resources[0].instances[0].attributes = json!({"id": "1", "nested": {"x": [1, 2]}});
+    assert!(file.write(&mut state).unwrap());
+    assert_eq!(state.serial, 2);
+    let mut again = file.read().unwrap().unwrap();
+    again.resources[0].instances[0].attributes = json!({"id": "1", "nested": {"x": [1, 3]}});
+    assert!(file.write(&mut again).unwrap(), "a deep change is a change");
+    assert_eq!(again.serial, 3);
+}
