@@ -41,12 +41,14 @@ pub fn chunk_count(len: usize) -> usize {
 
 /// Threads worth starting for `jobs` jobs: the available cores (at most 8), no more than jobs.
 pub(crate) fn worker_threads(jobs: usize) -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8).min(jobs)
+    crate::par::cores().min(8).min(jobs)
 }
 
 /// `items.iter().map(f)` on up to [`worker_threads`] scoped threads (this one included), each
 /// taking the next item as it finishes one; the results are in the items' order. A panic in
-/// `f` is resumed on this thread, as it would have surfaced without threads.
+/// `f` is resumed on this thread, as it would have surfaced without threads. Unlike
+/// [`crate::par::map`]'s fixed split, threads pull work: chunks and files differ in cost, and a
+/// core shared with another process should not hold the others up.
 pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = worker_threads(items.len());
     if threads < 2 {
