@@ -36,6 +36,14 @@ impl Session {
     /// [`Session::load`]; `installing` for `init`, which reports module directories as
     /// Terraform's module installer does (see [`tree::load_with`]).
     pub fn load_with(dir: &Path, factories: Vec<ProviderFactory>, installing: bool) -> (Option<Session>, Vec<Diagnostic>) {
+        let (session, diags, _) = Self::load_with_sources(dir, factories, installing);
+        (session, diags)
+    }
+
+    /// [`Session::load_with`], also returning the source map the diagnostics point into: when
+    /// loading fails there is no session to hold it, and the caller needs the text to render the
+    /// diagnostics (it had re-read and re-parsed the whole configuration for that).
+    pub fn load_with_sources(dir: &Path, factories: Vec<ProviderFactory>, installing: bool) -> (Option<Session>, Vec<Diagnostic>, SourceMap) {
         let sources = SourceMap::new();
         let mut diags = Vec::new();
         let config = tree::load_with(dir, &sources, &mut diags, installing);
@@ -62,9 +70,9 @@ impl Session {
         let (graph, gdiags) = graph::build(&config, &sources);
         diags.extend(gdiags);
         if diags.iter().any(Diagnostic::is_error) {
-            return (None, diags);
+            return (None, diags, sources);
         }
-        (Some(Session { config, sources, providers, graph }), diags)
+        (Some(Session { config, sources: sources.clone(), providers, graph }), diags, sources)
     }
 
     fn lookup(&self) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + '_ {

@@ -1,7 +1,7 @@
 //! Source files and byte spans. Every expression and block keeps a [`Span`]; line and column are
 //! computed only when a diagnostic is rendered.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use infra_value::{SourcePos, SourceRange};
 
@@ -27,27 +27,32 @@ pub struct SourceFile {
     /// Path as shown to users (relative to the working directory when possible).
     pub name: Arc<str>,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// The byte offset of every line's start, computed the first time a position is asked
+    /// for: a run without diagnostics never needs it.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     fn new(name: &str, text: &str) -> SourceFile {
-        let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
-        SourceFile { name: Arc::from(name), text: Arc::from(text), line_starts }
+        SourceFile { name: Arc::from(name), text: Arc::from(text), line_starts: OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     pub fn pos(&self, byte: usize) -> SourcePos {
         let byte = byte.min(self.text.len());
-        let line = match self.line_starts.binary_search(&byte) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&byte) {
             Ok(i) => i,
-            Err(i) => i - 1,
+            Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts[line];
+        let start = line_starts.get(line).copied().unwrap_or(0);
         let column = self.text.get(start..byte).map(|s| s.chars().count()).unwrap_or(byte - start) + 1;
         SourcePos { line: line as u32 + 1, column: column as u32, byte }
     }
@@ -55,8 +60,9 @@ impl SourceFile {
     /// The text of 1-based line `line`, without its newline.
     pub fn line_text(&self, line: u32) -> &str {
         let i = (line as usize).saturating_sub(1);
-        let Some(&start) = self.line_starts.get(i) else { return "" };
-        let end = self.line_starts.get(i + 1).copied().unwrap_or(self.text.len());
+        let line_starts = self.line_starts();
+        let Some(&start) = line_starts.get(i) else { return "" };
+        let end = line_starts.get(i + 1).copied().unwrap_or(self.text.len());
         self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
     }
 }

@@ -196,13 +196,9 @@ pub fn load_session_init(ctx: &Ctx, json: bool) -> Option<Session> {
 }
 
 fn load_session_with(ctx: &Ctx, json: bool, installing: bool) -> Option<Session> {
-    let (session, diags) = Session::load_with(&ctx.dir, factories(), installing);
+    let (session, diags, sources) = Session::load_with_sources(&ctx.dir, factories(), installing);
     if json {
         if session.is_none() {
-            // Re-parse for the source snippets, as the human form does below.
-            let sources = SourceMap::new();
-            let mut d2 = Vec::new();
-            let _ = infra_engine::config::tree::load_with(&ctx.dir, &sources, &mut d2, installing);
             ui_json::print_diagnostics_only_with(&diags, Some(&sources));
         }
         return session;
@@ -214,10 +210,6 @@ fn load_session_with(ctx: &Ctx, json: bool, installing: bool) -> Option<Session>
             Some(s)
         }
         None => {
-            // The session's sources are gone with it; re-parse for rendering.
-            let sources = SourceMap::new();
-            let mut d2 = Vec::new();
-            let _ = infra_engine::config::tree::load_with(&ctx.dir, &sources, &mut d2, installing);
             let ctx2 = Ctx { dir: ctx.dir.clone(), color: ctx.color, sources };
             ctx2.print_diags(&diags);
             None

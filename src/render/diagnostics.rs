@@ -162,17 +162,57 @@ fn context_string(file: &SourceFile, subject: &SourceRange) -> Option<String> {
         return None;
     }
     let offset = subject.start.byte.checked_sub(1)?;
+    with_block_headers(file, |headers| {
+        let (_, _, header) = headers?.iter().find(|(start, end, _)| *start <= offset && offset < *end)?;
+        Some(header.clone())
+    })
+}
+
+/// The top-level blocks of a file as (start byte, end byte, header), `None` when it does not
+/// parse.
+type BlockHeaders = Option<Vec<(usize, usize, String)>>;
+
+thread_local! {
+    /// The block headers of the file last asked about, keyed by its text (the `Arc` itself: a
+    /// source map never changes a file's text). Diagnostics come in runs about one file, and
+    /// without this a plan with a warning per resource re-parsed the whole file per warning.
+    static LAST_FILE_HEADERS: std::cell::RefCell<Option<(std::sync::Arc<str>, std::rc::Rc<BlockHeaders>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn with_block_headers<R>(file: &SourceFile, f: impl FnOnce(Option<&[(usize, usize, String)]>) -> R) -> R {
+    let cached = LAST_FILE_HEADERS.with(|c| {
+        c.borrow().as_ref().filter(|(text, _)| std::sync::Arc::ptr_eq(text, &file.text)).map(|(_, h)| h.clone())
+    });
+    let headers = match cached {
+        Some(h) => h,
+        None => {
+            let h = std::rc::Rc::new(block_headers(file));
+            LAST_FILE_HEADERS.with(|c| *c.borrow_mut() = Some((file.text.clone(), h.clone())));
+            h
+        }
+    };
+    f(headers.as_deref())
+}
+
+fn block_headers(file: &SourceFile) -> BlockHeaders {
     let scratch = SourceMap::new();
     let id = scratch.add(&file.name, &file.text);
     let mut diags = Vec::new();
     let body = parse_native(id, &file.name, &file.text, &scratch, &mut diags)?;
-    let block = body.blocks.iter().find(|b| (b.span.start as usize) <= offset && offset < b.span.end as usize)?;
-    let mut s = block.ty.clone();
-    for l in &block.labels {
-        s.push(' ');
-        s.push_str(&super::diff::go_quote(l));
-    }
-    Some(s)
+    Some(
+        body.blocks
+            .iter()
+            .map(|block| {
+                let mut s = block.ty.clone();
+                for l in &block.labels {
+                    s.push(' ');
+                    s.push_str(&super::diff::go_quote(l));
+                }
+                (block.span.start as usize, block.span.end as usize, s)
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! constraints, which are syntax.
 
 pub mod body;
+pub mod chunked;
 pub mod json;
 pub mod parse;
 pub mod syntax;

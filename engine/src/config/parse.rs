@@ -48,31 +48,51 @@ pub fn parse_module_dir(dir: &Path, display_dir: &str, sources: &SourceMap, diag
             return module;
         }
     };
+    // Native files are parsed concurrently when there are several and enough text to pay for
+    // the threads. Only then: the JSON parser registers further sources (its strings' templates)
+    // as it goes, and reading every file first would renumber them.
+    let all_native = files.iter().all(|p| p.extension().is_some_and(|x| x == "tf"));
+    let parsed: Vec<(String, Option<Body>, Vec<Diagnostic>)> = if all_native && files.len() > 1 {
+        let loaded: Vec<(String, Result<SourceText, Diagnostic>)> =
+            files.iter().map(|path| (file_name(path), read_source(path, display_dir, sources))).collect();
+        let total: usize = loaded.iter().map(|(_, l)| l.as_ref().map_or(0, |l| l.text.len())).sum();
+        let parse = |l: &Result<SourceText, Diagnostic>| match l {
+            Ok(src) => {
+                let mut file_diags = Vec::new();
+                let body = parse_native(src.file_id, &src.shown, &src.text, sources, &mut file_diags);
+                (body, file_diags)
+            }
+            Err(d) => (None, vec![d.clone()]),
+        };
+        let results = if total >= super::chunked::PARALLEL_MIN_BYTES {
+            super::chunked::parallel_map(&loaded, |(_, l)| parse(l))
+        } else {
+            loaded.iter().map(|(_, l)| parse(l)).collect()
+        };
+        loaded.into_iter().zip(results).map(|((fname, _), (body, d))| (fname, body, d)).collect()
+    } else {
+        files
+            .iter()
+            .map(|path| {
+                let fname = file_name(path);
+                let mut file_diags = Vec::new();
+                let body = match read_source(path, display_dir, sources) {
+                    Ok(src) if fname.ends_with(".tf.json") => super::json::parse_json_body(src.file_id, &src.text, sources, &mut file_diags),
+                    Ok(src) => parse_native(src.file_id, &src.shown, &src.text, sources, &mut file_diags),
+                    Err(d) => {
+                        file_diags.push(d);
+                        None
+                    }
+                };
+                (fname, body, file_diags)
+            })
+            .collect()
+    };
     let mut parser = ModuleParser { sources, diags, module: &mut module };
     let mut primary: Vec<Body> = Vec::new();
     let mut overrides: Vec<Body> = Vec::new();
-    for path in files {
-        let fname = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-        let shown = if display_dir.is_empty() || display_dir == "." { fname.clone() } else { format!("{display_dir}/{fname}") };
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    parser.diags.push(Diagnostic::error("Invalid file encoding", format!("The file {shown} is not valid UTF-8.")));
-                    continue;
-                }
-            },
-            Err(e) => {
-                parser.diags.push(Diagnostic::error("Failed to read file", format!("The file {shown:?} could not be read: {e}.")));
-                continue;
-            }
-        };
-        let file_id = sources.add(&shown, &text);
-        let body = if fname.ends_with(".tf.json") {
-            super::json::parse_json_body(file_id, &text, sources, parser.diags)
-        } else {
-            parse_native(file_id, &shown, &text, sources, parser.diags)
-        };
+    for (fname, body, file_diags) in parsed {
+        parser.diags.extend(file_diags);
         let stem = fname.trim_end_matches(".json").trim_end_matches(".tf");
         if let Some(body) = body {
             if stem == "override" || stem.ends_with("_override") {
@@ -89,6 +109,33 @@ pub fn parse_module_dir(dir: &Path, display_dir: &str, sources: &SourceMap, diag
         parser.top_level(body);
     }
     module
+}
+
+/// One configuration file, read and registered in the source map.
+struct SourceText {
+    file_id: u32,
+    /// The name shown in diagnostics.
+    shown: String,
+    text: String,
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default()
+}
+
+/// Reads `path` and adds it to `sources`; an unreadable or non-UTF-8 file is a diagnostic.
+fn read_source(path: &Path, display_dir: &str, sources: &SourceMap) -> Result<SourceText, Diagnostic> {
+    let fname = file_name(path);
+    let shown = if display_dir.is_empty() || display_dir == "." { fname } else { format!("{display_dir}/{fname}") };
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => return Err(Diagnostic::error("Invalid file encoding", format!("The file {shown} is not valid UTF-8."))),
+        },
+        Err(e) => return Err(Diagnostic::error("Failed to read file", format!("The file {shown:?} could not be read: {e}."))),
+    };
+    let file_id = sources.add(&shown, &text);
+    Ok(SourceText { file_id, shown, text })
 }
 
 /// Terraform's override files: each block merges into the primary block of the same type and
@@ -134,13 +181,31 @@ fn merge_block_body(t: &mut Body, o: Body) {
     }
 }
 
-/// Parses native-syntax text into a generic body.
+/// Parses native-syntax text into a generic body. A big file is parsed in chunks on several
+/// threads ([`chunked`](super::chunked)) when that gives exactly the whole-file result;
+/// otherwise, and for every file with a syntax error, the file is parsed whole.
 pub fn parse_native(file_id: u32, shown: &str, text: &str, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Body> {
+    let pieces = super::chunked::chunk_count(text.len());
+    if pieces > 1 {
+        if let Some(parsed) = super::chunked::parse_chunked(file_id, text, sources, pieces) {
+            diags.extend(parsed.diagnostics);
+            return Some(parsed.body);
+        }
+    }
+    parse_native_whole(file_id, shown, text, sources, diags)
+}
+
+/// [`parse_native`] on one thread, the file as a whole: the reference the chunked parse must
+/// reproduce, and the path that reports syntax errors.
+pub fn parse_native_whole(file_id: u32, shown: &str, text: &str, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Body> {
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => {
             let mut lowerer = Lowerer::new(file_id, text, sources);
             let b = lower_body(&mut lowerer, &body, Span { file: file_id, start: 0, end: text.len() as u32 }, diags);
             diags.extend(lowerer.diagnostics);
+            if text.len() >= super::chunked::PARALLEL_MIN_BYTES {
+                super::chunked::drop_in_background(body);
+            }
             Some(b)
         }
         Err(e) => {
@@ -173,7 +238,9 @@ fn syntax_error_text(message: &str, text: &str, offset: usize) -> (String, Strin
     (summary.to_string(), format!("Syntax error: {}.", message.trim().trim_end_matches('.')))
 }
 
-fn lower_body(lw: &mut Lowerer<'_>, body: &hcl_edit::structure::Body, span: Span, diags: &mut Vec<Diagnostic>) -> Body {
+/// Lowers one hcl-edit body. Duplicate arguments are reported into `diags` as the walk meets
+/// them; the lowerer collects expression diagnostics separately.
+pub(super) fn lower_body(lw: &mut Lowerer<'_>, body: &hcl_edit::structure::Body, span: Span, diags: &mut Vec<Diagnostic>) -> Body {
     let mut out = Body { span, ..Default::default() };
     for st in body.iter() {
         match st {
@@ -208,7 +275,8 @@ fn lower_body(lw: &mut Lowerer<'_>, body: &hcl_edit::structure::Body, span: Span
                 let type_span = lw.span_of(b.ident.span());
                 let bspan = lw.span_of(b.span());
                 let inner = lower_body(lw, &b.body, bspan, diags);
-                let header_end = b.labels.last().and_then(|l| l.span()).map(|r| r.end as u32).unwrap_or(type_span.end);
+                // Through `span_of`: a chunk's spans are relative to the chunk.
+                let header_end = b.labels.last().and_then(|l| l.span()).map(|r| lw.span_of(Some(r)).end).unwrap_or(type_span.end);
                 out.blocks.push(NestedBlock {
                     ty,
                     labels,
@@ -647,11 +715,15 @@ impl<'a> ModuleParser<'a> {
             self.err(block.type_span, &summary, detail);
             return;
         }
-        let mut body = block.body.clone();
+        // The block is ours: its body moves into the resource (a clone was a large share of
+        // loading a big configuration).
+        let NestedBlock { mut body, span, type_span, .. } = block;
         let count = body.attrs.remove("count").map(|a| a.expr);
-        let for_each = body.attrs.remove("for_each").map(|a| a.expr);
+        let for_each_attr = body.attrs.remove("for_each");
+        let for_each_name_span = for_each_attr.as_ref().map(|a| a.name_span);
+        let for_each = for_each_attr.map(|a| a.expr);
         if let (Some(_), Some(_)) = (&count, &for_each) {
-            let at = block.body.attrs.get("for_each").map(|a| a.name_span).unwrap_or(block.type_span);
+            let at = for_each_name_span.unwrap_or(type_span);
             self.err(
                 at,
                 "Invalid combination of \"count\" and \"for_each\"",
@@ -690,8 +762,8 @@ impl<'a> ModuleParser<'a> {
             provider,
             lifecycle,
             body,
-            span: block.span,
-            decl_span: block.type_span,
+            span,
+            decl_span: type_span,
         };
         self.module.resources.insert(key, Arc::new(res));
     }
@@ -741,9 +813,9 @@ impl<'a> ModuleParser<'a> {
             );
             return;
         }
-        let mut body = block.body.clone();
+        let NestedBlock { mut body, span: block_span, type_span, .. } = block;
         let Some(source_attr) = body.attrs.remove("source") else {
-            self.err(block.span, "Missing required argument", "The argument \"source\" is required, but no definition was found.");
+            self.err(block_span, "Missing required argument", "The argument \"source\" is required, but no definition was found.");
             return;
         };
         let Some(source) = self.string_literal(&source_attr, "module source") else { return };
@@ -785,7 +857,7 @@ impl<'a> ModuleParser<'a> {
                 depends_on,
                 inputs: body.attrs,
                 providers,
-                span: block.type_span,
+                span: type_span,
             },
         );
     }
@@ -794,10 +866,10 @@ impl<'a> ModuleParser<'a> {
         if !self.labels(&block, 1, "provider") {
             return;
         }
-        let mut body = block.body.clone();
+        let NestedBlock { mut body, labels, type_span, .. } = block;
         let alias = body.attrs.remove("alias").and_then(|a| self.string_literal(&a, "alias"));
         body.attrs.remove("version");
-        self.module.providers.push(ProviderConfig { name: block.labels[0].clone(), alias, body, span: block.type_span });
+        self.module.providers.push(ProviderConfig { name: labels.into_iter().next().unwrap_or_default(), alias, body, span: type_span });
     }
 
     fn moved(&mut self, block: NestedBlock) {

@@ -14,7 +14,8 @@ use crate::source::{SourceMap, Span};
 /// Lowers expressions of one file.
 pub struct Lowerer<'a> {
     pub file: u32,
-    /// Added to every span: non-zero while lowering a re-parsed heredoc body.
+    /// Added to every span: non-zero while lowering a re-parsed heredoc body or one chunk of a
+    /// file parsed in parts.
     offset: usize,
     pub text: &'a str,
     pub sources: &'a SourceMap,
@@ -23,7 +24,13 @@ pub struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     pub fn new(file: u32, text: &'a str, sources: &'a SourceMap) -> Lowerer<'a> {
-        Lowerer { file, offset: 0, text, sources, diagnostics: Vec::new() }
+        Lowerer::with_offset(file, text, sources, 0)
+    }
+
+    /// A lowerer for a syntax tree parsed from the part of `text` (the whole file) that starts
+    /// at byte `offset`: its spans are shifted by `offset` into file offsets.
+    pub fn with_offset(file: u32, text: &'a str, sources: &'a SourceMap, offset: usize) -> Lowerer<'a> {
+        Lowerer { file, offset, text, sources, diagnostics: Vec::new() }
     }
 
     pub fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
@@ -40,8 +47,8 @@ impl<'a> Lowerer<'a> {
             Expression::Bool(b) => ExprKind::Literal(Value::bool(*b.value())),
             Expression::Number(n) => {
                 // The literal's own text, so that precision is not lost through an f64.
-                let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").trim().to_string();
-                let parsed = Number::parse(&raw).or_else(|| n.value().as_f64().and_then(Number::from_f64));
+                let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("").trim();
+                let parsed = Number::parse(raw).or_else(|| n.value().as_f64().and_then(Number::from_f64));
                 match parsed {
                     Some(num) => ExprKind::Literal(Value::number(num)),
                     None => {
@@ -53,7 +60,7 @@ impl<'a> Lowerer<'a> {
             Expression::String(s) => ExprKind::Literal(Value::string(s.value())),
             Expression::Array(a) => ExprKind::Tuple(a.iter().map(|x| self.expr(x)).collect()),
             Expression::Object(o) => {
-                let mut items = Vec::new();
+                let mut items = Vec::with_capacity(o.len());
                 for (k, v) in o.iter() {
                     let key = match k {
                         ObjectKey::Ident(id) => {
@@ -91,14 +98,19 @@ impl<'a> Lowerer<'a> {
                 otherwise: Box::new(self.expr(&c.false_expr)),
             },
             Expression::FuncCall(f) => {
-                let mut name = String::new();
-                for ns in &f.name.namespace {
-                    name.push_str(ns.value().as_str());
-                    name.push_str("::");
-                }
-                name.push_str(f.name.name.value().as_str());
+                let name: Arc<str> = if f.name.namespace.is_empty() {
+                    Arc::from(f.name.name.value().as_str())
+                } else {
+                    let mut name = String::new();
+                    for ns in &f.name.namespace {
+                        name.push_str(ns.value().as_str());
+                        name.push_str("::");
+                    }
+                    name.push_str(f.name.name.value().as_str());
+                    Arc::from(name)
+                };
                 ExprKind::Call {
-                    name: Arc::from(name),
+                    name,
                     name_span: self.span_of(f.name.name.span()),
                     args: f.args.iter().map(|a| self.expr(a)).collect(),
                     expand_final: f.args.expand_final(),
@@ -167,10 +179,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn wrap_template(&mut self, parts: Vec<TemplatePart>, span: Span) -> Expr {
+    fn wrap_template(&mut self, mut parts: Vec<TemplatePart>, span: Span) -> Expr {
         // `"${expr}"` alone yields the expression's value unconverted (HCL's template-wrap rule).
-        if let [TemplatePart::Interp(e)] = parts.as_slice() {
-            return Expr { kind: ExprKind::TemplateWrap(Box::new(e.clone())), span };
+        if let [TemplatePart::Interp(_)] = parts.as_slice() {
+            // Moved out, not cloned.
+            if let Some(TemplatePart::Interp(e)) = parts.pop() {
+                return Expr { kind: ExprKind::TemplateWrap(Box::new(e)), span };
+            }
         }
         if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) {
             let text: String = parts
