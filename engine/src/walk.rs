@@ -418,7 +418,10 @@ impl<'a> Walker<'a> {
     // ----- preparation: moved, removed, import, targets -----
 
     fn prepare_moves_and_removals(&mut self) {
-        let mut prior = lock(&self.prior).clone();
+        // The prior state is copied (and the working state replaced) only when `moved` blocks
+        // may change it; a configuration without any leaves both as `new` made them.
+        let any_moves = self.config.all_modules().iter().any(|m| !m.module.moved.is_empty());
+        let mut prior = if any_moves { lock(&self.prior).clone() } else { WorkingState::default() };
         let mut moved: HashMap<ResourceInstance, ResourceInstance> = HashMap::new();
         for m in self.config.all_modules() {
             let base = ModuleInstance(m.path.iter().map(|p| (p.clone(), None)).collect());
@@ -502,6 +505,12 @@ impl<'a> Walker<'a> {
             moved_from.insert(to.clone(), origin.clone());
         }
         *lock(&self.moved_from) = moved_from;
+        if !any_moves {
+            if self.mode == WalkMode::Apply && self.opts.targets.is_empty() && self.opts.mode != PlanMode::RefreshOnly {
+                lock(&self.working).outputs.clear();
+            }
+            return;
+        }
         *lock(&self.prior) = prior.clone();
         if self.mode == WalkMode::Apply {
             // Outputs are recomputed by the walk; ones removed from configuration disappear.
