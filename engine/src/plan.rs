@@ -44,6 +44,20 @@ impl Action {
     }
 }
 
+impl Action {
+    /// Every action, in declaration order.
+    pub const ALL: [Action; 8] = [
+        Action::NoOp,
+        Action::Create,
+        Action::Read,
+        Action::Update,
+        Action::DeleteThenCreate,
+        Action::CreateThenDelete,
+        Action::Delete,
+        Action::Forget,
+    ];
+}
+
 /// Why an action was chosen (Terraform's `plans.ResourceInstanceChangeActionReason`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ActionReason {

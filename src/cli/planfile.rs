@@ -88,23 +88,12 @@ fn mode_from(s: &str) -> Result<PlanMode, String> {
     })
 }
 
-const ACTIONS: [Action; 8] = [
-    Action::NoOp,
-    Action::Create,
-    Action::Read,
-    Action::Update,
-    Action::DeleteThenCreate,
-    Action::CreateThenDelete,
-    Action::Delete,
-    Action::Forget,
-];
-
 fn action_name(a: Action) -> String {
     format!("{a:?}")
 }
 
 fn action_from(s: &str) -> Result<Action, String> {
-    ACTIONS.into_iter().find(|a| action_name(*a) == s).ok_or_else(|| format!("unknown action {s:?}"))
+    Action::ALL.into_iter().find(|a| action_name(*a) == s).ok_or_else(|| format!("unknown action {s:?}"))
 }
 
 const REASONS: [ActionReason; 12] = [

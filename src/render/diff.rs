@@ -947,17 +947,6 @@ pub(crate) fn action_symbol(action: Action) -> &'static str {
     }
 }
 
-const ACTIONS: [Action; 8] = [
-    Action::NoOp,
-    Action::Create,
-    Action::Read,
-    Action::Update,
-    Action::DeleteThenCreate,
-    Action::CreateThenDelete,
-    Action::Delete,
-    Action::Forget,
-];
-
 fn action_index(action: Action) -> usize {
     match action {
         Action::NoOp => 0,
@@ -1004,7 +993,7 @@ impl Palette {
         let gray = c("[dark_gray]\u{1}[reset]");
         let (gray_open, gray_close) = gray.split_once('\u{1}').unwrap_or(("", ""));
         Palette {
-            sym: ACTIONS.map(|a| format!("{} ", c(action_symbol(a)))),
+            sym: Action::ALL.map(|a| format!("{} ", c(action_symbol(a)))),
             null_suffix: c(" [dark_gray]-> null[reset]"),
             forces: c(" [red]# forces replacement[reset]"),
             arrow: c("[yellow]->[reset]"),
@@ -1775,7 +1764,7 @@ mod tests {
     fn palette_matches_colorize() {
         for color in [false, true] {
             let o = Opts { color, ..Opts::default() };
-            for a in ACTIONS {
+            for a in Action::ALL {
                 assert_eq!(sym(a, o), format!("{} ", colorize(action_symbol(a), color)));
                 assert_eq!(painted_symbol(a, color), colorize(action_symbol(a), color));
             }
