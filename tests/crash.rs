@@ -13,9 +13,12 @@
 //! A deterministic part writes the journal of an interrupted create by hand (the record format
 //! is the state crate's) and checks that the next plan adopts, taints or forgets the object.
 
+mod binary;
+
+use binary::{command, infra, Run};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const WAVES: usize = 20;
@@ -37,42 +40,6 @@ fn config() -> String {
     out
 }
 
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_infra"));
-    c.arg(format!("-chdir={}", dir.display()))
-        .args(args)
-        .arg("-no-color")
-        .env_remove("TF_WORKSPACE")
-        .env_remove("INFRA_STATE_ENCRYPTION_KEY")
-        .env_remove("INFRA_STATE_PASSPHRASE")
-        .env("CI", "1")
-        .stdin(Stdio::null());
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn from(out: Output) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn text(&self) -> String {
-        format!("exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
-fn infra(dir: &Path, args: &[&str]) -> Run {
-    Run::from(command(dir, args).output().expect("running the infra binary"))
-}
 
 /// Starts an apply whose output goes to `apply.out` / `apply.err` in `dir` (a pipe nobody reads
 /// would fill up and block it).

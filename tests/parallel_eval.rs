@@ -3,17 +3,9 @@
 //! be exactly those of a one-by-one evaluation: each instance sees its own `count.index` /
 //! `each`, values land on the right instance, and errors come in instance order.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod binary;
 
-fn infra(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_infra"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("running infra")
-}
+use binary::infra;
 
 #[test]
 fn many_instances_get_their_own_values_and_errors_in_order() {
@@ -45,17 +37,16 @@ output "e" {
 "#,
     )
     .expect("write main.tf");
-    let apply = infra(dir.path(), &["apply", "-auto-approve", "-no-color"]);
-    assert!(apply.status.success(), "apply failed: {}", String::from_utf8_lossy(&apply.stderr));
+    infra(dir.path(), &["apply", "-auto-approve"]).ok();
     let out = infra(dir.path(), &["output", "-json"]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("output -json");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("output -json");
     assert_eq!(json["ok"]["value"], serde_json::json!(true));
     assert_eq!(json["sum"]["value"], serde_json::json!(700 * 699 / 2));
     assert_eq!(json["e"]["value"], serde_json::json!(["k007=21", "k399=1197"]));
 
     // The 700-object state is decoded in parallel on the next plan: nothing changes.
-    let plan = infra(dir.path(), &["plan", "-no-color", "-detailed-exitcode"]);
-    assert_eq!(plan.status.code(), Some(0), "{}", String::from_utf8_lossy(&plan.stdout));
+    let plan = infra(dir.path(), &["plan", "-detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}", plan.text());
 
     // Errors in some instances: reported once each, in instance order.
     std::fs::write(
@@ -68,9 +59,9 @@ resource "terraform_data" "c" {
 "#,
     )
     .expect("write main.tf");
-    let plan = infra(dir.path(), &["plan", "-no-color"]);
-    assert_eq!(plan.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&plan.stderr);
+    let plan = infra(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 1, "{}", plan.text());
+    let stderr = &plan.stderr;
     let order: Vec<usize> = ["missing-7.txt", "missing-107.txt", "missing-207.txt"]
         .iter()
         .map(|m| stderr.find(m).unwrap_or_else(|| panic!("{m} not reported:\n{stderr}")))

@@ -5,70 +5,16 @@
 
 #[path = "../state/tests/support/mod.rs"]
 mod support;
+mod binary;
+
+use binary::{command, infra, words, Run};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-/// One finished `infra` command.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn from(out: Output) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn text(&self) -> String {
-        format!("exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-
-    #[track_caller]
-    fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success:\n{}", self.text());
-        self
-    }
-
-    #[track_caller]
-    fn fails_with(self, needle: &str) -> Run {
-        assert_eq!(self.code, 1, "expected exit 1:\n{}", self.text());
-        // Diagnostics are wrapped at the terminal width: compare with whitespace collapsed.
-        assert!(words(&self.stderr).contains(&words(needle)), "expected {needle:?} in stderr:\n{}", self.text());
-        self
-    }
-}
-
-/// Text with runs of whitespace (and the diagnostic box's `│`) collapsed to one space.
-fn words(s: &str) -> String {
-    s.split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ")
-}
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_infra"));
-    c.arg(format!("-chdir={}", dir.display()))
-        .args(args)
-        .arg("-no-color")
-        .env_remove("TF_WORKSPACE")
-        .env_remove("INFRA_STATE_ENCRYPTION_KEY")
-        .env_remove("INFRA_STATE_PASSPHRASE")
-        .env("CI", "1")
-        .stdin(Stdio::null());
-    c
-}
-
-fn infra(dir: &Path, args: &[&str]) -> Run {
-    Run::from(command(dir, args).output().expect("running the infra binary"))
-}
 
 /// A working directory with `main.tf`.
 fn workdir(main_tf: &str) -> tempfile::TempDir {

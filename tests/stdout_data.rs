@@ -2,17 +2,9 @@
 //! `graph`) keep it clean: a configuration warning goes to stderr, so the output still parses.
 //! `plan` prints its warnings with the plan on stdout, as Terraform does.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod binary;
 
-fn infra(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_infra"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("running infra")
-}
+use binary::infra;
 
 #[test]
 fn data_commands_keep_warnings_off_stdout() {
@@ -23,24 +15,23 @@ fn data_commands_keep_warnings_off_stdout() {
         "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n\nresource \"terraform_data\" \"b\" {\n  input      = \"y\"\n  depends_on = [\"terraform_data.a\"]\n}\n\noutput \"o\" {\n  value = terraform_data.a.output\n}\n",
     )
     .expect("write main.tf");
-    let apply = infra(dir.path(), &["apply", "-auto-approve", "-no-color"]);
-    assert!(apply.status.success(), "apply failed: {}", String::from_utf8_lossy(&apply.stderr));
+    let apply = infra(dir.path(), &["apply", "-auto-approve"]).ok();
     assert!(
-        String::from_utf8_lossy(&apply.stdout).contains("Warning: Quoted references are deprecated"),
+        apply.stdout.contains("Warning: Quoted references are deprecated"),
         "apply prints the warning with its output"
     );
 
     for args in [&["state", "pull"][..], &["output", "-json"], &["show", "-json"]] {
         let out = infra(dir.path(), args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_ok(), "{args:?} stdout is not JSON:\n{stdout}");
+        assert_eq!(out.code, 0, "{args:?} failed: {}", out.stderr);
+        let stdout = &out.stdout;
+        assert!(serde_json::from_str::<serde_json::Value>(stdout).is_ok(), "{args:?} stdout is not JSON:\n{stdout}");
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("Quoted references are deprecated"),
+            out.stderr.contains("Quoted references are deprecated"),
             "{args:?}: the warning still reaches the user, on stderr"
         );
     }
     let graph = infra(dir.path(), &["graph"]);
-    assert!(graph.status.success());
-    assert!(String::from_utf8_lossy(&graph.stdout).trim_start().starts_with("digraph"), "graph stdout starts with the DOT graph");
+    assert_eq!(graph.code, 0, "{}", graph.text());
+    assert!(graph.stdout.trim_start().starts_with("digraph"), "graph stdout starts with the DOT graph");
 }
