@@ -27,17 +27,28 @@ pub fn map<T: Sync, R: Send>(items: &[T], min_per_thread: usize, f: impl Fn(&T) 
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
+    map_chunks(items, threads, |chunk| chunk.iter().map(&f).collect::<Vec<R>>()).into_iter().flatten().collect()
+}
+
+/// Applies `f` to contiguous chunks of `items`, on up to `threads` threads (the calling thread
+/// takes the first chunk), and returns the results in the order of the chunks: for work that
+/// keeps state per chunk (e.g. a cache while rendering). A panic in a worker is resumed on the
+/// calling thread, as if it had happened there.
+pub fn map_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let threads = threads.clamp(1, items.len().max(1));
+    if threads == 1 {
+        return vec![f(items)];
+    }
     let f = &f;
-    std::thread::scope(|s| {
-        let mut chunks = items.chunks(chunk);
-        // The calling thread takes the first chunk itself.
-        let first = chunks.next();
-        let handles: Vec<_> = chunks.map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>())).collect();
-        let mut out: Vec<R> = first.map(|c| c.iter().map(f).collect()).unwrap_or_default();
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
+    let mut chunks = items.chunks(items.len().div_ceil(threads));
+    let first = chunks.next().unwrap_or(&[]);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks.map(|chunk| scope.spawn(move || f(chunk))).collect();
+        let mut out = Vec::with_capacity(workers.len() + 1);
+        out.push(f(first));
+        for worker in workers {
+            match worker.join() {
+                Ok(r) => out.push(r),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }

@@ -4,7 +4,6 @@
 //! infra instead of Terraform.
 
 use std::collections::HashMap;
-use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use infra_engine::config::Mode;
@@ -295,32 +294,7 @@ fn render_threads(blocks: usize) -> usize {
     if blocks < PARALLEL_MIN_BLOCKS {
         return 1;
     }
-    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
-}
-
-/// Applies `f` to contiguous chunks of `items`, on up to `threads` threads (the calling thread
-/// takes the first chunk), and returns the results in the order of the chunks. A panic in a
-/// worker is resumed on the calling thread, as if it had happened there.
-fn map_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
-    let threads = threads.clamp(1, items.len().max(1));
-    if threads == 1 {
-        return vec![f(items)];
-    }
-    let f = &f;
-    let mut chunks = items.chunks(items.len().div_ceil(threads));
-    let first = chunks.next().unwrap_or(&[]);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks.map(|chunk| scope.spawn(move || f(chunk))).collect();
-        let mut out = Vec::with_capacity(workers.len() + 1);
-        out.push(f(first));
-        for worker in workers {
-            match worker.join() {
-                Ok(r) => out.push(r),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
+    infra_engine::par::cores()
 }
 
 /// Renders resource blocks. Holds what every block of a plan shares, built once on the calling
@@ -379,7 +353,7 @@ impl<'p> BlockRenderer<'p> {
 
     /// Appends each change's block, each between newlines, in order, on `threads` threads.
     fn render_all(&self, changes: &[&'p ResourceChange], cause: Cause, threads: usize, out: &mut String) {
-        let parts = map_chunks(changes, threads, |chunk| {
+        let parts = infra_engine::par::map_chunks(changes, threads, |chunk| {
             let mut synthesized = SynthesizedSchemas::default();
             let mut text = String::with_capacity(chunk.len() * 512);
             for rc in chunk {
@@ -397,7 +371,7 @@ impl<'p> BlockRenderer<'p> {
 
     /// One block per `(change, drift)`, in order, on `threads` threads.
     fn render_each(&self, changes: &[(&'p ResourceChange, bool)], threads: usize) -> Vec<String> {
-        map_chunks(changes, threads, |chunk| {
+        infra_engine::par::map_chunks(changes, threads, |chunk| {
             let mut synthesized = SynthesizedSchemas::default();
             chunk
                 .iter()
