@@ -414,10 +414,10 @@ fn a_torn_file_from_an_interrupted_create_is_adopted_tainted_and_replaced() {
     let dir = interrupted_create_of_b();
     let d = dir.path();
     std::fs::write(d.join("b.txt"), "bra").expect("b.txt");
-    let applied = infra(d, &["apply", "-auto-approve"]);
-    assert_eq!(applied.code, 0, "{}", applied.text());
-    assert!(applied.stdout.contains("Recovered local_file.b from an interrupted create (adopted as tainted"), "{}", applied.text());
-    assert!(applied.stdout.contains("1 added, 0 changed, 1 destroyed"), "{}", applied.text());
+    infra(d, &["apply", "-auto-approve"])
+        .ok()
+        .stdout_has("Recovered local_file.b from an interrupted create (adopted as tainted")
+        .stdout_has("1 added, 0 changed, 1 destroyed");
     assert_eq!(std::fs::read_to_string(d.join("b.txt")).expect("b.txt"), "bravo\n");
     assert_eq!(infra(d, &["plan", "-detailed-exitcode"]).code, 0);
 }
@@ -426,10 +426,10 @@ fn a_torn_file_from_an_interrupted_create_is_adopted_tainted_and_replaced() {
 fn an_interrupted_create_that_made_nothing_is_forgotten_and_created() {
     let dir = interrupted_create_of_b();
     let d = dir.path();
-    let applied = infra(d, &["apply", "-auto-approve"]);
-    assert_eq!(applied.code, 0, "{}", applied.text());
-    assert!(applied.stdout.contains("Recovered local_file.b from an interrupted create (nothing had been created)"), "{}", applied.text());
-    assert!(applied.stdout.contains("1 added, 0 changed, 0 destroyed"), "{}", applied.text());
+    infra(d, &["apply", "-auto-approve"])
+        .ok()
+        .stdout_has("Recovered local_file.b from an interrupted create (nothing had been created)")
+        .stdout_has("1 added, 0 changed, 0 destroyed");
     assert!(state_list(d).1.is_empty());
 }
 
@@ -440,14 +440,10 @@ fn an_interrupted_create_that_made_nothing_is_forgotten_and_created() {
 fn an_interrupted_create_the_provider_cannot_tell_is_kept_tainted_then_refreshed() {
     let dir = interrupted_create_of_b_at(None);
     let d = dir.path();
-    let applied = infra(d, &["apply", "-auto-approve"]);
-    assert_eq!(applied.code, 0, "{}", applied.text());
-    assert!(
-        applied.stdout.contains("Recovered local_file.b from an interrupted create (the provider cannot tell whether it exists: kept as tainted"),
-        "{}",
-        applied.text()
-    );
-    assert!(applied.stdout.contains("1 added, 0 changed, 0 destroyed"), "{}", applied.text());
+    infra(d, &["apply", "-auto-approve"])
+        .ok()
+        .stdout_has("Recovered local_file.b from an interrupted create (the provider cannot tell whether it exists: kept as tainted")
+        .stdout_has("1 added, 0 changed, 0 destroyed");
     assert_eq!(std::fs::read_to_string(d.join("b.txt")).expect("b.txt"), "bravo\n");
     assert!(state_list(d).1.is_empty());
     assert_eq!(infra(d, &["plan", "-detailed-exitcode"]).code, 0);
@@ -458,10 +454,10 @@ fn destroy_adopts_an_interrupted_create_and_destroys_it() {
     let dir = interrupted_create_of_b();
     let d = dir.path();
     std::fs::write(d.join("b.txt"), "bravo\n").expect("b.txt");
-    let destroyed = infra(d, &["destroy", "-auto-approve"]);
-    assert_eq!(destroyed.code, 0, "{}", destroyed.text());
-    assert!(destroyed.stdout.contains("Recovered local_file.b from an interrupted create (adopted)"), "{}", destroyed.text());
-    assert!(destroyed.stdout.contains("2 destroyed"), "{}", destroyed.text());
+    infra(d, &["destroy", "-auto-approve"])
+        .ok()
+        .stdout_has("Recovered local_file.b from an interrupted create (adopted)")
+        .stdout_has("2 destroyed");
     assert!(!d.join("b.txt").exists() && !d.join("a.txt").exists());
     let (listed, _) = state_list(d);
     assert!(listed.is_empty(), "{listed:?}");

@@ -38,6 +38,12 @@ impl Run {
     }
 
     #[track_caller]
+    pub fn stdout_has(self, needle: &str) -> Run {
+        assert!(self.stdout.contains(needle), "expected {needle:?} in stdout:\n{}", self.text());
+        self
+    }
+
+    #[track_caller]
     pub fn fails_with(self, needle: &str) -> Run {
         assert_eq!(self.code, 1, "expected exit 1:\n{}", self.text());
         // Diagnostics are wrapped at the terminal width: compare with whitespace collapsed.
