@@ -23,3 +23,4 @@ pub mod walk;
 pub mod variables;
 pub mod session;
 pub mod par;
+mod schedule;

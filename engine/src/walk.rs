@@ -13,7 +13,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use infra_functions::FuncContext;
 use infra_provider_sdk::schema::{Block, Nesting};
 use infra_provider_sdk::*;
@@ -176,8 +175,13 @@ pub struct Walker<'a> {
     eval: RwLock<EvalState>,
     changes: Mutex<Vec<ResourceChange>>,
     drift: Mutex<Vec<ResourceChange>>,
-    diags: Mutex<Vec<Diagnostic>>,
-    warnings: Mutex<Vec<Diagnostic>>,
+    /// Errors and warnings, each with the order key of the node whose visit reported it (see
+    /// [`Walker::report_key`]): visits may run on several threads, and the reports are put
+    /// back in the graph's order when the walk finishes.
+    diags: Mutex<Vec<(u32, Diagnostic)>>,
+    warnings: Mutex<Vec<(u32, Diagnostic)>>,
+    /// The report key outside node visits: 0 before the graph walk, `u32::MAX` after it.
+    phase_key: std::sync::atomic::AtomicU32,
     /// Prior-state instances visited by the walk (the rest are orphans).
     claimed: Mutex<HashSet<ResourceInstance>>,
     semaphore: Semaphore,
@@ -191,6 +195,15 @@ pub struct Walker<'a> {
     /// Interrupted creates still to reconcile (plan only), by instance.
     pending_creates: Mutex<HashMap<ResourceInstance, PendingOp>>,
     recovered: Mutex<Vec<Recovery>>,
+}
+
+/// Graphs smaller than this are walked on one thread.
+const PARALLEL_WALK_MIN_NODES: usize = 64;
+
+/// Reports in the order of the nodes that made them (stable: a node's own reports keep theirs).
+fn in_walk_order(mut reports: Vec<(u32, Diagnostic)>) -> Vec<Diagnostic> {
+    reports.sort_by_key(|(k, _)| *k);
+    reports.into_iter().map(|(_, d)| d).collect()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -243,6 +256,7 @@ impl<'a> Walker<'a> {
             drift: Mutex::new(Vec::new()),
             diags: Mutex::new(Vec::new()),
             warnings: Mutex::new(Vec::new()),
+            phase_key: std::sync::atomic::AtomicU32::new(0),
             claimed: Mutex::new(HashSet::new()),
             semaphore: Semaphore::new(opts.parallelism.max(1)),
             replace_set: opts.replace.iter().cloned().collect(),
@@ -256,19 +270,35 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// The order key reports made now are filed under: the visited node's, or the phase's.
+    fn report_key(&self) -> u32 {
+        crate::schedule::current_key().unwrap_or_else(|| self.phase_key.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     fn error(&self, d: Diagnostic) {
-        lock(&self.diags).push(d);
+        let key = self.report_key();
+        lock(&self.diags).push((key, d));
+    }
+
+    fn warning(&self, d: Diagnostic) {
+        let key = self.report_key();
+        lock(&self.warnings).push((key, d));
     }
 
     fn errors(&self, ds: impl IntoIterator<Item = Diagnostic>) {
-        let mut g = lock(&self.diags);
-        for d in ds {
-            if d.is_error() {
-                g.push(d);
-            } else {
-                lock(&self.warnings).push(d);
-            }
+        let key = self.report_key();
+        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = ds.into_iter().partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            lock(&self.diags).extend(errors.into_iter().map(|d| (key, d)));
         }
+        if !warnings.is_empty() {
+            lock(&self.warnings).extend(warnings.into_iter().map(|d| (key, d)));
+        }
+    }
+
+    /// Whether an error has been reported so far.
+    fn has_errors(&self) -> bool {
+        lock(&self.diags).iter().any(|(_, d)| d.is_error())
     }
 
     fn range(&self, span: Span) -> Option<infra_value::SourceRange> {
@@ -320,19 +350,18 @@ impl<'a> Walker<'a> {
                     for rule in &check.asserts {
                         let ((cond, msg), diags) =
                             self.eval_with(mnode, mi, None, None, None, |ev| (ev.eval(&rule.condition), ev.eval(&rule.error_message)));
-                        let mut warnings = lock(&self.warnings);
                         if !diags.is_empty() {
-                            warnings.extend(diags.into_iter().map(|mut d| {
+                            for mut d in diags {
                                 d.severity = infra_value::Severity::Warning;
-                                d
-                            }));
+                                self.warning(d);
+                            }
                             continue;
                         }
                         let (cond, _) = cond.unmark_deep();
                         let subject = self.range(rule.condition.span);
                         if !cond.is_known() {
                             if self.mode == WalkMode::Plan {
-                                warnings.push(
+                                self.warning(
                                     Diagnostic::warning(
                                         "Check block assertion known after apply",
                                         "The condition could not be evaluated at this time, a result will be known when this plan is applied.",
@@ -342,7 +371,7 @@ impl<'a> Walker<'a> {
                             }
                         } else if cond.as_bool() == Some(false) {
                             let msg = msg.unmark_deep().0.as_str().unwrap_or("").to_string();
-                            warnings.push(Diagnostic::warning("Check block assertion failed", msg).with_subject_opt(subject));
+                            self.warning(Diagnostic::warning("Check block assertion failed", msg).with_subject_opt(subject));
                         }
                     }
                 }
@@ -588,7 +617,7 @@ impl<'a> Walker<'a> {
             }
         }
         self.target_nodes = Some(set);
-        lock(&self.warnings).push(Diagnostic::warning(
+        self.warning(Diagnostic::warning(
             "Resource targeting is in effect",
             "You are creating a plan with the -target option, which means that the result of this plan may not represent all of the changes requested by the current configuration.\n\nThe -target option is not for routine use, and is provided only for exceptional situations such as recovering from errors or mistakes, or when infra specifically suggests to use it as part of an error message.",
         ));
@@ -631,46 +660,21 @@ impl<'a> Walker<'a> {
         if self.graph.order.is_empty() && g.node_count() > 0 {
             return; // a cycle; already reported
         }
-        let mut pending: HashMap<NodeIndex, usize> = HashMap::new();
-        for n in g.node_indices() {
-            pending.insert(n, self.graph.dependencies(n).count());
+        let per_lane = self.opts.parallelism.max(1);
+        crate::schedule::run(self.graph, self.lanes(), per_lane, &self.opts.interrupt, |n| self.visit(n)).await;
+        self.phase_key.store(u32::MAX, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many threads the graph walk uses. One for `-parallelism=1`, a small graph (threads
+    /// cost more than they save) or a runtime that is not multi-threaded (its timers run only
+    /// under its own `block_on`); otherwise one per core.
+    fn lanes(&self) -> usize {
+        if self.opts.parallelism <= 1 || self.graph.graph.node_count() < PARALLEL_WALK_MIN_NODES {
+            return 1;
         }
-        let mut failed: HashSet<NodeIndex> = HashSet::new();
-        let mut running = FuturesUnordered::new();
-        let mut ready: Vec<NodeIndex> = self.graph.order.iter().copied().filter(|n| pending.get(n) == Some(&0)).collect();
-        loop {
-            if self.opts.interrupt.is_set() {
-                // Stop scheduling: what runs finishes, nothing else starts.
-                ready.clear();
-            }
-            while let Some(n) = ready.pop() {
-                if self.graph.dependencies(n).any(|d| failed.contains(&d)) {
-                    failed.insert(n);
-                    // Propagate without running.
-                    for dep in self.graph.dependents(n) {
-                        if let Some(c) = pending.get_mut(&dep) {
-                            *c -= 1;
-                            if *c == 0 {
-                                ready.push(dep);
-                            }
-                        }
-                    }
-                    continue;
-                }
-                running.push(async move { (n, self.visit(n).await) });
-            }
-            let Some((n, ok)) = running.next().await else { break };
-            if !ok {
-                failed.insert(n);
-            }
-            for dep in self.graph.dependents(n) {
-                if let Some(c) = pending.get_mut(&dep) {
-                    *c -= 1;
-                    if *c == 0 {
-                        ready.push(dep);
-                    }
-                }
-            }
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => crate::par::cores().min(self.opts.parallelism),
+            _ => 1,
         }
     }
 
@@ -679,7 +683,6 @@ impl<'a> Walker<'a> {
         let node = &self.graph.graph[n];
         let Some(mnode) = self.config.module(&node.module).cloned() else { return true };
         let instances = read(&self.eval).module_instances.get(&node.module).cloned().unwrap_or_default();
-        let errors_before = lock(&self.diags).len();
         match &node.kind {
             NodeKind::Variable(name) => {
                 for mi in &instances {
@@ -723,7 +726,9 @@ impl<'a> Walker<'a> {
                 futures_util::future::join_all(futs).await;
             }
         }
-        lock(&self.diags).len() == errors_before
+        // Reports of this node carry its key (see `report_key`), whichever thread made them.
+        let key = self.report_key();
+        !lock(&self.diags).iter().any(|(k, _)| *k == key)
     }
 
     /// Evaluates an expression in a module instance.
@@ -1859,7 +1864,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        if lock(&self.diags).iter().any(Diagnostic::is_error) && self.mode == WalkMode::Apply {
+        if self.has_errors() && self.mode == WalkMode::Apply {
             return;
         }
         for (addr, inst, provider, action, reason) in &deletes {
@@ -1954,8 +1959,8 @@ impl<'a> Walker<'a> {
     }
 
     fn finish(self) -> WalkResult {
-        let diagnostics = std::mem::take(&mut *lock(&self.diags));
-        let mut warnings = std::mem::take(&mut *lock(&self.warnings));
+        let diagnostics = in_walk_order(std::mem::take(&mut *lock(&self.diags)));
+        let mut warnings = in_walk_order(std::mem::take(&mut *lock(&self.warnings)));
         // The walk is over: its states are moved out, not copied.
         let prior = std::mem::take(&mut *lock(&self.prior));
         let mut working = std::mem::take(&mut *lock(&self.working));
@@ -2022,11 +2027,14 @@ impl<'a> Walker<'a> {
             });
         }
         let errored = diagnostics.iter().any(Diagnostic::is_error);
+        // Visits may have run on several threads: what they recorded is put in address order.
+        let mut drift = std::mem::take(&mut *lock(&self.drift));
+        drift.sort_by(|a, b| a.addr.cmp(&b.addr));
         let plan = Plan {
             mode: self.opts.mode,
             changes,
             outputs,
-            drift: std::mem::take(&mut *lock(&self.drift)),
+            drift,
             prior_state: prior,
             planned_state: working.clone(),
             variables: self.root_vars.clone(),
@@ -2035,7 +2043,8 @@ impl<'a> Walker<'a> {
             errored,
         };
         let outs = working.outputs.clone();
-        let recovered = std::mem::take(&mut *lock(&self.recovered));
+        let mut recovered = std::mem::take(&mut *lock(&self.recovered));
+        recovered.sort_by(|a, b| a.op.addr.cmp(&b.op.addr));
         WalkResult { plan, state: working, diagnostics, outputs: outs, recovered, interrupted: self.opts.interrupt.is_set() }
     }
 }
