@@ -125,19 +125,24 @@ impl Expansion {
     }
 }
 
+/// Hash maps and sets of addresses on the hot path: SipHash's resistance to chosen keys buys
+/// nothing for addresses from the configuration, and hashing them was a few percent of a plan.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
+
 /// Values computed so far, keyed by module instance.
 #[derive(Default)]
 struct EvalState {
-    vars: HashMap<(ModuleInstance, String), Value>,
-    locals: HashMap<(ModuleInstance, String), Value>,
-    outputs: HashMap<(ModuleInstance, String), Value>,
+    vars: FastMap<(ModuleInstance, String), Value>,
+    locals: FastMap<(ModuleInstance, String), Value>,
+    outputs: FastMap<(ModuleInstance, String), Value>,
     /// Module instances of each module config path.
-    module_instances: HashMap<Vec<String>, Vec<ModuleInstance>>,
+    module_instances: FastMap<Vec<String>, Vec<ModuleInstance>>,
     /// Expansion of module call `name` inside a module instance.
-    module_expansions: HashMap<(ModuleInstance, String), Expansion>,
-    resources: HashMap<AbsResource, (Expansion, BTreeMap<Option<InstanceKey>, Value>)>,
+    module_expansions: FastMap<(ModuleInstance, String), Expansion>,
+    resources: FastMap<AbsResource, (Expansion, BTreeMap<Option<InstanceKey>, Value>)>,
     /// Instances that have a pending (non-no-op) change, for replace_triggered_by.
-    changed: HashSet<ResourceInstance>,
+    changed: FastSet<ResourceInstance>,
 }
 
 /// The result of a whole walk.
@@ -183,7 +188,7 @@ pub struct Walker<'a> {
     /// The report key outside node visits: 0 before the graph walk, `u32::MAX` after it.
     phase_key: std::sync::atomic::AtomicU32,
     /// Prior-state instances visited by the walk (the rest are orphans).
-    claimed: Mutex<HashSet<ResourceInstance>>,
+    claimed: Mutex<FastSet<ResourceInstance>>,
     semaphore: Semaphore,
     replace_set: HashSet<String>,
     target_nodes: Option<HashSet<NodeIndex>>,
@@ -257,7 +262,7 @@ impl<'a> Walker<'a> {
             diags: Mutex::new(Vec::new()),
             warnings: Mutex::new(Vec::new()),
             phase_key: std::sync::atomic::AtomicU32::new(0),
-            claimed: Mutex::new(HashSet::new()),
+            claimed: Mutex::new(HashSet::default()),
             semaphore: Semaphore::new(opts.parallelism.max(1)),
             replace_set: opts.replace.iter().cloned().collect(),
             target_nodes: None,
@@ -1766,10 +1771,10 @@ impl<'a> Walker<'a> {
             let _ = ensure_configured(&entry, Value::null(entry.schema.provider.implied_type())).await;
             self.recover_create(&op.addr, &entry, &schema.block, Vec::new()).await;
         }
-        let prior = lock(&self.prior).clone();
-        let claimed = lock(&self.claimed).clone();
         let destroy = self.opts.mode == PlanMode::Destroy;
         let mut orphans: Vec<(ResourceInstance, StateInstance, String)> = Vec::new();
+        let prior = lock(&self.prior);
+        let claimed = lock(&self.claimed);
         for r in prior.resources.values() {
             for (k, inst) in &r.instances {
                 let addr = r.addr.instance(k.clone());
@@ -1786,6 +1791,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        drop((prior, claimed));
         if orphans.is_empty() {
             return;
         }

@@ -62,7 +62,15 @@ fn digest(bytes: &[u8], algo: Algo, enc: Enc) -> String {
         Algo::Sha512 => sha2::Sha512::digest(bytes).to_vec(),
     };
     match enc {
-        Enc::Hex => sum.iter().map(|b| format!("{b:02x}")).collect(),
+        Enc::Hex => {
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
+            let mut hex = String::with_capacity(sum.len() * 2);
+            for b in &sum {
+                hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+                hex.push(char::from(DIGITS[usize::from(b & 0xf)]));
+            }
+            hex
+        }
         Enc::Base64 => base64::engine::general_purpose::STANDARD.encode(sum),
     }
 }

@@ -314,7 +314,35 @@ impl Value {
     /// Structural identity including types, nulls, unknowns and marks (cty's `RawEquals`). Not
     /// Terraform's `==`, which is [`Value::equals`].
     pub fn raw_equals(&self, other: &Value) -> bool {
-        self.marks == other.marks && self.total_cmp(other) == Ordering::Equal && self.ty() == other.ty()
+        self.marks == other.marks && (self.shares_content(other) || (self.total_cmp(other) == Ordering::Equal && self.same_type(other)))
+    }
+
+    /// Both values are the same collection (one allocation, shared by clones) of the same type:
+    /// identical without looking inside. A refreshed object a provider returned unchanged is one.
+    fn shares_content(&self, other: &Value) -> bool {
+        match (&self.kind, &other.kind) {
+            (Kind::List(a, x), Kind::List(b, y)) | (Kind::Set(a, x), Kind::Set(b, y)) => Arc::ptr_eq(x, y) && a == b,
+            (Kind::Map(a, x), Kind::Map(b, y)) => Arc::ptr_eq(x, y) && a == b,
+            (Kind::Tuple(x), Kind::Tuple(y)) => Arc::ptr_eq(x, y),
+            (Kind::Object(x), Kind::Object(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        }
+    }
+
+    /// `self.ty() == other.ty()` without building either type (which allocates a whole object
+    /// type for an object): collections carry their element type, the rest is compared in place.
+    pub fn same_type(&self, other: &Value) -> bool {
+        match (&self.kind, &other.kind) {
+            (Kind::Null(a), Kind::Null(b)) | (Kind::Unknown(a), Kind::Unknown(b)) => a == b,
+            (Kind::Bool(_), Kind::Bool(_)) | (Kind::Number(_), Kind::Number(_)) | (Kind::String(_), Kind::String(_)) => true,
+            (Kind::List(a, _), Kind::List(b, _)) | (Kind::Set(a, _), Kind::Set(b, _)) | (Kind::Map(a, _), Kind::Map(b, _)) => a == b,
+            (Kind::Tuple(a), Kind::Tuple(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same_type(y)),
+            (Kind::Object(a), Kind::Object(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.same_type(vb))
+            }
+            // A null or unknown against a known value, or two different kinds.
+            _ => self.ty() == other.ty(),
+        }
     }
 
     /// Terraform's `==`: unknown if either side is (partly) unknown in a way that matters, false

@@ -75,6 +75,10 @@ pub fn changed_force_new(block: &Block, prior: &Value, planned: &Value) -> Vec<A
 /// Whether two values differ for planning purposes: unknown differs from anything, marks are
 /// ignored.
 pub fn differs(a: &Value, b: &Value) -> bool {
+    // Identical known values — every instance of a no-change plan — need no unmarking.
+    if a.raw_equals(b) && a.is_wholly_known() {
+        return false;
+    }
     let (a, _) = a.unmark_deep();
     let (b, _) = b.unmark_deep();
     if !a.is_wholly_known() || !b.is_wholly_known() {
