@@ -24,3 +24,4 @@ pub mod variables;
 pub mod session;
 pub mod par;
 mod schedule;
+pub mod state_encode;
