@@ -10,7 +10,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use infra_engine::config::fast;
+use infra_engine::config::{chunked, fast};
 use infra_engine::config::parse::{parse_native, parse_native_whole};
 use infra_engine::source::SourceMap;
 
@@ -326,6 +326,31 @@ fn the_public_entry_point_agrees_with_the_whole_file_parse() {
         let body = parse_native(id, "main.tf", &text, &sources, &mut diags);
         assert_eq!((body.map(|b| format!("{b:#?}")), format!("{diags:#?}")), general(&text));
     }
+}
+
+#[test]
+fn the_chunked_direct_parse_is_the_whole_file_parse() {
+    let chunked = |text: &str, pieces: usize| {
+        let sources = SourceMap::new();
+        let id = sources.add("main.tf", text);
+        chunked::parse_fast_chunked(id, text, pieces).map(|b| format!("{b:#?}"))
+    };
+    let text = generated(1500);
+    for pieces in [2, 3, 8] {
+        let got = chunked(&text, pieces);
+        assert!(got.is_some(), "{pieces} chunks declined");
+        assert_eq!(got, general(&text).0, "{pieces} chunks");
+    }
+    // Top-level attributes (a variable definitions file) merge across chunks...
+    let vars: String = (0..3000).map(|i| format!("v{i} = \"{i}\"\n")).collect();
+    let got = chunked(&vars, 4);
+    assert!(got.is_some());
+    assert_eq!(got, general(&vars).0);
+    // ...and one set twice, in different chunks, is left to the general path.
+    let twice = format!("{vars}v0 = 1\n");
+    assert_eq!(chunked(&twice, 4), None);
+    assert_eq!(direct(&twice), None);
+    assert!(general(&twice).1.contains("redefined"));
 }
 
 /// A small deterministic generator (xorshift64*).
