@@ -267,6 +267,22 @@ fn malformed_text_declines_and_the_general_path_reports() {
 }
 
 #[test]
+fn repeated_object_keys_decline_in_small_and_big_objects() {
+    for n in [3, 16, 17, 40] {
+        let keys: Vec<String> = (0..n).map(|i| format!("k{i} = {i}")).collect();
+        let distinct = format!("a = {{ {} }}\n", keys.join(", "));
+        assert!(check(&format!("{n} keys"), &distinct), "{n} distinct keys declined");
+        let quoted: Vec<String> = (0..n).map(|i| format!("\"k{i}\" = {i}")).collect();
+        assert!(check(&format!("{n} quoted keys"), &format!("a = {{ {} }}\n", quoted.join(", "))));
+        for repeated in [format!("a = {{ {}, k1 = 0 }}\n", keys.join(", ")), format!("a = {{ {}, \"k1\" = 0 }}\n", quoted.join(", "))] {
+            assert!(direct(&repeated).is_none(), "a repeated key among {n} was accepted");
+            let (body, diags) = general(&repeated);
+            assert!(body.is_none() || diags != "[]");
+        }
+    }
+}
+
+#[test]
 fn deep_nesting_declines_without_overflowing() {
     for depth in [10, 39, 40, 41, 63, 64, 65, 200, 5000] {
         let arrays = format!("a = {}1{}\n", "[".repeat(depth), "]".repeat(depth));

@@ -1306,31 +1306,46 @@ fn keys_distinct(items: &[(Expr, Expr)], ident_keys: &[bool]) -> bool {
     if items.len() < 2 {
         return true;
     }
-    let mut classes: Vec<(u8, &str)> = items
-        .iter()
-        .zip(ident_keys)
-        .map(|((k, _), &ident)| match &k.kind {
-            ExprKind::Literal(v) if ident => (0, v.as_str().unwrap_or("")),
-            ExprKind::Literal(v) => match v.as_str() {
-                Some(s) => (1, s),
-                None => (2, ""),
-            },
-            ExprKind::Template(_) => (3, ""),
-            ExprKind::TemplateWrap(_) => (4, ""),
-            ExprKind::Tuple(_) => (5, ""),
-            ExprKind::Object(_) => (6, ""),
-            ExprKind::Traversal { .. } => (7, ""),
-            ExprKind::Relative { .. } => (8, ""),
-            ExprKind::Call { .. } => (9, ""),
-            ExprKind::Unary { .. } => (10, ""),
-            ExprKind::Binary { .. } => (11, ""),
-            ExprKind::Conditional { .. } => (12, ""),
-            ExprKind::For(_) => (13, ""),
-            ExprKind::Parens(_) => (14, ""),
-        })
-        .collect();
+    let classes = items.iter().zip(ident_keys).map(|((k, _), &ident)| key_class(k, ident));
+    // Most objects are small: compared pairwise without allocating.
+    if items.len() <= 16 {
+        let mut seen: [(u8, &str); 16] = [(u8::MAX, ""); 16];
+        for (i, class) in classes.enumerate() {
+            if seen.iter().take(i).any(|s| *s == class) {
+                return false;
+            }
+            if let Some(slot) = seen.get_mut(i) {
+                *slot = class;
+            }
+        }
+        return true;
+    }
+    let mut classes: Vec<(u8, &str)> = classes.collect();
     classes.sort_unstable();
     classes.windows(2).all(|w| w[0] != w[1])
+}
+
+/// An object key's equivalence class for [`keys_distinct`].
+fn key_class(k: &Expr, ident: bool) -> (u8, &str) {
+    match &k.kind {
+        ExprKind::Literal(v) if ident => (0, v.as_str().unwrap_or("")),
+        ExprKind::Literal(v) => match v.as_str() {
+            Some(s) => (1, s),
+            None => (2, ""),
+        },
+        ExprKind::Template(_) => (3, ""),
+        ExprKind::TemplateWrap(_) => (4, ""),
+        ExprKind::Tuple(_) => (5, ""),
+        ExprKind::Object(_) => (6, ""),
+        ExprKind::Traversal { .. } => (7, ""),
+        ExprKind::Relative { .. } => (8, ""),
+        ExprKind::Call { .. } => (9, ""),
+        ExprKind::Unary { .. } => (10, ""),
+        ExprKind::Binary { .. } => (11, ""),
+        ExprKind::Conditional { .. } => (12, ""),
+        ExprKind::For(_) => (13, ""),
+        ExprKind::Parens(_) => (14, ""),
+    }
 }
 
 /// The lowering's `flatten`: HCL's flat token sequence of template elements.
