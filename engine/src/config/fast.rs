@@ -1195,8 +1195,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut owned: Option<String> = None;
         let mut seg = self.pos;
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             match c {
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
                     let buf = owned.get_or_insert_with(String::new);
