@@ -46,6 +46,9 @@ config_files = list(files("tests/corpus/valid/*/*.tf", "tests/corpus/valid/*/*.t
                           "tests/corpus/invalid/*/*.tf.json", "examples/**/*.tf"))
 for path in config_files:
     add("parse_config", read(path))
+    # parse_fast: the same native-syntax files.
+    if path.endswith(".tf"):
+        add("parse_fast", read(path))
 
 # eval_expr: the right-hand side of every one-line attribute in those files, plus hand-written
 # expressions that reach each kind of sample value (see FuzzScope in src/lib.rs).

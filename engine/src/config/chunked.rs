@@ -14,6 +14,9 @@
 //! span the whole body) — [`parse_chunked`] returns `None` and the caller parses the whole file
 //! as before, so every syntax diagnostic stays what it was. `tests/parse_chunked.rs` compares
 //! both paths on every `.tf` file of the repository's corpus and on generated files.
+//!
+//! The direct parser ([`super::fast`]) is chunked the same way ([`parse_fast_chunked`]): it is
+//! tried first, and the hcl-edit chunks only parse what it declines.
 
 use infra_value::Diagnostic;
 
@@ -302,6 +305,29 @@ pub fn parse_chunked(file_id: u32, text: &str, sources: &SourceMap, pieces: usiz
     // expression lowerer's.
     structure_diags.extend(expr_diags);
     Some(ChunkedParse { body, diagnostics: structure_diags })
+}
+
+/// [`parse_chunked`] with the direct parser ([`super::fast`]): the chunks' blocks in source
+/// order and their attributes, or `None` when the cut points are unclear, a chunk declines,
+/// or two chunks set the same attribute (the whole-file parse declines that too).
+pub fn parse_fast_chunked(file_id: u32, text: &str, pieces: usize) -> Option<Body> {
+    let points = split_points(text)?;
+    let ranges = cut(text.len(), &points, pieces);
+    if ranges.len() < 2 {
+        return None;
+    }
+    let results = parallel_map(&ranges, |r| super::fast::parse_range(file_id, text, r.clone()));
+    let mut body = Body { span: Span { file: file_id, start: 0, end: text.len() as u32 }, ..Default::default() };
+    for r in results {
+        let r = r?;
+        for (name, attr) in r.attrs {
+            if body.attrs.insert(name, attr).is_some() {
+                return None;
+            }
+        }
+        body.blocks.extend(r.blocks);
+    }
+    Some(body)
 }
 
 /// Groups the cut points into at most `pieces` ranges of similar size covering `0..len`.

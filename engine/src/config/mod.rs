@@ -6,6 +6,7 @@
 
 pub mod body;
 pub mod chunked;
+pub mod fast;
 pub mod json;
 pub mod parse;
 pub mod syntax;

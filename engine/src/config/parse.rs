@@ -1,4 +1,5 @@
-//! Parsing one module directory: every `*.tf` (native syntax, via hcl-edit) and `*.tf.json`
+//! Parsing one module directory: every `*.tf` (native syntax: the direct parser, or hcl-edit
+//! and the lowering for what it declines) and `*.tf.json`
 //! file, into a [`Module`]. All problems are collected as diagnostics; parsing continues after
 //! an error so that one run reports everything.
 
@@ -181,11 +182,23 @@ fn merge_block_body(t: &mut Body, o: Body) {
     }
 }
 
-/// Parses native-syntax text into a generic body. A big file is parsed in chunks on several
-/// threads ([`chunked`](super::chunked)) when that gives exactly the whole-file result;
-/// otherwise, and for every file with a syntax error, the file is parsed whole.
+/// Parses native-syntax text into a generic body. The direct parser ([`fast`](super::fast))
+/// reads every file it can read exactly as the general path would; the general path (hcl-edit,
+/// then the lowering) parses the rest and reports every syntax error. On both paths a big file
+/// is parsed in chunks on several threads ([`chunked`](super::chunked)) when that gives exactly
+/// the whole-file result.
 pub fn parse_native(file_id: u32, shown: &str, text: &str, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Body> {
     let pieces = super::chunked::chunk_count(text.len());
+    // The direct parser first (in chunks on several threads for a big file): it gives exactly
+    // the general path's body or declines, and it never has diagnostics to report.
+    if pieces > 1 {
+        if let Some(body) = super::chunked::parse_fast_chunked(file_id, text, pieces) {
+            return Some(body);
+        }
+    }
+    if let Some(body) = super::fast::parse_body(file_id, text) {
+        return Some(body);
+    }
     if pieces > 1 {
         if let Some(parsed) = super::chunked::parse_chunked(file_id, text, sources, pieces) {
             diags.extend(parsed.diagnostics);

@@ -179,25 +179,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn wrap_template(&mut self, mut parts: Vec<TemplatePart>, span: Span) -> Expr {
-        // `"${expr}"` alone yields the expression's value unconverted (HCL's template-wrap rule).
-        if let [TemplatePart::Interp(_)] = parts.as_slice() {
-            // Moved out, not cloned.
-            if let Some(TemplatePart::Interp(e)) = parts.pop() {
-                return Expr { kind: ExprKind::TemplateWrap(Box::new(e)), span };
-            }
-        }
-        if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) {
-            let text: String = parts
-                .iter()
-                .map(|p| match p {
-                    TemplatePart::Literal(s) => s.as_ref(),
-                    _ => "",
-                })
-                .collect();
-            return Expr::literal(Value::string(text), span);
-        }
-        Expr { kind: ExprKind::Template(parts), span }
+    fn wrap_template(&mut self, parts: Vec<TemplatePart>, span: Span) -> Expr {
+        wrap_template(parts, span)
     }
 
     pub fn template(&mut self, t: &Template) -> Vec<TemplatePart> {
@@ -366,8 +349,32 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// HCL's flat template token sequence.
-enum Tok {
+/// A template's expression from its parts: `"${expr}"` alone yields the expression's value
+/// unconverted (HCL's template-wrap rule), literal-only parts are one string literal. Shared
+/// with the direct parser ([`crate::config::fast`]).
+pub(crate) fn wrap_template(mut parts: Vec<TemplatePart>, span: Span) -> Expr {
+    if let [TemplatePart::Interp(_)] = parts.as_slice() {
+        // Moved out, not cloned.
+        if let Some(TemplatePart::Interp(e)) = parts.pop() {
+            return Expr { kind: ExprKind::TemplateWrap(Box::new(e)), span };
+        }
+    }
+    if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) {
+        let text: String = parts
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Literal(s) => s.as_ref(),
+                _ => "",
+            })
+            .collect();
+        return Expr::literal(Value::string(text), span);
+    }
+    Expr { kind: ExprKind::Template(parts), span }
+}
+
+/// HCL's flat template token sequence (also built by the direct parser, which shares the
+/// strip, flush and tree-building steps below so that both paths give the same parts).
+pub(crate) enum Tok {
     Lit(String),
     /// expression, strip before, strip after
     Interp(Expr, bool, bool),
@@ -389,7 +396,7 @@ impl Tok {
 }
 
 /// `~` trims whitespace of the literal token right before (`{~`) or right after (`~}`).
-fn apply_strips(mut toks: Vec<Tok>) -> Vec<Tok> {
+pub(crate) fn apply_strips(mut toks: Vec<Tok>) -> Vec<Tok> {
     for i in 0..toks.len() {
         let (before, after) = toks[i].strips();
         if before && i > 0 {
@@ -407,7 +414,7 @@ fn apply_strips(mut toks: Vec<Tok>) -> Vec<Tok> {
 }
 
 /// HCL's `flushHeredocTemplateParts`.
-fn flush_heredoc(toks: &mut [Tok]) {
+pub(crate) fn flush_heredoc(toks: &mut [Tok]) {
     let mut min = usize::MAX;
     let mut newline = true;
     let mut adjust = Vec::new();
@@ -450,7 +457,7 @@ fn flush_heredoc(toks: &mut [Tok]) {
 }
 
 /// Rebuilds nested template parts from the flat token sequence.
-fn build_tree(toks: Vec<Tok>) -> Vec<TemplatePart> {
+pub(crate) fn build_tree(toks: Vec<Tok>) -> Vec<TemplatePart> {
     fn push_lit(out: &mut Vec<TemplatePart>, s: String) {
         if s.is_empty() {
             return;
@@ -490,7 +497,7 @@ fn build_tree(toks: Vec<Tok>) -> Vec<TemplatePart> {
     out
 }
 
-fn strip_first(parts: &mut [TemplatePart], strip: bool) {
+pub(crate) fn strip_first(parts: &mut [TemplatePart], strip: bool) {
     if strip {
         if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
             *s = Arc::from(s.trim_start());
@@ -498,7 +505,7 @@ fn strip_first(parts: &mut [TemplatePart], strip: bool) {
     }
 }
 
-fn strip_last(parts: &mut [TemplatePart], strip: bool) {
+pub(crate) fn strip_last(parts: &mut [TemplatePart], strip: bool) {
     if strip {
         if let Some(TemplatePart::Literal(s)) = parts.last_mut() {
             *s = Arc::from(s.trim_end());
