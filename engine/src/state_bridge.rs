@@ -8,7 +8,9 @@ use std::sync::Arc;
 use infra_provider_sdk::schema::ProviderSchema;
 use infra_state::model::{InstanceState, OutputState, PathStep as StatePathStep, ResourceMode, ResourceState, StateFile};
 use infra_state::InstanceKey;
-use infra_value::json::{type_from_json, type_to_json, value_from_json, value_to_json};
+use infra_value::json::{
+    json_object_members, try_value_from_json_str, type_from_json, type_from_json_str, type_to_json, value_from_json, value_to_json,
+};
 use infra_value::value::Kind;
 use infra_value::{Marks, Type, Value};
 use serde_json::Value as Json;
@@ -112,9 +114,19 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
         objects.extend(r.instances.iter().filter(|i| i.deposed.is_none()).map(|i| (r, i, ty.as_ref())));
     }
     let values = crate::par::map(&objects, 256, |(r, inst, ty)| {
+        // Attributes read from a file are still their text: decoded from it directly when the
+        // fast decoder can (the usual case), else — for an error, to report it exactly — from
+        // the parsed JSON.
+        let text = inst.attributes.raw_text();
         let mut value = match ty {
-            Some(t) => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
-            None => infra_value::json::implied_value(&inst.attributes),
+            Some(t) => match text.and_then(|text| decode_attributes_text(text, t)) {
+                Some(v) => v,
+                None => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
+            },
+            None => match text.and_then(|text| try_value_from_json_str(text, &Type::Dynamic)) {
+                Some(v) => v,
+                None => infra_value::json::implied_value(&inst.attributes),
+            },
         };
         for p in &inst.sensitive_attributes {
             value = mark_path(&value, p);
@@ -151,19 +163,50 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
 /// Object attributes of `ty`; attributes of type `any` are stored with their type
 /// (`{"value": …, "type": …}`) as Terraform does.
 fn decode_attributes(j: &Json, ty: &Type) -> Result<Value, String> {
+    static NULL: Json = Json::Null;
     let Type::Object(ot) = ty else { return value_from_json(j, ty) };
     let Json::Object(m) = j else { return value_from_json(j, ty) };
     let mut out = BTreeMap::new();
     for (name, at) in &ot.attrs {
-        let raw = m.get(name).cloned().unwrap_or(Json::Null);
+        let raw = m.get(name).unwrap_or(&NULL);
         let v = if *at == Type::Dynamic {
-            decode_dynamic(&raw)?
+            decode_dynamic(raw)?
         } else {
-            value_from_json(&raw, at).map_err(|e| format!("attribute {name:?}: {e}"))?
+            value_from_json(raw, at).map_err(|e| format!("attribute {name:?}: {e}"))?
         };
         out.insert(name.clone(), v);
     }
     Ok(Value::object(out))
+}
+
+/// [`decode_attributes`] from the attributes' JSON text, for what the fast decoders of
+/// `infra_value::json` can decide alone; `None` for anything else (every error among it), for
+/// the caller to decode the parsed JSON, which gives the same value or the exact error.
+fn decode_attributes_text(text: &str, ty: &Type) -> Option<Value> {
+    let Type::Object(ot) = ty else { return try_value_from_json_str(text, ty) };
+    if !text.starts_with('{') {
+        return try_value_from_json_str(text, ty);
+    }
+    // Members come in key order from any writer of Go's (and without duplicates, which
+    // `json_object_members` rules out), as the schema's attributes do: one merge of the two.
+    let mut members = json_object_members(text)?;
+    if !members.windows(2).all(|w| w[0].0 < w[1].0) {
+        members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+    let mut members = members.into_iter().peekable();
+    let mut out = BTreeMap::new();
+    for (name, at) in &ot.attrs {
+        while members.next_if(|(key, _)| key.as_ref() < name.as_str()).is_some() {}
+        let member = members.next_if(|(key, _)| key.as_ref() == name.as_str()).map(|(_, text)| text);
+        let v = match (member, at) {
+            (None, Type::Dynamic) => Value::dynamic_null(),
+            (None, at) => Value::null(at.clone()),
+            (Some(text), Type::Dynamic) => decode_dynamic_text(text)?,
+            (Some(text), at) => try_value_from_json_str(text, at)?,
+        };
+        out.insert(name.clone(), v);
+    }
+    Some(Value::object(out))
 }
 
 fn decode_dynamic(raw: &Json) -> Result<Value, String> {
@@ -175,6 +218,19 @@ fn decode_dynamic(raw: &Json) -> Result<Value, String> {
         }
         other => Ok(infra_value::json::implied_value(other)),
     }
+}
+
+/// [`decode_dynamic`] from JSON text, or `None` where the fast decoders cannot decide.
+fn decode_dynamic_text(text: &str) -> Option<Value> {
+    if text.starts_with('{') {
+        let members = json_object_members(text)?;
+        if let Some((_, type_text)) = members.iter().find(|(key, _)| key == "type") {
+            let t = type_from_json_str(type_text).ok()?;
+            let value_text = members.iter().find(|(key, _)| key == "value").map_or("null", |(_, text)| text);
+            return try_value_from_json_str(value_text, &t);
+        }
+    }
+    try_value_from_json_str(text, &Type::Dynamic)
 }
 
 fn mark_path(v: &Value, path: &[StatePathStep]) -> Value {

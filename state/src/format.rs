@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::error::ReadError;
 use crate::gojson;
-use crate::model::{StateFile, STATE_FORMAT_VERSION};
+use crate::lazy_json;
+use crate::model::{LazyJson, StateFile, STATE_FORMAT_VERSION};
 
 /// Parses state file bytes.
 ///
@@ -24,11 +25,15 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
         return Err(ReadError::LegacyBinary);
     }
 
-    // The common case first: a well-formed state parses in one pass. Only when that fails are
-    // the slower passes run, to report the most helpful error: the version first (a state of
-    // another format version is reported as such, not as a confusing structural error about a
-    // field that moved), then the path of the field at fault.
-    let mut state: StateFile = match serde_json::from_slice::<StateFile>(bytes) {
+    // The common case first: a well-formed state parses in one pass, keeping each instance's
+    // attributes as text (see `LazyJson`) when that text is sure to parse into a value later.
+    // Otherwise the file is parsed again with every value parsed, exactly as it always was:
+    // that pass decides between the state and the error. Only when it fails too are the slower
+    // passes run, to report the most helpful error: the version first (a state of another
+    // format version is reported as such, not as a confusing structural error about a field
+    // that moved), then the path of the field at fault.
+    let fast = lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes)).ok().filter(raw_parses_as_values);
+    let mut state: StateFile = match fast.map_or_else(|| serde_json::from_slice::<StateFile>(bytes), Ok) {
         Ok(state) => {
             check_version(&serde_json::Value::from(state.version), Some(state.terraform_version.as_str()))?;
             state
@@ -44,11 +49,19 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
     for resource in &mut state.resources {
         for instance in &mut resource.instances {
             if instance.attributes.is_null() && instance.attributes_flat.is_none() {
-                instance.attributes = Value::Object(serde_json::Map::new());
+                instance.attributes = LazyJson::from_value(Value::Object(serde_json::Map::new()));
             }
         }
     }
     Ok(Some(state))
+}
+
+/// Whether every attribute text kept by a raw read parses into a value as the whole file would
+/// have (see [`lazy_json::parses_as_value`]). Attributes sit five levels deep in the document:
+/// root object, `resources`, a resource, `instances`, an instance.
+fn raw_parses_as_values(state: &StateFile) -> bool {
+    const ATTRIBUTES_DEPTH: usize = 5;
+    state.instances().all(|(_, instance)| instance.attributes.raw_text().is_none_or(|text| lazy_json::parses_as_value(text, ATTRIBUTES_DEPTH)))
 }
 
 /// Serialises a state exactly as Terraform 1.11 does: normalised order, Go's

@@ -1,0 +1,612 @@
+//! Decoding JSON *text* straight into typed values, without a `serde_json::Value` in between.
+//!
+//! Reading a large state is mostly decoding resource attributes. Through `serde_json::Value`
+//! that meant, for every object, an ordered hash map (the workspace enables `preserve_order`)
+//! and, for every number, an owned string (`arbitrary_precision`) — all thrown away once the
+//! typed [`Value`] was built. The small scanner here reads the text once, guided by the type:
+//! strings without escapes are borrowed, numbers are parsed from their text, attributes the
+//! type does not have are skipped.
+//!
+//! **Same answers as [`value_from_json`]**: the scanner handles the common, well-formed shapes
+//! and gives up on anything else — invalid or unusual JSON (duplicate keys, unpaired surrogate
+//! escapes, deep nesting) and every value the type does not accept. The public functions then
+//! take the old road (`serde_json` + [`value_from_json`]), so results and error messages are
+//! those of `value_from_json` by construction; the `try_` functions leave that to the caller.
+//! Numbers get the text `serde_json` would have given them (`arbitrary_precision` writes the
+//! exponent as `e+N`/`e-N`), because that text is what `value_from_json` parses — and what a
+//! number becomes when the type is `string`.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+
+use super::{type_from_json, value_from_json};
+use crate::number::Number;
+use crate::types::{ObjectType, Type};
+use crate::value::Value;
+
+/// Decodes JSON text into a value of `ty`: exactly `value_from_json(&serde_json::from_str(text)?,
+/// ty)`, faster. Text that is not JSON is an error naming `serde_json`'s complaint.
+pub fn value_from_json_str(text: &str, ty: &Type) -> Result<Value, String> {
+    match try_value_from_json_str(text, ty) {
+        Some(v) => Ok(v),
+        None => value_from_json(&parse(text)?, ty),
+    }
+}
+
+/// [`value_from_json_str`] where the scanner can decide by itself: `None` for anything unusual
+/// and for every error, so that the caller can take its own way to the exact answer.
+pub fn try_value_from_json_str(text: &str, ty: &Type) -> Option<Value> {
+    let mut s = Scanner::new(text);
+    let v = s.value(ty).ok()?;
+    s.end().ok()?;
+    Some(v)
+}
+
+/// Parses cty's JSON type encoding from text: exactly `type_from_json(&serde_json::from_str(text)?)`.
+pub fn type_from_json_str(text: &str) -> Result<Type, String> {
+    let mut s = Scanner::new(text);
+    if let Ok(t) = s.ty() {
+        if s.end().is_ok() {
+            return Ok(t);
+        }
+    }
+    type_from_json(&parse(text)?)
+}
+
+/// The members of a JSON object, as (key, value text) pairs in text order: the value texts are
+/// slices of `text` without surrounding whitespace, and valid JSON. `None` when `text` is not
+/// one well-formed object, or has a key twice (which `serde_json` reads as the last one; callers
+/// that care take their slower road then).
+pub fn json_object_members(text: &str) -> Option<Vec<(Cow<'_, str>, &str)>> {
+    let mut s = Scanner::new(text);
+    let mut members = Vec::new();
+    if s.peek().ok()? != b'{' {
+        return None;
+    }
+    s.object(|s, key| {
+        let start = s.skip_ws_pos();
+        s.skip()?;
+        members.push((key, &text[start..s.pos]));
+        Ok(())
+    })
+    .ok()?;
+    s.end().ok()?;
+    // Go writes keys sorted, which rules duplicates out without sorting them here.
+    if members.windows(2).all(|w| w[0].0 < w[1].0) {
+        return Some(members);
+    }
+    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    Some(members)
+}
+
+fn parse(text: &str) -> Result<Json, String> {
+    serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
+}
+
+/// The scanner gave up: the caller takes the `serde_json` road.
+struct Unusual;
+
+type Scan<T> = Result<T, Unusual>;
+
+/// Nesting beyond this is left to `serde_json` (whose own limit is 128), which also keeps the
+/// scanner's recursion shallow whatever the input.
+const MAX_DEPTH: usize = 100;
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner { text, bytes: text.as_bytes(), pos: 0, depth: 0 }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn skip_ws_pos(&mut self) -> usize {
+        self.skip_ws();
+        self.pos
+    }
+
+    /// The next significant byte, not consumed.
+    fn peek(&mut self) -> Scan<u8> {
+        self.skip_ws();
+        self.bytes.get(self.pos).copied().ok_or(Unusual)
+    }
+
+    /// Only whitespace left.
+    fn end(&mut self) -> Scan<()> {
+        self.skip_ws();
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(Unusual)
+        }
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> Scan<()> {
+        if self.bytes[self.pos..].starts_with(lit) {
+            self.pos += lit.len();
+            Ok(())
+        } else {
+            Err(Unusual)
+        }
+    }
+
+    /// A value of type `ty`, as [`value_from_json`] decodes it.
+    fn value(&mut self, ty: &Type) -> Scan<Value> {
+        let b = self.peek()?;
+        if b == b'n' {
+            self.literal(b"null")?;
+            return Ok(Value::null(ty.clone()));
+        }
+        match ty {
+            Type::Dynamic => self.implied(),
+            Type::Bool => match b {
+                b't' => self.literal(b"true").map(|()| Value::bool(true)),
+                b'f' => self.literal(b"false").map(|()| Value::bool(false)),
+                b'"' => match &*self.string()? {
+                    "true" => Ok(Value::bool(true)),
+                    "false" => Ok(Value::bool(false)),
+                    _ => Err(Unusual),
+                },
+                _ => Err(Unusual),
+            },
+            Type::Number => {
+                let text = match b {
+                    b'"' => self.string()?,
+                    b'-' | b'0'..=b'9' => self.number()?,
+                    _ => return Err(Unusual),
+                };
+                Number::parse(&text).map(Value::number).ok_or(Unusual)
+            }
+            Type::String => match b {
+                b'"' => Ok(Value::string(&*self.string()?)),
+                b'-' | b'0'..=b'9' => Ok(Value::string(&*self.number()?)),
+                b't' => self.literal(b"true").map(|()| Value::string("true")),
+                b'f' => self.literal(b"false").map(|()| Value::string("false")),
+                _ => Err(Unusual),
+            },
+            Type::List(e) | Type::Set(e) => {
+                if b != b'[' {
+                    return Err(Unusual);
+                }
+                let mut items = Vec::new();
+                self.array(|s, _| {
+                    items.push(s.value(e)?);
+                    Ok(())
+                })?;
+                Ok(if matches!(ty, Type::List(_)) { Value::list((**e).clone(), items) } else { Value::set((**e).clone(), items) })
+            }
+            Type::Map(e) => {
+                if b != b'{' {
+                    return Err(Unusual);
+                }
+                let mut entries = BTreeMap::new();
+                self.object(|s, key| {
+                    let v = s.value(e)?;
+                    match entries.insert(key.into_owned(), v) {
+                        None => Ok(()),
+                        Some(_) => Err(Unusual),
+                    }
+                })?;
+                Ok(Value::map((**e).clone(), entries))
+            }
+            Type::Tuple(ts) => {
+                if b != b'[' {
+                    return Err(Unusual);
+                }
+                let mut items = Vec::with_capacity(ts.len());
+                self.array(|s, i| {
+                    items.push(s.value(ts.get(i).ok_or(Unusual)?)?);
+                    Ok(())
+                })?;
+                if items.len() != ts.len() {
+                    return Err(Unusual);
+                }
+                Ok(Value::tuple(items))
+            }
+            Type::Object(ot) => {
+                if b != b'{' {
+                    return Err(Unusual);
+                }
+                self.object_of(ot)
+            }
+        }
+    }
+
+    /// An object of type `ot`: attributes the type does not have are skipped, those the text
+    /// does not have are null.
+    fn object_of(&mut self, ot: &ObjectType) -> Scan<Value> {
+        let mut attrs = BTreeMap::new();
+        self.object(|s, key| match ot.attrs.get_key_value(&*key) {
+            Some((name, t)) => {
+                let v = s.value(t)?;
+                match attrs.insert(name.clone(), v) {
+                    None => Ok(()),
+                    Some(_) => Err(Unusual),
+                }
+            }
+            None => s.skip(),
+        })?;
+        if attrs.len() != ot.attrs.len() {
+            for (name, t) in &ot.attrs {
+                if !attrs.contains_key(name) {
+                    attrs.insert(name.clone(), Value::null(t.clone()));
+                }
+            }
+        }
+        Ok(Value::object(attrs))
+    }
+
+    /// The value the JSON implies without a type, as [`super::implied_value`] decodes it.
+    fn implied(&mut self) -> Scan<Value> {
+        match self.peek()? {
+            b'n' => self.literal(b"null").map(|()| Value::dynamic_null()),
+            b't' => self.literal(b"true").map(|()| Value::bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::bool(false)),
+            b'"' => Ok(Value::string(&*self.string()?)),
+            b'-' | b'0'..=b'9' => {
+                let text = self.number()?;
+                Ok(Number::parse(&text).map(Value::number).unwrap_or_else(|| Value::string(&*text)))
+            }
+            b'[' => {
+                let mut items = Vec::new();
+                self.array(|s, _| {
+                    items.push(s.implied()?);
+                    Ok(())
+                })?;
+                Ok(Value::tuple(items))
+            }
+            b'{' => {
+                let mut attrs = BTreeMap::new();
+                self.object(|s, key| {
+                    let v = s.implied()?;
+                    match attrs.insert(key.into_owned(), v) {
+                        None => Ok(()),
+                        Some(_) => Err(Unusual),
+                    }
+                })?;
+                Ok(Value::object(attrs))
+            }
+            _ => Err(Unusual),
+        }
+    }
+
+    /// Any one value, checked as strictly as `serde_json` reads it, and dropped.
+    fn skip(&mut self) -> Scan<()> {
+        match self.peek()? {
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'"' => self.string().map(drop),
+            b'-' | b'0'..=b'9' => self.number().map(drop),
+            b'[' => self.array(|s, _| s.skip()),
+            b'{' => self.object(|s, _| s.skip()),
+            _ => Err(Unusual),
+        }
+    }
+
+    /// cty's JSON type encoding, as [`type_from_json`] reads it in its usual shapes.
+    fn ty(&mut self) -> Scan<Type> {
+        match self.peek()? {
+            b'"' => match &*self.string()? {
+                "dynamic" => Ok(Type::Dynamic),
+                "bool" => Ok(Type::Bool),
+                "number" => Ok(Type::Number),
+                "string" => Ok(Type::String),
+                _ => Err(Unusual),
+            },
+            b'[' => {
+                let mut kind: Option<Cow<'a, str>> = None;
+                let mut elem: Option<Type> = None;
+                let mut attrs: Option<BTreeMap<String, Type>> = None;
+                let mut optional = BTreeSet::new();
+                self.array(|s, i| match (i, kind.as_deref()) {
+                    (0, _) => {
+                        if s.peek()? != b'"' {
+                            return Err(Unusual);
+                        }
+                        kind = Some(s.string()?);
+                        Ok(())
+                    }
+                    (1, Some("list" | "set" | "map")) => {
+                        elem = Some(s.ty()?);
+                        Ok(())
+                    }
+                    (1, Some("tuple")) => {
+                        if s.peek()? != b'[' {
+                            return Err(Unusual);
+                        }
+                        let mut elems = Vec::new();
+                        s.array(|s, _| {
+                            elems.push(s.ty()?);
+                            Ok(())
+                        })?;
+                        elem = Some(Type::Tuple(Arc::new(elems)));
+                        Ok(())
+                    }
+                    (1, Some("object")) => {
+                        if s.peek()? != b'{' {
+                            return Err(Unusual);
+                        }
+                        let mut map = BTreeMap::new();
+                        s.object(|s, key| {
+                            let t = s.ty()?;
+                            match map.insert(key.into_owned(), t) {
+                                None => Ok(()),
+                                Some(_) => Err(Unusual),
+                            }
+                        })?;
+                        attrs = Some(map);
+                        Ok(())
+                    }
+                    // An object type's optional attributes, when they are all strings.
+                    (2, Some("object")) => {
+                        if s.peek()? != b'[' {
+                            return Err(Unusual);
+                        }
+                        s.array(|s, _| {
+                            if s.peek()? != b'"' {
+                                return Err(Unusual);
+                            }
+                            optional.insert(s.string()?.into_owned());
+                            Ok(())
+                        })
+                    }
+                    _ => Err(Unusual),
+                })?;
+                match (kind.as_deref(), elem, attrs) {
+                    (Some("list"), Some(e), _) => Ok(Type::List(Arc::new(e))),
+                    (Some("set"), Some(e), _) => Ok(Type::Set(Arc::new(e))),
+                    (Some("map"), Some(e), _) => Ok(Type::Map(Arc::new(e))),
+                    (Some("tuple"), Some(t), _) => Ok(t),
+                    (Some("object"), _, Some(attrs)) => Ok(Type::Object(Arc::new(ObjectType { attrs, optional }))),
+                    _ => Err(Unusual),
+                }
+            }
+            _ => Err(Unusual),
+        }
+    }
+
+    /// An array (the next byte is `[`): `item(scanner, index)` reads each element.
+    fn array(&mut self, mut item: impl FnMut(&mut Self, usize) -> Scan<()>) -> Scan<()> {
+        self.enter()?;
+        if self.peek()? == b']' {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        let mut i = 0;
+        loop {
+            item(self, i)?;
+            i += 1;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(Unusual),
+            }
+        }
+    }
+
+    /// An object (the next byte is `{`): `member(scanner, key)` reads each member's value.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Scan<()>) -> Scan<()> {
+        self.enter()?;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            if self.peek()? != b'"' {
+                return Err(Unusual);
+            }
+            let key = self.string()?;
+            if self.peek()? != b':' {
+                return Err(Unusual);
+            }
+            self.pos += 1;
+            member(self, key)?;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(Unusual),
+            }
+        }
+    }
+
+    /// Consumes the opening bracket of an array or object.
+    fn enter(&mut self) -> Scan<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Unusual);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// A string (the next byte is `"`), unescaped; borrowed when it has no escapes.
+    fn string(&mut self) -> Scan<Cow<'a, str>> {
+        self.pos += 1;
+        let start = self.pos;
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    let s = &self.text[start..self.pos];
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => return self.string_escaped(start),
+                Some(&b) if b < 0x20 => return Err(Unusual),
+                Some(_) => self.pos += 1,
+                None => return Err(Unusual),
+            }
+        }
+    }
+
+    /// The rest of a string from its first escape on (`start` is where its text began).
+    fn string_escaped(&mut self, start: usize) -> Scan<Cow<'a, str>> {
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(&self.text[start..self.pos]);
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    let c = match self.bytes.get(self.pos + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos += 2;
+                            out.push(self.unicode_escape()?);
+                            continue;
+                        }
+                        _ => return Err(Unusual),
+                    };
+                    out.push(c);
+                    self.pos += 2;
+                }
+                Some(&b) if b < 0x20 => return Err(Unusual),
+                Some(_) => {
+                    // A run of plain text up to the next quote, backslash or control byte
+                    // (all ASCII, so the slice ends on a character boundary).
+                    let run = self.pos;
+                    while let Some(&b) = self.bytes.get(self.pos) {
+                        if b == b'"' || b == b'\\' || b < 0x20 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    out.push_str(&self.text[run..self.pos]);
+                }
+                None => return Err(Unusual),
+            }
+        }
+    }
+
+    /// The character of a `\u` escape (`pos` is after the `u`); surrogates must come in pairs.
+    fn unicode_escape(&mut self) -> Scan<char> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.pos) != Some(&b'\\') || self.bytes.get(self.pos + 1) != Some(&b'u') {
+                    return Err(Unusual);
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(Unusual);
+                }
+                0x10000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(Unusual),
+            other => u32::from(other),
+        };
+        char::from_u32(code).ok_or(Unusual)
+    }
+
+    fn hex4(&mut self) -> Scan<u16> {
+        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or(Unusual)?;
+        let mut n = 0u16;
+        for &d in digits {
+            let v = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                b'A'..=b'F' => d - b'A' + 10,
+                _ => return Err(Unusual),
+            };
+            n = (n << 4) | u16::from(v);
+        }
+        self.pos += 4;
+        Ok(n)
+    }
+
+    /// A number's text as `serde_json` (with `arbitrary_precision`) keeps it: as written, except
+    /// that the exponent is written `e` with an explicit sign (`1E5` → `1e+5`).
+    fn number(&mut self) -> Scan<Cow<'a, str>> {
+        let start = self.pos;
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => {
+                self.pos += 1;
+                if matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
+                    return Err(Unusual);
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(Unusual),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
+                return Err(Unusual);
+            }
+            self.digits();
+        }
+        if !matches!(self.bytes.get(self.pos), Some(b'e' | b'E')) {
+            return Ok(Cow::Borrowed(&self.text[start..self.pos]));
+        }
+        let mantissa = &self.text[start..self.pos];
+        self.pos += 1;
+        let sign = match self.bytes.get(self.pos) {
+            Some(b'-') => {
+                self.pos += 1;
+                '-'
+            }
+            Some(b'+') => {
+                self.pos += 1;
+                '+'
+            }
+            _ => '+',
+        };
+        let exp_start = self.pos;
+        if !matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
+            return Err(Unusual);
+        }
+        self.digits();
+        let mut out = String::with_capacity(self.pos - start + 2);
+        out.push_str(mantissa);
+        out.push('e');
+        out.push(sign);
+        out.push_str(&self.text[exp_start..self.pos]);
+        Ok(Cow::Owned(out))
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+}
