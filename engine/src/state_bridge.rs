@@ -8,9 +8,7 @@ use std::sync::Arc;
 use infra_provider_sdk::schema::ProviderSchema;
 use infra_state::model::{InstanceState, OutputState, PathStep as StatePathStep, ResourceMode, ResourceState, StateFile};
 use infra_state::InstanceKey;
-use infra_value::json::{
-    json_object_members, try_value_from_json_str, type_from_json, type_from_json_str, type_to_json, value_from_json, value_to_json,
-};
+use infra_value::json::{try_value_from_json_str, type_from_json, type_from_json_str, type_to_json, value_from_json, value_to_json, JsonObjectReader};
 use infra_value::value::Kind;
 use infra_value::{Marks, Type, Value};
 use serde_json::Value as Json;
@@ -113,13 +111,14 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
         // only; the engine does not plan them yet.
         objects.extend(r.instances.iter().filter(|i| i.deposed.is_none()).map(|i| (r, i, ty.as_ref())));
     }
+    let types = TypeCache::default();
     let values = crate::par::map(&objects, 256, |(r, inst, ty)| {
         // Attributes read from a file are still their text: decoded from it directly when the
         // fast decoder can (the usual case), else — for an error, to report it exactly — from
         // the parsed JSON.
         let text = inst.attributes.raw_text();
         let mut value = match ty {
-            Some(t) => match text.and_then(|text| decode_attributes_text(text, t)) {
+            Some(t) => match text.and_then(|text| decode_attributes_text(text, t, &types)) {
                 Some(v) => v,
                 None => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
             },
@@ -182,31 +181,81 @@ fn decode_attributes(j: &Json, ty: &Type) -> Result<Value, String> {
 /// [`decode_attributes`] from the attributes' JSON text, for what the fast decoders of
 /// `infra_value::json` can decide alone; `None` for anything else (every error among it), for
 /// the caller to decode the parsed JSON, which gives the same value or the exact error.
-fn decode_attributes_text(text: &str, ty: &Type) -> Option<Value> {
+fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Value> {
     let Type::Object(ot) = ty else { return try_value_from_json_str(text, ty) };
-    if !text.starts_with('{') {
-        return try_value_from_json_str(text, ty);
-    }
-    // Members come in key order from any writer of Go's (and without duplicates, which
-    // `json_object_members` rules out), as the schema's attributes do: one merge of the two.
-    let mut members = json_object_members(text)?;
-    if !members.windows(2).all(|w| w[0].0 < w[1].0) {
-        members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    }
-    let mut members = members.into_iter().peekable();
+    let Some(mut reader) = JsonObjectReader::new(text) else { return try_value_from_json_str(text, ty) };
+    // One pass over the members beside the schema's attributes, both in key order: every
+    // writer sorts keys as Go does. Keys out of order (a duplicate among them, which the parsed
+    // JSON would read as its last value) are left to the slower road.
+    let mut attrs = ot.attrs.iter().peekable();
     let mut out = BTreeMap::new();
-    for (name, at) in &ot.attrs {
-        while members.next_if(|(key, _)| key.as_ref() < name.as_str()).is_some() {}
-        let member = members.next_if(|(key, _)| key.as_ref() == name.as_str()).map(|(_, text)| text);
-        let v = match (member, at) {
-            (None, Type::Dynamic) => Value::dynamic_null(),
-            (None, at) => Value::null(at.clone()),
-            (Some(text), Type::Dynamic) => decode_dynamic_text(text)?,
-            (Some(text), at) => try_value_from_json_str(text, at)?,
+    let mut previous: Option<std::borrow::Cow<'_, str>> = None;
+    while let Some(key) = reader.next_key()? {
+        if previous.as_ref().is_some_and(|p| *p >= key) {
+            return None;
+        }
+        while let Some((name, at)) = attrs.next_if(|(name, _)| name.as_str() < key.as_ref()) {
+            out.insert(name.clone(), missing_attribute(at));
+        }
+        match attrs.next_if(|(name, _)| name.as_str() == key.as_ref()) {
+            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, types)?),
+            Some((name, at)) => out.insert(name.clone(), reader.value(at)?),
+            None => reader.skip_value().map(|_| None)?,
         };
-        out.insert(name.clone(), v);
+        previous = Some(key);
+    }
+    reader.finish()?;
+    for (name, at) in attrs {
+        out.insert(name.clone(), missing_attribute(at));
     }
     Some(Value::object(out))
+}
+
+/// Types of `any` attributes by their JSON text: the instances of one resource mostly store the
+/// same types, and parsing each again was a good part of decoding them.
+#[derive(Default)]
+struct TypeCache(std::sync::Mutex<std::collections::HashMap<String, Type>>);
+
+impl TypeCache {
+    /// The type `text` encodes (exactly as [`type_from_json`] reads it), `None` if it is not one.
+    fn get(&self, text: &str) -> Option<Type> {
+        if let Some(t) = self.0.lock().ok()?.get(text) {
+            return Some(t.clone());
+        }
+        let t = type_from_json_str(text).ok()?;
+        self.0.lock().ok()?.insert(text.to_owned(), t.clone());
+        Some(t)
+    }
+}
+
+/// What [`decode_attributes`] makes of an attribute the JSON does not have.
+fn missing_attribute(ty: &Type) -> Value {
+    match ty {
+        Type::Dynamic => Value::dynamic_null(),
+        ty => Value::null(ty.clone()),
+    }
+}
+
+/// [`decode_dynamic`] of the reader's current member, or `None` where the fast decoders cannot
+/// decide (an object without `"type"` among them).
+fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, types: &TypeCache) -> Option<Value> {
+    if reader.peek_value()? != b'{' {
+        return reader.value(&Type::Dynamic);
+    }
+    let (value_text, type_text) = reader.nested(|inner| {
+        let (mut value_text, mut type_text) = (None, None);
+        while let Some(key) = inner.next_key()? {
+            match key.as_ref() {
+                "value" if value_text.is_none() => value_text = Some(inner.skip_value()?),
+                "type" if type_text.is_none() => type_text = Some(inner.skip_value()?),
+                "value" | "type" => return None,
+                _ => {}
+            }
+        }
+        Some((value_text, type_text?))
+    })?;
+    let ty = types.get(type_text)?;
+    try_value_from_json_str(value_text.unwrap_or("null"), &ty)
 }
 
 fn decode_dynamic(raw: &Json) -> Result<Value, String> {
@@ -218,19 +267,6 @@ fn decode_dynamic(raw: &Json) -> Result<Value, String> {
         }
         other => Ok(infra_value::json::implied_value(other)),
     }
-}
-
-/// [`decode_dynamic`] from JSON text, or `None` where the fast decoders cannot decide.
-fn decode_dynamic_text(text: &str) -> Option<Value> {
-    if text.starts_with('{') {
-        let members = json_object_members(text)?;
-        if let Some((_, type_text)) = members.iter().find(|(key, _)| key == "type") {
-            let t = type_from_json_str(type_text).ok()?;
-            let value_text = members.iter().find(|(key, _)| key == "value").map_or("null", |(_, text)| text);
-            return try_value_from_json_str(value_text, &t);
-        }
-    }
-    try_value_from_json_str(text, &Type::Dynamic)
 }
 
 fn mark_path(v: &Value, path: &[StatePathStep]) -> Value {

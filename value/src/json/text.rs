@@ -86,6 +86,136 @@ pub fn json_object_members(text: &str) -> Option<Vec<(Cow<'_, str>, &str)>> {
     Some(members)
 }
 
+/// Reads a JSON object member by member, for callers that decide how to decode each member
+/// (by key) as they go, in one pass over the text. Every method answers `None` when the text is
+/// not well-formed or is unusual (as the other `try_` functions of this module), and the reader
+/// is then of no further use.
+///
+/// After [`next_key`](Self::next_key) gives a key, at most one of the value methods reads that
+/// member's value; a value not read is skipped by the next `next_key`.
+pub struct JsonObjectReader<'a> {
+    scanner: Scanner<'a>,
+    state: ReaderState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReaderState {
+    /// After the `{`.
+    First,
+    /// After a key and its colon: the value is next.
+    Value,
+    /// After a value: a `,` or the `}` is next.
+    AfterValue,
+    /// After the `}`.
+    End,
+}
+
+impl<'a> JsonObjectReader<'a> {
+    /// A reader of the object `text` is; `None` when it does not start with `{` (after any
+    /// whitespace).
+    pub fn new(text: &'a str) -> Option<Self> {
+        let mut scanner = Scanner::new(text);
+        if scanner.peek().ok()? != b'{' {
+            return None;
+        }
+        scanner.enter().ok()?;
+        Some(JsonObjectReader { scanner, state: ReaderState::First })
+    }
+
+    /// The next member's key (unescaped), `Some(None)` after the last member.
+    pub fn next_key(&mut self) -> Option<Option<Cow<'a, str>>> {
+        let s = &mut self.scanner;
+        match self.state {
+            ReaderState::End => return Some(None),
+            ReaderState::Value => {
+                s.skip().ok()?;
+                self.state = ReaderState::AfterValue;
+            }
+            ReaderState::First | ReaderState::AfterValue => {}
+        }
+        match (self.state, s.peek().ok()?) {
+            (ReaderState::AfterValue, b',') => s.pos += 1,
+            (_, b'}') => {
+                s.pos += 1;
+                s.depth -= 1;
+                self.state = ReaderState::End;
+                return Some(None);
+            }
+            (ReaderState::First, _) => {}
+            _ => return None,
+        }
+        if s.peek().ok()? != b'"' {
+            return None;
+        }
+        let key = s.string().ok()?;
+        if s.peek().ok()? != b':' {
+            return None;
+        }
+        s.pos += 1;
+        self.state = ReaderState::Value;
+        Some(Some(key))
+    }
+
+    fn take_value(&mut self) -> Option<()> {
+        if self.state != ReaderState::Value {
+            return None;
+        }
+        self.state = ReaderState::AfterValue;
+        Some(())
+    }
+
+    /// The first byte of the current member's value, not read.
+    pub fn peek_value(&mut self) -> Option<u8> {
+        if self.state != ReaderState::Value {
+            return None;
+        }
+        self.scanner.peek().ok()
+    }
+
+    /// The current member's value as a value of `ty`, as [`try_value_from_json_str`] decodes it.
+    pub fn value(&mut self, ty: &Type) -> Option<Value> {
+        self.take_value()?;
+        self.scanner.value(ty).ok()
+    }
+
+    /// The current member's value as a type in cty's JSON encoding, as
+    /// [`type_from_json_str`] reads it.
+    pub fn type_value(&mut self) -> Option<Type> {
+        self.take_value()?;
+        self.scanner.ty().ok()
+    }
+
+    /// Skips the current member's value, checked as strictly as `serde_json` reads it, and
+    /// gives its text.
+    pub fn skip_value(&mut self) -> Option<&'a str> {
+        self.take_value()?;
+        let start = self.scanner.skip_ws_pos();
+        self.scanner.skip().ok()?;
+        Some(&self.scanner.text[start..self.scanner.pos])
+    }
+
+    /// Reads the current member's value, an object, with a reader of its own given to `f`;
+    /// members `f` leaves unread are skipped.
+    pub fn nested<R>(&mut self, f: impl FnOnce(&mut JsonObjectReader<'a>) -> Option<R>) -> Option<R> {
+        if self.peek_value()? != b'{' {
+            return None;
+        }
+        self.take_value()?;
+        let mut inner = JsonObjectReader { scanner: self.scanner.clone(), state: ReaderState::First };
+        inner.scanner.enter().ok()?;
+        let result = f(&mut inner)?;
+        while inner.next_key()?.is_some() {}
+        self.scanner = inner.scanner;
+        Some(result)
+    }
+
+    /// Checks that the object was read to its end and nothing but whitespace follows it.
+    pub fn finish(mut self) -> Option<()> {
+        while self.next_key()?.is_some() {}
+        self.scanner.end().ok()
+    }
+}
+
 fn parse(text: &str) -> Result<Json, String> {
     serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
 }
@@ -99,6 +229,7 @@ type Scan<T> = Result<T, Unusual>;
 /// scanner's recursion shallow whatever the input.
 const MAX_DEPTH: usize = 100;
 
+#[derive(Clone)]
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -113,6 +244,38 @@ impl<'a> Scanner<'a> {
 
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            // Pretty-printed text indents with runs of spaces: eight at a time.
+            while self.bytes.get(self.pos..self.pos + 8) == Some(b"        ") {
+                self.pos += 8;
+            }
+        }
+    }
+
+    /// Moves to the next `"`, `\\` or control byte of a string's text (or the end of input),
+    /// eight bytes at a time — the way `serde_json` scans strings.
+    fn skip_plain(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let backslash = w ^ (ONES * u64::from(b'\\'));
+            // High bit of each byte that is a quote, a backslash or below 0x20; a false hit can
+            // only follow a true one, so the lowest hit is exact.
+            let hits = (quote.wrapping_sub(ONES) & !quote | backslash.wrapping_sub(ONES) & !backslash | w.wrapping_sub(ONES * 0x20) & !w) & HIGH;
+            if hits != 0 {
+                self.pos += (hits.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
+        }
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                return;
+            }
             self.pos += 1;
         }
     }
@@ -451,18 +614,15 @@ impl<'a> Scanner<'a> {
     fn string(&mut self) -> Scan<Cow<'a, str>> {
         self.pos += 1;
         let start = self.pos;
-        loop {
-            match self.bytes.get(self.pos) {
-                Some(b'"') => {
-                    let s = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => return self.string_escaped(start),
-                Some(&b) if b < 0x20 => return Err(Unusual),
-                Some(_) => self.pos += 1,
-                None => return Err(Unusual),
+        self.skip_plain();
+        match self.bytes.get(self.pos) {
+            Some(b'"') => {
+                let s = &self.text[start..self.pos];
+                self.pos += 1;
+                Ok(Cow::Borrowed(s))
             }
+            Some(b'\\') => self.string_escaped(start),
+            _ => Err(Unusual),
         }
     }
 
@@ -501,12 +661,7 @@ impl<'a> Scanner<'a> {
                     // A run of plain text up to the next quote, backslash or control byte
                     // (all ASCII, so the slice ends on a character boundary).
                     let run = self.pos;
-                    while let Some(&b) = self.bytes.get(self.pos) {
-                        if b == b'"' || b == b'\\' || b < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.skip_plain();
                     out.push_str(&self.text[run..self.pos]);
                 }
                 None => return Err(Unusual),
