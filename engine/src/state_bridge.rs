@@ -421,3 +421,143 @@ pub fn to_state_file(ws: &WorkingState, lookup: &SchemaLookup<'_>) -> StateFile 
     sf.normalize();
     sf
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_state::LazyJson;
+    use std::path::{Path, PathBuf};
+
+    /// Every readable state in the repository: the state crate's fixtures and the corpus'
+    /// golden states.
+    fn repository_states() -> Vec<(PathBuf, StateFile)> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains(".tfstate")) {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paths = Vec::new();
+        walk(&root.join("state/tests/fixtures"), &mut paths);
+        walk(&root.join("tests/corpus"), &mut paths);
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|p| {
+                let bytes = std::fs::read(&p).ok()?;
+                let sf = infra_state::read_state(&bytes).ok()??;
+                Some((p, sf))
+            })
+            .collect()
+    }
+
+    /// The same state with every attribute parsed: what `from_state_file` decoded before
+    /// attributes were kept as text.
+    fn parsed(sf: &StateFile) -> StateFile {
+        let mut sf = sf.clone();
+        for r in &mut sf.resources {
+            for i in &mut r.instances {
+                i.attributes = LazyJson::from_value(i.attributes.value().clone());
+            }
+        }
+        sf
+    }
+
+    fn decoded(sf: &StateFile, lookup: &SchemaLookup<'_>) -> String {
+        match from_state_file(sf, lookup) {
+            Ok(ws) => format!("{:?} {:?}", ws.resources, ws.outputs),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Schemas to decode with, derived from the JSON: every attribute typed as its JSON implies
+    /// (values stored with their type are `any`), everything `any`, everything `string`
+    /// (errors for most), and attributes named `a`…`z` with a variety of types.
+    fn schema_variants(attrs: &Json) -> Vec<Type> {
+        let Json::Object(m) = attrs else { return vec![Type::Dynamic, Type::String] };
+        let typed = |f: &dyn Fn(&str, &Json) -> Type| Type::object(m.iter().map(|(k, v)| (k.clone(), f(k, v))).collect());
+        let implied = |_: &str, v: &Json| match v {
+            Json::Object(o) if o.contains_key("type") && o.contains_key("value") => Type::Dynamic,
+            v => infra_value::json::implied_value(v).ty(),
+        };
+        let mut variants = vec![typed(&implied), typed(&|_, _| Type::Dynamic), typed(&|_, _| Type::String)];
+        let mut extra = BTreeMap::new();
+        extra.insert("absent".to_string(), Type::list(Type::Number));
+        extra.insert("id".to_string(), Type::String);
+        variants.push(Type::object(extra));
+        variants
+    }
+
+    fn assert_same_decoding(sf: &StateFile, what: &str) -> usize {
+        let as_text = sf.instances().filter(|(_, i)| i.attributes.raw_text().is_some()).count();
+        let all_parsed = parsed(sf);
+        assert_eq!(decoded(sf, &|_, _| None), decoded(&all_parsed, &|_, _| None), "{what}, no schema");
+        let first = sf.resources.first().and_then(|r| r.instances.first()).map(|i| i.attributes.value().clone()).unwrap_or(Json::Null);
+        for ty in schema_variants(&first) {
+            let schema = Arc::new(ProviderSchema::default());
+            let lookup = |_: Mode, _: &str| Some((schema.clone(), ty.clone()));
+            assert_eq!(decoded(sf, &lookup), decoded(&all_parsed, &lookup), "{what} as {ty:?}");
+        }
+        as_text
+    }
+
+    #[test]
+    fn decoding_attribute_text_agrees_with_decoding_parsed_json_on_every_repository_state() {
+        let states = repository_states();
+        assert!(states.len() > 40, "the fixtures were found ({})", states.len());
+        let as_text: usize = states.iter().map(|(path, sf)| assert_same_decoding(sf, &path.display().to_string())).sum();
+        assert!(as_text > 50, "attributes were decoded from text ({as_text})");
+    }
+
+    #[test]
+    fn decoding_attribute_text_agrees_with_decoding_parsed_json_on_unusual_attributes() {
+        let attribute_texts = [
+            r#"{"id": "x", "n": 1e400, "m": -0, "f": 0.1, "big": 12345678901234567890123, "e": 1E5, "s": "\u00e9 \ud83d\ude00 <>& \"q\" \\ \n"}"#,
+            r#"{"id": "x", "input": {"value": {"a": [1, "x", null], "b": {"k": 1.50}}, "type": ["object", {"a": ["tuple", ["number", "string", "dynamic"]], "b": ["map", "number"]}]}}"#,
+            r#"{"id": "x", "input": {"value": [1, 2], "type": ["set", "number"]}, "output": {"value": null, "type": "string"}, "other": null}"#,
+            r#"{"id": "x", "input": {"type": "string"}}"#,
+            r#"{"id": "x", "input": {"value": "v", "type": "nonsense"}}"#,
+            r#"{"id": "x", "input": {"value": "v", "type": ["list", "string"]}}"#,
+            r#"{"id": "x", "input": {"value": "v"}}"#,
+            r#"{"id": "x", "input": {"value": 1, "value": 2, "type": "number"}}"#,
+            r#"{"id": "x", "input": [1, {"a": true}], "output": "plain"}"#,
+            r#"{"id": "x", "id": "y"}"#,
+            r#"{"z": 1, "id": "x", "a": [true, false]}"#,
+            r#"{"id": {"nested": [[1], [2, 3]]}, "list": [{"a": 1}, {"a": 2, "b": null}], "map": {"k": "v", "k2": "v2"}}"#,
+            r#"{"id": "x", "tags": {"\u00e9": "accent", "b": "\ud83d\ude00"}}"#,
+            "{}",
+        ];
+        let mut as_text = 0;
+        for attributes in attribute_texts {
+            let text = format!(
+                r#"{{"version": 4, "serial": 1, "lineage": "l", "resources": [{{"mode": "managed", "type": "t", "name": "n",
+                  "provider": "provider[\"p\"]", "instances": [{{"attributes": {attributes},
+                  "sensitive_attributes": [[{{"type": "get_attr", "value": "id"}}], [{{"type": "get_attr", "value": "list"}}, {{"type": "index", "value": {{"value": 1, "type": "number"}}}}]]}}]}}]}}"#
+            );
+            let sf = infra_state::read_state(text.as_bytes()).unwrap().unwrap();
+            as_text += assert_same_decoding(&sf, attributes);
+            let schemas = [
+                Type::object([("id".to_string(), Type::String), ("input".to_string(), Type::Dynamic), ("output".to_string(), Type::Dynamic)].into()),
+                Type::object([("id".to_string(), Type::Dynamic), ("list".to_string(), Type::list(Type::map(Type::Number))), ("map".to_string(), Type::map(Type::String))].into()),
+                Type::object([("tags".to_string(), Type::map(Type::String)), ("a".to_string(), Type::set(Type::Bool)), ("n".to_string(), Type::Number)].into()),
+                Type::object([("big".to_string(), Type::String), ("e".to_string(), Type::String), ("f".to_string(), Type::Number), ("m".to_string(), Type::Dynamic)].into()),
+                Type::map(Type::Dynamic),
+            ];
+            for ty in schemas {
+                let schema = Arc::new(ProviderSchema::default());
+                let lookup = |_: Mode, _: &str| Some((schema.clone(), ty.clone()));
+                assert_eq!(decoded(&sf, &lookup), decoded(&parsed(&sf), &lookup), "{attributes} as {ty:?}");
+            }
+        }
+        // Text with surrogate escapes is parsed on read (see `infra_state::LazyJson`); the rest
+        // was decoded from its text.
+        let expected = attribute_texts.iter().filter(|t| !t.contains("\\ud")).count();
+        assert_eq!(as_text, expected, "instances that kept their text");
+    }
+}

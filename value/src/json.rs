@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 mod text;
 
-pub use text::{json_object_members, JsonObjectReader, try_value_from_json_str, type_from_json_str, value_from_json_str};
+pub use text::{JsonObjectReader, try_value_from_json_str, type_from_json_str, value_from_json_str};
 
 use serde_json::Value as Json;
 

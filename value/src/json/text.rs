@@ -56,36 +56,6 @@ pub fn type_from_json_str(text: &str) -> Result<Type, String> {
     type_from_json(&parse(text)?)
 }
 
-/// The members of a JSON object, as (key, value text) pairs in text order: the value texts are
-/// slices of `text` without surrounding whitespace, and valid JSON. `None` when `text` is not
-/// one well-formed object, or has a key twice (which `serde_json` reads as the last one; callers
-/// that care take their slower road then).
-pub fn json_object_members(text: &str) -> Option<Vec<(Cow<'_, str>, &str)>> {
-    let mut s = Scanner::new(text);
-    let mut members = Vec::new();
-    if s.peek().ok()? != b'{' {
-        return None;
-    }
-    s.object(|s, key| {
-        let start = s.skip_ws_pos();
-        s.skip()?;
-        members.push((key, &text[start..s.pos]));
-        Ok(())
-    })
-    .ok()?;
-    s.end().ok()?;
-    // Go writes keys sorted, which rules duplicates out without sorting them here.
-    if members.windows(2).all(|w| w[0].0 < w[1].0) {
-        return Some(members);
-    }
-    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
-    keys.sort_unstable();
-    if keys.windows(2).any(|w| w[0] == w[1]) {
-        return None;
-    }
-    Some(members)
-}
-
 /// Reads a JSON object member by member, for callers that decide how to decode each member
 /// (by key) as they go, in one pass over the text. Every method answers `None` when the text is
 /// not well-formed or is unusual (as the other `try_` functions of this module), and the reader
@@ -763,5 +733,156 @@ impl<'a> Scanner<'a> {
         while matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
             self.pos += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JSON texts that exercise every branch: numbers in each spelling (exponents, `-0`, beyond
+    /// 64 bits, beyond `f64`), strings with escapes, surrogate pairs, lone surrogates and text
+    /// that needs NFC, duplicate keys, whitespace, malformed text of every kind, deep nesting.
+    fn atoms() -> Vec<String> {
+        let mut atoms: Vec<String> = [
+            "null", "true", "false", "0", "-0", "1", "-1", "0.1", "1.50", "1e400", "1E5", "1e-5", "2.5E+3", "-2.5e-3",
+            "12345678901234567890123", "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+            "-9223372036854775809", "1e-400", r#""""#, r#""true""#, r#""false""#, r#""12""#, r#""1e3""#, r#""-0""#,
+            r#"" 12""#, r#""abc""#, "\"e\u{301}\"", r#""\u00e9""#, r#""\ud83d\ude00""#, r#""\ud800""#, r#""\udc00""#,
+            r#""\ud800\u0041""#, r#""a\"b\\c\/d\b\f\n\r\t""#, r#""<>&\u2028""#, "\"tab\tinside\"", r#""\x""#, r#""\u12""#,
+            "\"\u{7f} é 😀\"", "[]", "[1,2]", r#"[1,"a",null]"#, "[[1],[2,3]]", "{}", r#"{"a":1}"#, r#"{"a":1,"b":"x"}"#,
+            r#"{"a":1,"a":2}"#, r#"{"b":null,"a":[true]}"#, r#"{"value":1,"type":"number"}"#, "[1,]", r#"{"a":1,}"#, "01",
+            "1.", "-", ".5", "+1", "[1 2]", r#"{"a" 1}"#, r#"{a:1}"#, "tru", "nul", "\"unterminated", "1 2", "  1  ",
+            " [ 1 , 2 ] ", "\n{\n  \"a\": [\n    1\n  ]\n}\n", "", "   ", "[", "{", "]", "NaN", "Infinity", "1e", "1e+",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        for depth in [5, 99, 100, 101, 127, 128, 129, 300] {
+            atoms.push(format!("{}1{}", "[".repeat(depth), "]".repeat(depth)));
+            atoms.push(format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth)));
+        }
+        atoms
+    }
+
+    fn texts() -> Vec<String> {
+        let atoms = atoms();
+        let mut texts = atoms.clone();
+        for a in &atoms {
+            texts.push(format!("[{a}]"));
+            texts.push(format!("[{a},{a}]"));
+            texts.push(format!("{{\"a\":{a}}}"));
+            texts.push(format!("{{\"a\":{a},\"b\":{a},\"z\":{a}}}"));
+            texts.push(format!("{{\"x\":{a},\"a\":1}}"));
+        }
+        texts
+    }
+
+    fn types() -> Vec<Type> {
+        let obj = |attrs: &[(&str, Type)]| Type::object(attrs.iter().map(|(k, t)| (k.to_string(), t.clone())).collect());
+        vec![
+            Type::Dynamic,
+            Type::Bool,
+            Type::Number,
+            Type::String,
+            Type::list(Type::Number),
+            Type::list(Type::String),
+            Type::list(Type::Dynamic),
+            Type::set(Type::Number),
+            Type::set(Type::String),
+            Type::map(Type::String),
+            Type::map(Type::Number),
+            Type::map(Type::Dynamic),
+            Type::tuple(vec![Type::Number]),
+            Type::tuple(vec![Type::Number, Type::String]),
+            Type::tuple(vec![Type::Number, Type::String, Type::Dynamic]),
+            obj(&[("a", Type::Number)]),
+            obj(&[("a", Type::String), ("b", Type::String)]),
+            obj(&[("a", Type::Dynamic), ("b", Type::Bool), ("z", Type::list(Type::Number))]),
+            obj(&[("a", Type::list(Type::Number))]),
+            obj(&[("a", obj(&[("a", Type::Dynamic)]))]),
+            obj(&[]),
+            Type::list(Type::list(Type::Number)),
+        ]
+    }
+
+    /// The old road: a `serde_json::Value` first.
+    fn through_serde(text: &str, ty: &Type) -> Result<Value, String> {
+        value_from_json(&parse(text)?, ty)
+    }
+
+    #[test]
+    fn decoding_text_agrees_with_decoding_through_serde_json() {
+        let (mut decided, mut total) = (0, 0);
+        for text in texts() {
+            for ty in types() {
+                let expected = format!("{:?}", through_serde(&text, &ty));
+                assert_eq!(format!("{:?}", value_from_json_str(&text, &ty)), expected, "{text} as {ty:?}");
+                if let Some(v) = try_value_from_json_str(&text, &ty) {
+                    assert_eq!(format!("{:?}", Ok::<_, String>(v)), expected, "fast: {text} as {ty:?}");
+                    decided += 1;
+                }
+                total += 1;
+            }
+        }
+        // Honest: the well-formed cases that the type accepts are the scanner's own.
+        assert!(decided * 10 > total, "the scanner decided {decided} of {total}");
+    }
+
+    #[test]
+    fn numbers_keep_serde_json_text() {
+        for (text, expected) in [("1E5", "1e+5"), ("2.5E-3", "2.5e-3"), ("1e400", "1e+400"), ("-0", "-0"), ("1.50", "1.50")] {
+            assert_eq!(try_value_from_json_str(text, &Type::String), Some(Value::string(expected)), "{text}");
+        }
+    }
+
+    #[test]
+    fn type_text_agrees_with_type_from_json() {
+        let mut texts: Vec<String> = [
+            r#""string""#, r#""number""#, r#""bool""#, r#""dynamic""#, r#""other""#, r#"["list","string"]"#, r#"["set",["map","number"]]"#,
+            r#"["tuple",["string","number"]]"#, r#"["tuple",[]]"#, r#"["object",{}]"#, r#"["object",{"a":"string","b":["list","bool"]}]"#,
+            r#"["object",{"a":"string"},["a"]]"#, r#"["object",{"a":"string"},["a",1]]"#, r#"["object",{"a":"string"},"x"]"#,
+            r#"["list","string","extra"]"#, r#"["list"]"#, r#"[]"#, r#"["object",{"a":"string","a":"number"}]"#, "null", "1",
+            r#"["nope","string"]"#, r#"[1,"string"]"#, r#"["tuple","string"]"#, r#"["object",[]]"#, "[\"list\",", " \"string\" ",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        texts.push(format!("{}\"string\"{}", "[\"list\",".repeat(120), "]".repeat(120)));
+        for text in texts {
+            let expected = parse(&text).and_then(|j| type_from_json(&j));
+            assert_eq!(format!("{:?}", type_from_json_str(&text)), format!("{expected:?}"), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_object_is_read_member_by_member() {
+        let text = r#" {"a": 1, "b": {"value": [1, "x"], "type": ["tuple", ["number", "string"]], "c": {}}, "c": "skipped", "d": true} "#;
+        let mut reader = JsonObjectReader::new(text).unwrap();
+        assert_eq!(reader.next_key().unwrap().as_deref(), Some("a"));
+        assert_eq!(reader.value(&Type::Number), Some(Value::from_i64(1)));
+        assert_eq!(reader.next_key().unwrap().as_deref(), Some("b"));
+        let (value, ty) = reader
+            .nested(|inner| {
+                assert_eq!(inner.next_key()?.as_deref(), Some("value"));
+                let value = inner.skip_value()?;
+                assert_eq!(inner.next_key()?.as_deref(), Some("type"));
+                Some((value, inner.type_value()?))
+            })
+            .unwrap();
+        assert_eq!(value, r#"[1, "x"]"#);
+        assert_eq!(ty, Type::tuple(vec![Type::Number, Type::String]));
+        assert_eq!(reader.next_key().unwrap().as_deref(), Some("c"));
+        // "c" not read: skipped by the next key.
+        assert_eq!(reader.next_key().unwrap().as_deref(), Some("d"));
+        assert_eq!(reader.peek_value(), Some(b't'));
+        assert_eq!(reader.next_key().unwrap(), None);
+        assert_eq!(reader.finish(), Some(()));
+        // Malformed: every method gives up.
+        let mut reader = JsonObjectReader::new(r#"{"a": 1,}"#).unwrap();
+        assert!(reader.next_key().is_some());
+        assert!(reader.next_key().is_none());
+        assert!(JsonObjectReader::new(r#"{"a": 1} x"#).unwrap().finish().is_none());
+        assert!(JsonObjectReader::new("[1]").is_none());
     }
 }
