@@ -8,7 +8,7 @@ use std::sync::Arc;
 use infra_provider_sdk::schema::ProviderSchema;
 use infra_state::model::{InstanceState, OutputState, PathStep as StatePathStep, ResourceMode, ResourceState, StateFile};
 use infra_state::InstanceKey;
-use infra_value::json::{type_from_json, type_to_json, value_from_json, value_to_json};
+use infra_value::json::{try_value_from_json_str, type_from_json, type_from_json_str, type_to_json, value_from_json, value_to_json, JsonObjectReader};
 use infra_value::value::Kind;
 use infra_value::{Marks, Type, Value};
 use serde_json::Value as Json;
@@ -111,10 +111,21 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
         // only; the engine does not plan them yet.
         objects.extend(r.instances.iter().filter(|i| i.deposed.is_none()).map(|i| (r, i, ty.as_ref())));
     }
+    let types = TypeCache::default();
     let values = crate::par::map(&objects, 256, |(r, inst, ty)| {
+        // Attributes read from a file are still their text: decoded from it directly when the
+        // fast decoder can (the usual case), else — for an error, to report it exactly — from
+        // the parsed JSON.
+        let text = inst.attributes.raw_text();
         let mut value = match ty {
-            Some(t) => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
-            None => infra_value::json::implied_value(&inst.attributes),
+            Some(t) => match text.and_then(|text| decode_attributes_text(text, t, &types)) {
+                Some(v) => v,
+                None => decode_attributes(&inst.attributes, t).map_err(|e| format!("{}: {e}", r.instance_address(inst.index_key.as_ref())))?,
+            },
+            None => match text.and_then(|text| try_value_from_json_str(text, &Type::Dynamic)) {
+                Some(v) => v,
+                None => infra_value::json::implied_value(&inst.attributes),
+            },
         };
         for p in &inst.sensitive_attributes {
             value = mark_path(&value, p);
@@ -151,19 +162,100 @@ pub fn from_state_file(sf: &StateFile, lookup: &SchemaLookup<'_>) -> Result<Work
 /// Object attributes of `ty`; attributes of type `any` are stored with their type
 /// (`{"value": …, "type": …}`) as Terraform does.
 fn decode_attributes(j: &Json, ty: &Type) -> Result<Value, String> {
+    static NULL: Json = Json::Null;
     let Type::Object(ot) = ty else { return value_from_json(j, ty) };
     let Json::Object(m) = j else { return value_from_json(j, ty) };
     let mut out = BTreeMap::new();
     for (name, at) in &ot.attrs {
-        let raw = m.get(name).cloned().unwrap_or(Json::Null);
+        let raw = m.get(name).unwrap_or(&NULL);
         let v = if *at == Type::Dynamic {
-            decode_dynamic(&raw)?
+            decode_dynamic(raw)?
         } else {
-            value_from_json(&raw, at).map_err(|e| format!("attribute {name:?}: {e}"))?
+            value_from_json(raw, at).map_err(|e| format!("attribute {name:?}: {e}"))?
         };
         out.insert(name.clone(), v);
     }
     Ok(Value::object(out))
+}
+
+/// [`decode_attributes`] from the attributes' JSON text, for what the fast decoders of
+/// `infra_value::json` can decide alone; `None` for anything else (every error among it), for
+/// the caller to decode the parsed JSON, which gives the same value or the exact error.
+fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Value> {
+    let Type::Object(ot) = ty else { return try_value_from_json_str(text, ty) };
+    let Some(mut reader) = JsonObjectReader::new(text) else { return try_value_from_json_str(text, ty) };
+    // One pass over the members beside the schema's attributes, both in key order: every
+    // writer sorts keys as Go does. Keys out of order (a duplicate among them, which the parsed
+    // JSON would read as its last value) are left to the slower road.
+    let mut attrs = ot.attrs.iter().peekable();
+    let mut out = BTreeMap::new();
+    let mut previous: Option<std::borrow::Cow<'_, str>> = None;
+    while let Some(key) = reader.next_key()? {
+        if previous.as_ref().is_some_and(|p| *p >= key) {
+            return None;
+        }
+        while let Some((name, at)) = attrs.next_if(|(name, _)| name.as_str() < key.as_ref()) {
+            out.insert(name.clone(), missing_attribute(at));
+        }
+        match attrs.next_if(|(name, _)| name.as_str() == key.as_ref()) {
+            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, types)?),
+            Some((name, at)) => out.insert(name.clone(), reader.value(at)?),
+            None => reader.skip_value().map(|_| None)?,
+        };
+        previous = Some(key);
+    }
+    reader.finish()?;
+    for (name, at) in attrs {
+        out.insert(name.clone(), missing_attribute(at));
+    }
+    Some(Value::object(out))
+}
+
+/// Types of `any` attributes by their JSON text: the instances of one resource mostly store the
+/// same types, and parsing each again was a good part of decoding them.
+#[derive(Default)]
+struct TypeCache(std::sync::Mutex<std::collections::HashMap<String, Type>>);
+
+impl TypeCache {
+    /// The type `text` encodes (exactly as [`type_from_json`] reads it), `None` if it is not one.
+    fn get(&self, text: &str) -> Option<Type> {
+        if let Some(t) = self.0.lock().ok()?.get(text) {
+            return Some(t.clone());
+        }
+        let t = type_from_json_str(text).ok()?;
+        self.0.lock().ok()?.insert(text.to_owned(), t.clone());
+        Some(t)
+    }
+}
+
+/// What [`decode_attributes`] makes of an attribute the JSON does not have.
+fn missing_attribute(ty: &Type) -> Value {
+    match ty {
+        Type::Dynamic => Value::dynamic_null(),
+        ty => Value::null(ty.clone()),
+    }
+}
+
+/// [`decode_dynamic`] of the reader's current member, or `None` where the fast decoders cannot
+/// decide (an object without `"type"` among them).
+fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, types: &TypeCache) -> Option<Value> {
+    if reader.peek_value()? != b'{' {
+        return reader.value(&Type::Dynamic);
+    }
+    let (value_text, type_text) = reader.nested(|inner| {
+        let (mut value_text, mut type_text) = (None, None);
+        while let Some(key) = inner.next_key()? {
+            match key.as_ref() {
+                "value" if value_text.is_none() => value_text = Some(inner.skip_value()?),
+                "type" if type_text.is_none() => type_text = Some(inner.skip_value()?),
+                "value" | "type" => return None,
+                _ => {}
+            }
+        }
+        Some((value_text, type_text?))
+    })?;
+    let ty = types.get(type_text)?;
+    try_value_from_json_str(value_text.unwrap_or("null"), &ty)
 }
 
 fn decode_dynamic(raw: &Json) -> Result<Value, String> {
@@ -328,4 +420,144 @@ pub fn to_state_file(ws: &WorkingState, lookup: &SchemaLookup<'_>) -> StateFile 
     }
     sf.normalize();
     sf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_state::LazyJson;
+    use std::path::{Path, PathBuf};
+
+    /// Every readable state in the repository: the state crate's fixtures and the corpus'
+    /// golden states.
+    fn repository_states() -> Vec<(PathBuf, StateFile)> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains(".tfstate")) {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paths = Vec::new();
+        walk(&root.join("state/tests/fixtures"), &mut paths);
+        walk(&root.join("tests/corpus"), &mut paths);
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|p| {
+                let bytes = std::fs::read(&p).ok()?;
+                let sf = infra_state::read_state(&bytes).ok()??;
+                Some((p, sf))
+            })
+            .collect()
+    }
+
+    /// The same state with every attribute parsed: what `from_state_file` decoded before
+    /// attributes were kept as text.
+    fn parsed(sf: &StateFile) -> StateFile {
+        let mut sf = sf.clone();
+        for r in &mut sf.resources {
+            for i in &mut r.instances {
+                i.attributes = LazyJson::from_value(i.attributes.value().clone());
+            }
+        }
+        sf
+    }
+
+    fn decoded(sf: &StateFile, lookup: &SchemaLookup<'_>) -> String {
+        match from_state_file(sf, lookup) {
+            Ok(ws) => format!("{:?} {:?}", ws.resources, ws.outputs),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Schemas to decode with, derived from the JSON: every attribute typed as its JSON implies
+    /// (values stored with their type are `any`), everything `any`, everything `string`
+    /// (errors for most), and attributes named `a`…`z` with a variety of types.
+    fn schema_variants(attrs: &Json) -> Vec<Type> {
+        let Json::Object(m) = attrs else { return vec![Type::Dynamic, Type::String] };
+        let typed = |f: &dyn Fn(&str, &Json) -> Type| Type::object(m.iter().map(|(k, v)| (k.clone(), f(k, v))).collect());
+        let implied = |_: &str, v: &Json| match v {
+            Json::Object(o) if o.contains_key("type") && o.contains_key("value") => Type::Dynamic,
+            v => infra_value::json::implied_value(v).ty(),
+        };
+        let mut variants = vec![typed(&implied), typed(&|_, _| Type::Dynamic), typed(&|_, _| Type::String)];
+        let mut extra = BTreeMap::new();
+        extra.insert("absent".to_string(), Type::list(Type::Number));
+        extra.insert("id".to_string(), Type::String);
+        variants.push(Type::object(extra));
+        variants
+    }
+
+    fn assert_same_decoding(sf: &StateFile, what: &str) -> usize {
+        let as_text = sf.instances().filter(|(_, i)| i.attributes.raw_text().is_some()).count();
+        let all_parsed = parsed(sf);
+        assert_eq!(decoded(sf, &|_, _| None), decoded(&all_parsed, &|_, _| None), "{what}, no schema");
+        let first = sf.resources.first().and_then(|r| r.instances.first()).map(|i| i.attributes.value().clone()).unwrap_or(Json::Null);
+        for ty in schema_variants(&first) {
+            let schema = Arc::new(ProviderSchema::default());
+            let lookup = |_: Mode, _: &str| Some((schema.clone(), ty.clone()));
+            assert_eq!(decoded(sf, &lookup), decoded(&all_parsed, &lookup), "{what} as {ty:?}");
+        }
+        as_text
+    }
+
+    #[test]
+    fn decoding_attribute_text_agrees_with_decoding_parsed_json_on_every_repository_state() {
+        let states = repository_states();
+        assert!(states.len() > 40, "the fixtures were found ({})", states.len());
+        let as_text: usize = states.iter().map(|(path, sf)| assert_same_decoding(sf, &path.display().to_string())).sum();
+        assert!(as_text > 50, "attributes were decoded from text ({as_text})");
+    }
+
+    #[test]
+    fn decoding_attribute_text_agrees_with_decoding_parsed_json_on_unusual_attributes() {
+        let attribute_texts = [
+            r#"{"id": "x", "n": 1e400, "m": -0, "f": 0.1, "big": 12345678901234567890123, "e": 1E5, "s": "\u00e9 \ud83d\ude00 <>& \"q\" \\ \n"}"#,
+            r#"{"id": "x", "input": {"value": {"a": [1, "x", null], "b": {"k": 1.50}}, "type": ["object", {"a": ["tuple", ["number", "string", "dynamic"]], "b": ["map", "number"]}]}}"#,
+            r#"{"id": "x", "input": {"value": [1, 2], "type": ["set", "number"]}, "output": {"value": null, "type": "string"}, "other": null}"#,
+            r#"{"id": "x", "input": {"type": "string"}}"#,
+            r#"{"id": "x", "input": {"value": "v", "type": "nonsense"}}"#,
+            r#"{"id": "x", "input": {"value": "v", "type": ["list", "string"]}}"#,
+            r#"{"id": "x", "input": {"value": "v"}}"#,
+            r#"{"id": "x", "input": {"value": 1, "value": 2, "type": "number"}}"#,
+            r#"{"id": "x", "input": [1, {"a": true}], "output": "plain"}"#,
+            r#"{"id": "x", "id": "y"}"#,
+            r#"{"z": 1, "id": "x", "a": [true, false]}"#,
+            r#"{"id": {"nested": [[1], [2, 3]]}, "list": [{"a": 1}, {"a": 2, "b": null}], "map": {"k": "v", "k2": "v2"}}"#,
+            r#"{"id": "x", "tags": {"\u00e9": "accent", "b": "\ud83d\ude00"}}"#,
+            "{}",
+        ];
+        let mut as_text = 0;
+        for attributes in attribute_texts {
+            let text = format!(
+                r#"{{"version": 4, "serial": 1, "lineage": "l", "resources": [{{"mode": "managed", "type": "t", "name": "n",
+                  "provider": "provider[\"p\"]", "instances": [{{"attributes": {attributes},
+                  "sensitive_attributes": [[{{"type": "get_attr", "value": "id"}}], [{{"type": "get_attr", "value": "list"}}, {{"type": "index", "value": {{"value": 1, "type": "number"}}}}]]}}]}}]}}"#
+            );
+            let sf = infra_state::read_state(text.as_bytes()).unwrap().unwrap();
+            as_text += assert_same_decoding(&sf, attributes);
+            let schemas = [
+                Type::object([("id".to_string(), Type::String), ("input".to_string(), Type::Dynamic), ("output".to_string(), Type::Dynamic)].into()),
+                Type::object([("id".to_string(), Type::Dynamic), ("list".to_string(), Type::list(Type::map(Type::Number))), ("map".to_string(), Type::map(Type::String))].into()),
+                Type::object([("tags".to_string(), Type::map(Type::String)), ("a".to_string(), Type::set(Type::Bool)), ("n".to_string(), Type::Number)].into()),
+                Type::object([("big".to_string(), Type::String), ("e".to_string(), Type::String), ("f".to_string(), Type::Number), ("m".to_string(), Type::Dynamic)].into()),
+                Type::map(Type::Dynamic),
+            ];
+            for ty in schemas {
+                let schema = Arc::new(ProviderSchema::default());
+                let lookup = |_: Mode, _: &str| Some((schema.clone(), ty.clone()));
+                assert_eq!(decoded(&sf, &lookup), decoded(&parsed(&sf), &lookup), "{attributes} as {ty:?}");
+            }
+        }
+        // Text with surrogate escapes is parsed on read (see `infra_state::LazyJson`); the rest
+        // was decoded from its text.
+        let expected = attribute_texts.iter().filter(|t| !t.contains("\\ud")).count();
+        assert_eq!(as_text, expected, "instances that kept their text");
+    }
 }

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::error::ReadError;
 use crate::gojson;
-use crate::model::{StateFile, STATE_FORMAT_VERSION};
+use crate::lazy_json;
+use crate::model::{LazyJson, StateFile, STATE_FORMAT_VERSION};
 
 /// Parses state file bytes.
 ///
@@ -17,6 +18,12 @@ use crate::model::{StateFile, STATE_FORMAT_VERSION};
 /// (1–3) and newer ones (5+) are refused with a [`ReadError::UnsupportedVersion`] rather than
 /// guessed at.
 pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
+    read_state_with(bytes, true)
+}
+
+/// [`read_state`], keeping attribute texts (`raw`) or not: without, it is the reading every
+/// value parsed that `read_state` must agree with (tests compare the two).
+fn read_state_with(bytes: &[u8], raw: bool) -> Result<Option<StateFile>, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(None);
     }
@@ -24,11 +31,19 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
         return Err(ReadError::LegacyBinary);
     }
 
-    // The common case first: a well-formed state parses in one pass. Only when that fails are
-    // the slower passes run, to report the most helpful error: the version first (a state of
-    // another format version is reported as such, not as a confusing structural error about a
-    // field that moved), then the path of the field at fault.
-    let mut state: StateFile = match serde_json::from_slice::<StateFile>(bytes) {
+    // The common case first: a well-formed state parses in one pass, keeping each instance's
+    // attributes as text (see `LazyJson`) when that text is sure to parse into a value later.
+    // Otherwise the file is parsed again with every value parsed, exactly as it always was:
+    // that pass decides between the state and the error. Only when it fails too are the slower
+    // passes run, to report the most helpful error: the version first (a state of another
+    // format version is reported as such, not as a confusing structural error about a field
+    // that moved), then the path of the field at fault.
+    let fast = if raw {
+        lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes)).ok().filter(raw_parses_as_values)
+    } else {
+        None
+    };
+    let mut state: StateFile = match fast.map_or_else(|| serde_json::from_slice::<StateFile>(bytes), Ok) {
         Ok(state) => {
             check_version(&serde_json::Value::from(state.version), Some(state.terraform_version.as_str()))?;
             state
@@ -44,11 +59,19 @@ pub fn read_state(bytes: &[u8]) -> Result<Option<StateFile>, ReadError> {
     for resource in &mut state.resources {
         for instance in &mut resource.instances {
             if instance.attributes.is_null() && instance.attributes_flat.is_none() {
-                instance.attributes = Value::Object(serde_json::Map::new());
+                instance.attributes = LazyJson::from_value(Value::Object(serde_json::Map::new()));
             }
         }
     }
     Ok(Some(state))
+}
+
+/// Whether every attribute text kept by a raw read parses into a value as the whole file would
+/// have (see [`lazy_json::parses_as_value`]). Attributes sit five levels deep in the document:
+/// root object, `resources`, a resource, `instances`, an instance.
+fn raw_parses_as_values(state: &StateFile) -> bool {
+    const ATTRIBUTES_DEPTH: usize = 5;
+    state.instances().all(|(_, instance)| instance.attributes.raw_text().is_none_or(|text| lazy_json::parses_as_value(text, ATTRIBUTES_DEPTH)))
 }
 
 /// Serialises a state exactly as Terraform 1.11 does: normalised order, Go's
@@ -210,4 +233,132 @@ fn validate(state: &StateFile) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// Every state file in the repository: the state crate's fixtures (corrupt ones included)
+    /// and the corpus' golden states.
+    fn repository_states() -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains(".tfstate")) {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut out = Vec::new();
+        walk(&root.join("state/tests/fixtures"), &mut out);
+        walk(&root.join("tests/corpus"), &mut out);
+        out.sort();
+        out
+    }
+
+    /// A state whose one instance has `attributes` as given (JSON text, spliced in verbatim).
+    fn state_with_attributes(attributes: &str) -> String {
+        format!(
+            r#"{{"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "l",
+  "outputs": {{"o": {{"value": {{"a": [1, 1e400]}}, "type": ["object", {{"a": ["tuple", ["number", "number"]]}}]}}}},
+  "resources": [{{"mode": "managed", "type": "t", "name": "n", "provider": "provider[\"p\"]",
+    "instances": [{{"schema_version": 0, "attributes": {attributes},
+      "sensitive_attributes": [[{{"type": "get_attr", "value": "s"}}]]}}]}}],
+  "check_results": null}}"#
+        )
+    }
+
+    /// Attribute texts that exercise the reader: numbers in every spelling, escapes, surrogate
+    /// pairs and lone surrogates, deep nesting on both sides of the limits, duplicate keys,
+    /// HTML-escaped characters, null and non-object attributes.
+    fn attribute_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            r#"{"id": "x", "n": [1e400, -0, 0.1, 12345678901234567890123, 1E5, 1.50, -2.5e-3, 0, 18446744073709551616]}"#,
+            r#"{"s": "tab\tnl\n quote\" backslash\\ slash\/ \u00e9 \u0001 \ud83d\ude00 <>& \u2028", "k": {"\u00e9": true}}"#,
+            r#"{"input": {"value": {"a": [1, "x", null]}, "type": ["object", {"a": ["tuple", ["number", "string", "dynamic"]]}]}, "m": {}}"#,
+            r#"{"l": [], "o": {}, "nested": {"a": {"b": {"c": [[[{"d": null}]]]}}}}"#,
+            r#"{"dup": 1, "dup": 2}"#,
+            r#"{"bad": "\ud800"}"#,
+            r#"{"bad": "\udc00 after"}"#,
+            r#"{"escaped_not_surrogate": "\\ud800"}"#,
+            "null",
+            "[]",
+            r#""text""#,
+            "{}",
+            "{\n      \"pretty\": [\n        1,\n        2\n      ]\n    }",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        for depth in [90, 94, 95, 96, 110, 122, 123, 124, 130, 200] {
+            texts.push(format!("{{\"deep\": {}1{}}}", "[".repeat(depth), "]".repeat(depth)));
+        }
+        texts
+    }
+
+    fn assert_same_reading(bytes: &[u8], what: &str) {
+        let raw = read_state_with(bytes, true);
+        let eager = read_state_with(bytes, false);
+        match (&raw, &eager) {
+            (Ok(Some(a)), Ok(Some(b))) => {
+                assert_eq!(a, b, "{what}: same state");
+                assert_eq!(write_state(a), write_state(b), "{what}: same bytes written");
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{what}: same state, in detail");
+            }
+            _ => assert_eq!(format!("{raw:?}"), format!("{eager:?}"), "{what}: same outcome"),
+        }
+    }
+
+    #[test]
+    fn raw_reading_agrees_with_parsing_every_value_on_every_repository_state() {
+        let states = repository_states();
+        assert!(states.len() > 50, "the fixtures were found ({} states)", states.len());
+        let mut kept_text = 0;
+        for path in &states {
+            let bytes = std::fs::read(path).unwrap();
+            assert_same_reading(&bytes, &path.display().to_string());
+            if let Ok(Some(state)) = read_state(&bytes) {
+                kept_text += state.instances().filter(|(_, i)| i.attributes.raw_text().is_some()).count();
+            }
+        }
+        assert!(kept_text > 50, "attributes are kept as text ({kept_text})");
+    }
+
+    #[test]
+    fn raw_reading_agrees_with_parsing_every_value_on_unusual_attributes() {
+        for attributes in attribute_texts() {
+            let text = state_with_attributes(&attributes);
+            assert_same_reading(text.as_bytes(), &attributes);
+            // Truncated anywhere, the same error.
+            for cut in (0..text.len()).step_by(7) {
+                if text.is_char_boundary(cut) {
+                    assert_same_reading(&text.as_bytes()[..cut], &format!("{attributes} cut at {cut}"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn attribute_texts_that_would_not_parse_later_are_parsed_now() {
+        // Lone surrogate: the whole file is read as before, which refuses it.
+        let text = state_with_attributes(r#"{"bad": "\ud800"}"#);
+        assert!(read_state(text.as_bytes()).is_err());
+        // Deep but within serde_json's limit: read, and parsed already.
+        let text = state_with_attributes(&format!("{{\"deep\": {}1{}}}", "[".repeat(110), "]".repeat(110)));
+        let state = read_state(text.as_bytes()).unwrap().unwrap();
+        assert_eq!(state.resources[0].instances[0].attributes.raw_text(), None);
+        // Usual text stays text, and an attribute read as text compares and writes as a value.
+        let text = state_with_attributes(r#"{"id": "x", "n": 1E5}"#);
+        let state = read_state(text.as_bytes()).unwrap().unwrap();
+        let attributes = &state.resources[0].instances[0].attributes;
+        assert_eq!(attributes.raw_text(), Some(r#"{"id": "x", "n": 1E5}"#));
+        assert_eq!(*attributes, serde_json::from_str::<Value>(r#"{"id":"x","n":1E5}"#).unwrap());
+        assert!(write_state(&state).contains("\"n\": 1e+5"));
+    }
 }

@@ -28,8 +28,9 @@
 //! ## What it is not
 //!
 //! It knows nothing of configuration, plans, providers or the value model: attributes and outputs
-//! are `serde_json::Value` in the encoding Terraform uses (cty JSON), and the engine converts them
-//! with provider schemas. Addresses are the strings found in the file; the only address logic
+//! are JSON in the encoding Terraform uses (cty JSON), and the engine converts them with provider
+//! schemas. Attributes read from a file are kept as their text ([`LazyJson`]) for the engine to
+//! decode directly, and parsed into a `serde_json::Value` only if someone asks. Addresses are the strings found in the file; the only address logic
 //! here is printing an instance address for messages and `state list`. It never prints.
 //!
 //! ## Where to start
@@ -55,6 +56,7 @@ pub mod format;
 mod fsutil;
 pub mod gojson;
 pub mod journal;
+mod lazy_json;
 pub mod local;
 pub mod lock;
 pub mod model;
@@ -77,6 +79,6 @@ pub use remote::BackendConfigError;
 pub use s3::{S3Backend, S3Config};
 pub use model::{
     new_lineage, AttributePath, CheckResultObject, CheckResults, InstanceKey, InstanceState,
-    InstanceStatus, OutputState, PathStep, ResourceMode, ResourceState, StateFile,
+    InstanceStatus, LazyJson, OutputState, PathStep, ResourceMode, ResourceState, StateFile,
     STATE_FORMAT_VERSION, TERRAFORM_VERSION,
 };

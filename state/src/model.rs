@@ -2,8 +2,9 @@
 //!
 //! The structs mirror `internal/states/statefile/version4.go` of Terraform 1.11: field order is
 //! serialisation order, and every `skip_serializing_if` reproduces a Go `omitempty`. Values
-//! (attributes, outputs) stay `serde_json::Value`: converting them to typed values needs the
-//! provider schema, which is the engine's business, not this crate's.
+//! (attributes, outputs) stay JSON: converting them to typed values needs the provider schema,
+//! which is the engine's business, not this crate's. Instance attributes are a [`LazyJson`]: read
+//! from a file, they stay text until looked at, for the engine to decode straight from the text.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,6 +13,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use crate::lazy_json::LazyJson;
 
 /// The only state format version this crate reads and writes.
 pub const STATE_FORMAT_VERSION: u64 = 4;
@@ -229,8 +232,9 @@ pub struct InstanceState {
     pub schema_version: u64,
     /// The object's attributes in the provider schema's JSON encoding. `Null` only when the
     /// instance carries legacy `attributes_flat` instead (then the field is not written).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub attributes: Value,
+    /// Read from a file, the text is kept and parsed on first use (see [`LazyJson`]).
+    #[serde(default, skip_serializing_if = "LazyJson::is_null")]
+    pub attributes: LazyJson,
     /// Pre-0.12 flatmap attributes, kept for states upgraded from format 3. Never produced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes_flat: Option<BTreeMap<String, String>>,
@@ -258,7 +262,7 @@ impl InstanceState {
             status: None,
             deposed: None,
             schema_version: 0,
-            attributes,
+            attributes: LazyJson::from_value(attributes),
             attributes_flat: None,
             sensitive_attributes: Vec::new(),
             private: None,

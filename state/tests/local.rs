@@ -149,11 +149,11 @@ fn unchanged_content_under_another_writers_header_is_not_rewritten() {
     assert_eq!(state.serial, 1);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), other_writer);
 
-    state.resources[0].instances[0].attributes = json!({"id": "1", "nested": {"x": [1, 2]}});
+    state.resources[0].instances[0].attributes = json!({"id": "1", "nested": {"x": [1, 2]}}).into();
     assert!(file.write(&mut state).unwrap());
     assert_eq!(state.serial, 2);
     let mut again = file.read().unwrap().unwrap();
-    again.resources[0].instances[0].attributes = json!({"id": "1", "nested": {"x": [1, 3]}});
+    again.resources[0].instances[0].attributes = json!({"id": "1", "nested": {"x": [1, 3]}}).into();
     assert!(file.write(&mut again).unwrap(), "a deep change is a change");
     assert_eq!(again.serial, 3);
 }

@@ -1,8 +1,14 @@
 //! JSON encodings: values as Terraform writes them in state, plan and `output -json`
 //! (`value_to_json`, `value_from_json` guided by a type), and types as cty writes them
-//! (`"string"`, `["list","string"]`, `["object",{"a":"number"}]`).
+//! (`"string"`, `["list","string"]`, `["object",{"a":"number"}]`). Values and types can also be
+//! decoded from JSON text directly ([`value_from_json_str`], [`type_from_json_str`]), the fast way
+//! to read state, with the same results as through a `serde_json::Value`.
 
 use std::collections::BTreeMap;
+
+mod text;
+
+pub use text::{JsonObjectReader, try_value_from_json_str, type_from_json_str, value_from_json_str};
 
 use serde_json::Value as Json;
 
