@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use infra_provider_sdk::schema::ProviderSchema;
 use infra_state::model::{InstanceState, OutputState, PathStep as StatePathStep, ResourceMode, ResourceState, StateFile};
-use infra_state::InstanceKey;
+use infra_state::{InstanceKey, LazyJson};
 use infra_value::json::{try_value_from_json_str, type_from_json, type_from_json_str, type_to_json, value_from_json, value_to_json, JsonObjectReader};
 use infra_value::value::Kind;
 use infra_value::{Marks, Type, Value};
@@ -389,11 +389,17 @@ pub fn to_state_file(ws: &WorkingState, lookup: &SchemaLookup<'_>) -> StateFile 
     let mut sf = StateFile::new();
     sf.lineage = ws.lineage.clone();
     sf.serial = ws.serial;
+    // Every object's attributes straight to their stored text, in parallel for a large state;
+    // the writer copies that text (see `LazyJson::from_canonical`).
+    let types: Vec<Option<Type>> = ws.resources.values().map(|r| lookup(r.addr.resource.mode, &r.addr.resource.ty).map(|(_, t)| t)).collect();
+    let objects: Vec<(&Value, Option<&Type>)> =
+        ws.resources.values().zip(&types).flat_map(|(r, ty)| r.instances.values().map(move |i| (&i.value, ty.as_ref()))).collect();
+    let mut texts = crate::par::map(&objects, 256, |(v, ty)| crate::state_encode::attributes_text(v, *ty)).into_iter();
     for r in ws.resources.values() {
-        let ty = lookup(r.addr.resource.mode, &r.addr.resource.ty).map(|(_, t)| t);
         let mut instances = Vec::new();
         for (key, inst) in &r.instances {
-            let mut is = InstanceState::new(key.clone(), encode_attributes(&inst.value, ty.as_ref()));
+            let text = texts.next().unwrap_or_else(|| "{}".to_string());
+            let mut is = InstanceState::with_attributes(key.clone(), LazyJson::from_canonical(text));
             is.sensitive_attributes = sensitive_paths(&inst.value);
             is.private = inst.private.clone();
             is.dependencies = inst.dependencies.clone();

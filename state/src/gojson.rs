@@ -28,7 +28,7 @@ pub fn to_string_pretty(value: &Value) -> String {
 /// it in memory). Same bytes as `to_string_pretty(&serde_json::to_value(value))`.
 pub fn to_string_pretty_from<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
     let mut out = Vec::with_capacity(64 << 10);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter(serde_json::ser::PrettyFormatter::with_indent(b"  ")));
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter::new(serde_json::ser::PrettyFormatter::with_indent(b"  "), true));
     value.serialize(&mut ser)?;
     // The serializer writes only what its formatter is given: valid UTF-8 in, UTF-8 out.
     String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
@@ -37,7 +37,7 @@ pub fn to_string_pretty_from<T: serde::Serialize>(value: &T) -> Result<String, s
 /// [`to_string_compact`] of a serialisable value, without an intermediate `Value`.
 pub fn to_string_compact_from<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
     let mut out = Vec::with_capacity(512);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter(serde_json::ser::CompactFormatter));
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter::new(serde_json::ser::CompactFormatter, false));
     value.serialize(&mut ser)?;
     String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
@@ -46,7 +46,76 @@ pub fn to_string_compact_from<T: serde::Serialize>(value: &T) -> Result<String, 
 /// escaping differs. serde_json escapes `"`, `\` and control characters itself (as Go does:
 /// `\b \f \n \r \t`, else `\u00xx` in lowercase) and hands every other run of text to
 /// `write_string_fragment`, where Go's HTML-safe escapes are added.
-struct GoFormatter<F>(F);
+///
+/// Raw fragments (`serde_json::value::RawValue`) must be compact Go-style JSON text, such as
+/// attributes encoded by the engine straight to text (`LazyJson::from_canonical`): the pretty
+/// formatter indents them at the depth they appear at, the compact one writes them as they are.
+struct GoFormatter<F> {
+    inner: F,
+    /// Whether the layout is indented (`MarshalIndent`), and how deep the writer is (the number
+    /// of objects and arrays open), to indent raw fragments the way the rest is.
+    pretty: bool,
+    depth: usize,
+}
+
+impl<F> GoFormatter<F> {
+    fn new(inner: F, pretty: bool) -> Self {
+        GoFormatter { inner, pretty, depth: 0 }
+    }
+}
+
+/// Writes compact JSON `text` indented as `MarshalIndent` lays out a value whose enclosing
+/// object or array is `depth` levels deep: two spaces per level, `"key": value`, and `{}`/`[]`
+/// for empty ones. Only whitespace is added; strings are copied as they are.
+pub fn write_indented(out: &mut Vec<u8>, text: &str, depth: usize) {
+    let b = text.as_bytes();
+    let mut level = depth;
+    let newline = |out: &mut Vec<u8>, level: usize| {
+        out.push(b'\n');
+        out.extend(std::iter::repeat_n(b' ', 2 * level));
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' => {
+                // Copy the string through its closing quote, skipping escaped characters.
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(b.len());
+                out.extend_from_slice(&b[start..i]);
+                continue;
+            }
+            b'{' | b'[' => {
+                out.push(c);
+                let close = if c == b'{' { b'}' } else { b']' };
+                if b.get(i + 1) == Some(&close) {
+                    out.push(close);
+                    i += 2;
+                    continue;
+                }
+                level += 1;
+                newline(out, level);
+            }
+            b'}' | b']' => {
+                level = level.saturating_sub(1);
+                newline(out, level);
+                out.push(c);
+            }
+            b',' => {
+                out.push(b',');
+                newline(out, level);
+            }
+            b':' => out.extend_from_slice(b": "),
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+}
 
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFormatter<F> {
     fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
@@ -66,32 +135,44 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFormatter<F
         }
         writer.write_all(&fragment.as_bytes()[start..])
     }
+    fn write_raw_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
+        if !self.pretty {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut out = Vec::with_capacity(fragment.len() * 2);
+        write_indented(&mut out, fragment, self.depth);
+        writer.write_all(&out)
+    }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
+        self.depth += 1;
+        self.inner.begin_array(w)
     }
     fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
+        self.depth = self.depth.saturating_sub(1);
+        self.inner.end_array(w)
     }
     fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
+        self.inner.begin_array_value(w, first)
     }
     fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
+        self.inner.end_array_value(w)
     }
     fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
+        self.depth += 1;
+        self.inner.begin_object(w)
     }
     fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
+        self.depth = self.depth.saturating_sub(1);
+        self.inner.end_object(w)
     }
     fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
+        self.inner.begin_object_key(w, first)
     }
     fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
+        self.inner.begin_object_value(w)
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
+        self.inner.end_object_value(w)
     }
 }
 

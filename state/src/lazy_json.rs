@@ -38,6 +38,10 @@ pub struct LazyJson {
     parsed: OnceLock<Value>,
     /// Without `raw`: the value (with `raw`, `Null` and unused).
     owned: Value,
+    /// `raw` is compact JSON in Go's escaping made by the engine's encoder
+    /// ([`LazyJson::from_canonical`]), which the state writer may copy as it is (indented in
+    /// place); text read from a file is always re-serialised instead.
+    canonical: bool,
 }
 
 /// Text a raw capture accepted, as a value. `read_state` only keeps text that parses (see
@@ -50,7 +54,20 @@ fn parse(raw: &RawValue) -> Value {
 impl LazyJson {
     /// A value that is already parsed.
     pub fn from_value(value: Value) -> Self {
-        LazyJson { raw: None, parsed: OnceLock::new(), owned: value }
+        LazyJson { raw: None, parsed: OnceLock::new(), owned: value, canonical: false }
+    }
+
+    /// A value given as compact JSON text exactly as Go's `json.Marshal` writes it (keys in
+    /// the order to write, Go's escaping, canonical numbers): the engine encodes a state's
+    /// attributes this way, straight from typed values. The writer copies the text, indented
+    /// where it lands, instead of building and serialising a `Value` tree for every object of
+    /// the state (for a large apply, that tree was the peak of memory). Text that is not JSON
+    /// (not made by that encoder) becomes `null`.
+    pub fn from_canonical(text: String) -> Self {
+        match RawValue::from_string(text) {
+            Ok(raw) => LazyJson { raw: Some(raw), parsed: OnceLock::new(), owned: Value::Null, canonical: true },
+            Err(_) => LazyJson::from_value(Value::Null),
+        }
     }
 
     /// The JSON text this value was read from, if it was read as text and not changed since.
@@ -91,6 +108,7 @@ impl LazyJson {
 
     /// Switches to the parsed form for good (the text would no longer match after a change).
     fn make_owned(&mut self) {
+        self.canonical = false;
         if let Some(raw) = self.raw.take() {
             self.owned = self.parsed.take().unwrap_or_else(|| parse(&raw));
         }
@@ -120,7 +138,7 @@ impl DerefMut for LazyJson {
 
 impl Clone for LazyJson {
     fn clone(&self) -> Self {
-        LazyJson { raw: self.raw.clone(), parsed: self.parsed.clone(), owned: self.owned.clone() }
+        LazyJson { raw: self.raw.clone(), parsed: self.parsed.clone(), owned: self.owned.clone(), canonical: self.canonical }
     }
 }
 
@@ -149,9 +167,14 @@ impl fmt::Debug for LazyJson {
 }
 
 impl Serialize for LazyJson {
-    /// Always the parsed value (see the module docs for why never the raw text).
+    /// Canonical text ([`LazyJson::from_canonical`]) as it is — `gojson`'s pretty writer
+    /// indents it in place; anything else through the parsed value (text read from a file may
+    /// be laid out or escaped differently, see the module docs).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value().serialize(serializer)
+        match &self.raw {
+            Some(raw) if self.canonical => raw.serialize(serializer),
+            _ => self.value().serialize(serializer),
+        }
     }
 }
 
@@ -164,7 +187,7 @@ impl<'de> Deserialize<'de> for LazyJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if CAPTURE_RAW.with(Cell::get) {
             let raw = Box::<RawValue>::deserialize(deserializer)?;
-            Ok(LazyJson { raw: Some(raw), parsed: OnceLock::new(), owned: Value::Null })
+            Ok(LazyJson { raw: Some(raw), parsed: OnceLock::new(), owned: Value::Null, canonical: false })
         } else {
             Value::deserialize(deserializer).map(LazyJson::from_value)
         }
@@ -277,6 +300,40 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a, LazyJson::from(serde_json::json!({"a": 1, "b": 2})));
+    }
+
+    #[test]
+    fn canonical_text_is_written_as_it_is_and_indented_in_place() {
+        let value = serde_json::json!({"a": [1, {"b": "x<y", "c": []}, {}], "d": {"e": null, "f": "q\"\\,:{}[]"}, "n": 12345678901234567890.5});
+        let canonical = LazyJson::from_canonical(crate::gojson::to_string_compact(&value));
+        assert_eq!(canonical.raw_text(), Some(crate::gojson::to_string_compact(&value).as_str()));
+        assert_eq!(canonical, value);
+        #[derive(Serialize)]
+        struct Instance<'a> {
+            attributes: &'a LazyJson,
+            schema_version: u32,
+        }
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            version: u32,
+            instances: Vec<Instance<'a>>,
+        }
+        let parsed = LazyJson::from_value(value.clone());
+        let doc = |a| Doc { version: 4, instances: vec![Instance { attributes: a, schema_version: 0 }] };
+        assert_eq!(
+            crate::gojson::to_string_pretty_from(&doc(&canonical)).unwrap(),
+            crate::gojson::to_string_pretty_from(&doc(&parsed)).unwrap()
+        );
+        assert_eq!(
+            crate::gojson::to_string_compact_from(&doc(&canonical)).unwrap(),
+            crate::gojson::to_string_compact_from(&doc(&parsed)).unwrap()
+        );
+        // Changed, it is written from the value.
+        let mut changed = canonical.clone();
+        changed["d"]["e"] = serde_json::json!(1);
+        assert_eq!(changed.raw_text(), None);
+        assert!(crate::gojson::to_string_pretty_from(&doc(&changed)).unwrap().contains("\"e\": 1"));
+        assert_eq!(LazyJson::from_canonical("{not json".into()), Value::Null);
     }
 
     #[test]

@@ -257,12 +257,18 @@ pub struct InstanceState {
 impl InstanceState {
     /// A ready instance with the given attributes and nothing else set.
     pub fn new(index_key: Option<InstanceKey>, attributes: Value) -> Self {
+        InstanceState::with_attributes(index_key, LazyJson::from_value(attributes))
+    }
+
+    /// [`InstanceState::new`] with attributes already in their stored form (e.g. canonical
+    /// text from the engine's encoder, see [`LazyJson::from_canonical`]).
+    pub fn with_attributes(index_key: Option<InstanceKey>, attributes: LazyJson) -> Self {
         InstanceState {
             index_key,
             status: None,
             deposed: None,
             schema_version: 0,
-            attributes: LazyJson::from_value(attributes),
+            attributes,
             attributes_flat: None,
             sensitive_attributes: Vec::new(),
             private: None,
