@@ -872,10 +872,9 @@ impl<'a> Parser<'a> {
     }
 
     /// `for k, v in coll :` (after the opening bracket).
-    fn for_intro(&mut self) -> Option<(Option<Arc<str>>, Arc<str>, Expr)> {
-        self.ws()?;
-        self.expect_str("for")?;
-        self.ws()?;
+/// `NAME [, NAME] in COLLECTION` of a `for` expression or `%{for}` directive, with the
+    /// whitespace after it.
+    fn for_vars_and_collection(&mut self) -> Option<(&'a str, Option<&'a str>, Expr)> {
         let first = self.ident()?;
         self.ws()?;
         let second = if self.eat(b',') {
@@ -890,6 +889,14 @@ impl<'a> Parser<'a> {
         self.ws()?;
         let collection = self.nested_expr(false)?;
         self.ws()?;
+        Some((first, second, collection))
+    }
+
+        fn for_intro(&mut self) -> Option<(Option<Arc<str>>, Arc<str>, Expr)> {
+        self.ws()?;
+        self.expect_str("for")?;
+        self.ws()?;
+        let (first, second, collection) = self.for_vars_and_collection()?;
         self.expect(b':')?;
         let (key_var, value_var) = match second {
             Some(v) => (Some(Arc::from(first)), Arc::from(v)),
@@ -1163,20 +1170,7 @@ impl<'a> Parser<'a> {
 
     fn for_directive(&mut self, mode: Mode<'a>) -> Option<El<'a>> {
         let s0 = self.directive_open("for")?;
-        let first = self.ident()?;
-        self.ws()?;
-        let second = if self.eat(b',') {
-            self.ws()?;
-            let v = self.ident()?;
-            self.ws()?;
-            Some(v)
-        } else {
-            None
-        };
-        self.keyword("in")?;
-        self.ws()?;
-        let collection = self.nested_expr(false)?;
-        self.ws()?;
+        let (first, second, collection) = self.for_vars_and_collection()?;
         let s1 = self.directive_close()?;
         let (body, body_span) = self.directive_body(mode)?;
         let e0 = self.directive_open("endfor")?;
