@@ -24,7 +24,7 @@ use infra_value::{Number, Value};
 
 use super::body::{Attr, Body, NestedBlock};
 use crate::lang::ast::{BinOp, Expr, ExprKind, ForExpr, Step, TemplatePart, UnOp};
-use crate::lang::lower::{apply_strips, build_tree, flush_heredoc, strip_first, strip_last, wrap_template, Tok};
+use crate::lang::lower::{apply_directive_strips, apply_strips, build_tree, flush_heredoc, strip_first, strip_last, wrap_template, Tok};
 use crate::source::Span;
 
 /// Nesting levels (counted where hcl-edit counts them) beyond which the parser declines.
@@ -1410,19 +1410,5 @@ fn template_elements(els: Vec<El<'_>>) -> Vec<TemplatePart> {
             }
         }
     }
-    let n = parts.len();
-    for i in 0..n {
-        let (strip_before, strip_after) = (parts[i].1, parts[i].2);
-        if strip_before && i > 0 {
-            if let TemplatePart::Literal(s) = &parts[i - 1].0 {
-                parts[i - 1].0 = TemplatePart::Literal(Arc::from(s.trim_end()));
-            }
-        }
-        if strip_after && i + 1 < n {
-            if let TemplatePart::Literal(s) = &parts[i + 1].0 {
-                parts[i + 1].0 = TemplatePart::Literal(Arc::from(s.trim_start()));
-            }
-        }
-    }
-    parts.into_iter().map(|p| p.0).filter(|p| !matches!(p, TemplatePart::Literal(s) if s.is_empty())).collect()
+    apply_directive_strips(parts)
 }

@@ -327,21 +327,7 @@ impl<'a> Lowerer<'a> {
                 },
             }
         }
-        let n = parts.len();
-        for i in 0..n {
-            let (strip_before, strip_after) = (parts[i].1, parts[i].2);
-            if strip_before && i > 0 {
-                if let TemplatePart::Literal(s) = &parts[i - 1].0 {
-                    parts[i - 1].0 = TemplatePart::Literal(Arc::from(s.trim_end()));
-                }
-            }
-            if strip_after && i + 1 < n {
-                if let TemplatePart::Literal(s) = &parts[i + 1].0 {
-                    parts[i + 1].0 = TemplatePart::Literal(Arc::from(s.trim_start()));
-                }
-            }
-        }
-        parts.into_iter().map(|p| p.0).filter(|p| !matches!(p, TemplatePart::Literal(s) if s.is_empty())).collect()
+        apply_directive_strips(parts)
     }
 
     fn error(&mut self, span: Span, summary: &str, detail: &str) {
@@ -352,6 +338,26 @@ impl<'a> Lowerer<'a> {
 /// A template's expression from its parts: `"${expr}"` alone yields the expression's value
 /// unconverted (HCL's template-wrap rule), literal-only parts are one string literal. Shared
 /// with the direct parser ([`crate::config::fast`]).
+/// Applies the `~` strip markers of a template's parts — `(part, strip before, strip after)` —
+/// to the literal next to each, and drops literals left empty.
+pub(crate) fn apply_directive_strips(mut parts: Vec<(TemplatePart, bool, bool)>) -> Vec<TemplatePart> {
+    let n = parts.len();
+    for i in 0..n {
+        let (strip_before, strip_after) = (parts[i].1, parts[i].2);
+        if strip_before && i > 0 {
+            if let TemplatePart::Literal(s) = &parts[i - 1].0 {
+                parts[i - 1].0 = TemplatePart::Literal(Arc::from(s.trim_end()));
+            }
+        }
+        if strip_after && i + 1 < n {
+            if let TemplatePart::Literal(s) = &parts[i + 1].0 {
+                parts[i + 1].0 = TemplatePart::Literal(Arc::from(s.trim_start()));
+            }
+        }
+    }
+    parts.into_iter().map(|p| p.0).filter(|p| !matches!(p, TemplatePart::Literal(s) if s.is_empty())).collect()
+}
+
 pub(crate) fn wrap_template(mut parts: Vec<TemplatePart>, span: Span) -> Expr {
     if let [TemplatePart::Interp(_)] = parts.as_slice() {
         // Moved out, not cloned.
