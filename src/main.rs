@@ -7,8 +7,10 @@ mod render;
 mod values;
 
 fn main() {
+    infra_engine::timings::start();
     memory::tune();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = cli::run(args);
+    infra_engine::timings::mark("command finished");
     std::process::exit(code);
 }

@@ -25,3 +25,4 @@ pub mod session;
 pub mod par;
 mod schedule;
 pub mod state_encode;
+pub mod timings;

@@ -47,6 +47,7 @@ impl Session {
         let sources = SourceMap::new();
         let mut diags = Vec::new();
         let config = tree::load_with(dir, &sources, &mut diags, installing);
+        crate::timings::mark("parsed");
         let providers = Providers::new(factories);
         // Unknown providers in required_providers are reported up front.
         for m in config.all_modules() {
@@ -68,6 +69,7 @@ impl Session {
             }
         }
         let (graph, gdiags) = graph::build(&config, &sources);
+        crate::timings::mark("graph built");
         diags.extend(gdiags);
         if diags.iter().any(Diagnostic::is_error) {
             return (None, diags, sources);

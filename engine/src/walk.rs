@@ -328,9 +328,11 @@ impl<'a> Walker<'a> {
         self.prepare_targets();
         write(&self.eval).module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
         let destroy = self.opts.mode == PlanMode::Destroy;
+        crate::timings::mark("walk prepared");
         if !destroy || self.mode == WalkMode::Validate {
             self.walk_graph().await;
         }
+        crate::timings::mark("graph walked");
         // An interrupted walk did not visit every instance: those it missed are not orphans.
         if self.mode != WalkMode::Validate && !self.opts.interrupt.is_set() {
             self.plan_orphans().await;
@@ -338,6 +340,7 @@ impl<'a> Walker<'a> {
         if self.mode != WalkMode::Validate && !destroy && !self.opts.interrupt.is_set() {
             self.evaluate_checks();
         }
+        crate::timings::mark("orphans and checks");
         self.finish()
     }
 

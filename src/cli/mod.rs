@@ -437,7 +437,9 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     let detailed = args.has("detailed-exitcode");
     let json = args.has("json");
     let markdown = args.has("markdown");
+    infra_engine::timings::mark("runtime started");
     let Some(session) = load_session_as(&ctx, json) else { return 1 };
+    infra_engine::timings::mark("configuration loaded");
     // The configuration, the states and the plan are large trees the process exits right after
     // using: freeing them block by block took a tenth of a big plan's time. See `kept`.
     let session = kept(session);
@@ -463,6 +465,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
             return 1;
         }
     };
+    infra_engine::timings::mark("state loaded");
     let (vars, vdiags) = infra_engine::variables::collect(&session.config, &session.sources, &var_args(args), &env_vars(), false);
     if vdiags.iter().any(Diagnostic::is_error) {
         if json {
@@ -481,6 +484,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
         Box::new(hooks::PlanHooks)
     };
     let result = kept(session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await);
+    infra_engine::timings::mark("planned");
     if result.interrupted {
         if !json {
             println!("\nPlan interrupted: no plan was made and no state was written.");
@@ -521,6 +525,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     } else {
         print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: None }));
     }
+    infra_engine::timings::mark("rendered");
     ctx.print_diags(&diags);
     if let Some(out) = args.value("out") {
         let path = if Path::new(&out).is_absolute() { PathBuf::from(&out) } else { PathBuf::from(&out) };

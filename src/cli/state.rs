@@ -193,6 +193,7 @@ impl Store {
         let opened = self.opened().map_err(first)?;
         let mut state = guard(&opened.state);
         let snapshot = state.read_snapshot().map_err(|e| state_diag("Failed to load state", &e))?;
+        infra_engine::timings::mark("state snapshot read");
         let contents = state.read_journal().map_err(|e| state_diag("Failed to read the state journal", &e))?;
         if contents.records.len() <= 1 {
             return Ok((snapshot, Vec::new()));
@@ -214,7 +215,9 @@ impl Store {
     /// `infra_engine::recover`); plan and apply warn only about those it cannot hand over.
     pub fn load(&self, session: &Session) -> Result<(Option<StateFile>, WorkingState), Diagnostic> {
         let (sf, pending) = self.load_with_pending()?;
+        infra_engine::timings::mark("state journal read");
         let mut ws = session.decode_state(sf.as_ref())?;
+        infra_engine::timings::mark("state decoded");
         let (ops, leftover) = pending_ops(session, &pending);
         ws.pending = ops;
         let reporting = self.operation.lock().ok().and_then(|o| o.clone()).is_some_and(|o| o == "OperationTypePlan" || o == "OperationTypeApply");
