@@ -143,3 +143,77 @@ fn graph_walked_on_several_threads_applies_every_resource_once() {
     assert_eq!(infra(dir.path(), &["plan", "-detailed-exitcode"]).code, 0);
     assert_eq!(infra(dir.path(), &["plan", "-detailed-exitcode", "-parallelism=1"]).code, 0);
 }
+
+/// The instances of one resource are planned on several threads (the offline providers only
+/// compute). Each planned value lands on its own instance, the plan text is the same as with
+/// one thread, and errors raised while planning instances (here preconditions, checked per
+/// instance after the configuration is evaluated) come in instance order, every run.
+#[test]
+fn instances_planned_on_several_threads_report_like_one_thread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+resource "terraform_data" "n" {
+  count = 500
+  input = format("n-%03d", count.index)
+}
+
+output "all_in_place" {
+  value = alltrue([for i, r in terraform_data.n : r.input == format("n-%03d", i)])
+}
+"#,
+    )
+    .expect("write main.tf");
+    let one = infra(dir.path(), &["plan", "-no-color", "-parallelism=1"]).ok();
+    let many = infra(dir.path(), &["plan", "-no-color"]).ok();
+    assert_eq!(one.stdout, many.stdout);
+    assert!(many.stdout.contains("500 to add"), "{}", many.stdout);
+    infra(dir.path(), &["apply", "-auto-approve"]).ok();
+    let out = infra(dir.path(), &["output", "-json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("output -json");
+    assert_eq!(json["all_in_place"]["value"], serde_json::json!(true));
+
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+resource "terraform_data" "n" {
+  count = 500
+  input = format("n-%03d", count.index)
+  lifecycle {
+    precondition {
+      condition     = count.index % 97 != 13
+      error_message = "instance ${count.index} refused"
+    }
+  }
+}
+"#,
+    )
+    .expect("write main.tf");
+    let reference = infra(dir.path(), &["plan", "-no-color", "-parallelism=1"]);
+    assert_eq!(reference.code, 1, "{}", reference.text());
+    let refused: Vec<usize> = (0..500).filter(|i| i % 97 == 13).collect();
+    let positions: Vec<usize> = refused
+        .iter()
+        .map(|i| {
+            let needle = format!("instance {i} refused");
+            reference.stderr.find(&needle).unwrap_or_else(|| panic!("{needle} not reported:\n{}", reference.stderr))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "errors out of instance order:\n{}", reference.stderr);
+    for _ in 0..4 {
+        let again = infra(dir.path(), &["plan", "-no-color"]);
+        assert_eq!(again.code, 1);
+        assert_eq!(again.stderr, reference.stderr);
+        // Progress lines come as instances finish refreshing, on whichever thread (as with
+        // Terraform's parallel walk); the same lines, and everything else in the same order.
+        assert_eq!(progress_apart(&again.stdout), progress_apart(&reference.stdout));
+    }
+}
+
+/// `(sorted "Refreshing state..." lines, the other lines in order)`.
+fn progress_apart(stdout: &str) -> (Vec<&str>, Vec<&str>) {
+    let (mut progress, rest): (Vec<&str>, Vec<&str>) = stdout.lines().partition(|l| l.contains(": Refreshing state..."));
+    progress.sort_unstable();
+    (progress, rest)
+}

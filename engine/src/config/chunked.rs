@@ -109,6 +109,7 @@ pub fn split_points(text: &str) -> Option<Vec<usize>> {
         let Some(frame) = stack.last_mut() else { return None };
         match frame {
             Frame::Code { depth } => match b[i] {
+                c if !CODE_SPECIAL[c as usize] => i = skip_plain(b, i + 1, &CODE_SPECIAL),
                 b'#' => i = line_end(b, i),
                 b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(b, i),
                 b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -156,6 +157,7 @@ pub fn split_points(text: &str) -> Option<Vec<usize>> {
                 _ => i += 1,
             },
             Frame::Quoted => match b[i] {
+                c if !QUOTED_SPECIAL[c as usize] => i = skip_plain(b, i + 1, &QUOTED_SPECIAL),
                 b'\\' => i += 2,
                 b'"' => {
                     stack.pop();
@@ -185,6 +187,35 @@ pub fn split_points(text: &str) -> Option<Vec<usize>> {
         return None;
     }
     Some(points)
+}
+
+/// The bytes [`split_points`] acts on in code: comments, strings, heredocs, brackets, newlines.
+/// Runs of other bytes (most of a file) are skipped by [`skip_plain`] without looking at the
+/// context for each byte.
+static CODE_SPECIAL: [bool; 256] = special(b"#/\"<{[(}])\n");
+/// The bytes [`split_points`] acts on inside a quoted string: escapes, its end, template
+/// markers and a (forbidden) newline.
+static QUOTED_SPECIAL: [bool; 256] = special(b"\\\"$%\n");
+
+const fn special(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+}
+
+/// The index of the first byte at or after `i` that `special` marks (or the end of the text).
+fn skip_plain(b: &[u8], mut i: usize, special: &[bool; 256]) -> usize {
+    while let Some(&c) = b.get(i) {
+        if special[c as usize] {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// A lexical context of [`split_points`].

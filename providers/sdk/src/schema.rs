@@ -31,9 +31,16 @@ pub struct ResourceSchema {
 /// A block's arguments, attributes and nested blocks.
 #[derive(Clone, Debug, Default)]
 pub struct Block {
+    /// Built with [`Block::attr`]; a change made to the map directly after
+    /// [`Block::implied_type`] was asked is not seen by it (see `implied`).
     pub attributes: BTreeMap<String, Attribute>,
+    /// Built with [`Block::block`]; the same caveat as for `attributes`.
     pub block_types: BTreeMap<String, NestedBlock>,
     pub description: String,
+    /// [`Block::implied_type`], computed on first use: the engine asks for it for every
+    /// resource instance it plans, decodes or encodes, and building it allocates a map.
+    /// Reset by the builder methods.
+    implied: std::sync::OnceLock<Type>,
 }
 
 #[derive(Clone, Debug)]
@@ -127,15 +134,21 @@ impl Block {
     }
     pub fn attr(mut self, name: &str, a: Attribute) -> Block {
         self.attributes.insert(name.to_string(), a);
+        self.implied = std::sync::OnceLock::new();
         self
     }
     pub fn block(mut self, name: &str, b: NestedBlock) -> Block {
         self.block_types.insert(name.to_string(), b);
+        self.implied = std::sync::OnceLock::new();
         self
     }
 
     /// The object type of a value conforming to this block.
     pub fn implied_type(&self) -> Type {
+        self.implied.get_or_init(|| self.build_implied_type()).clone()
+    }
+
+    fn build_implied_type(&self) -> Type {
         let mut attrs = BTreeMap::new();
         for (name, a) in &self.attributes {
             attrs.insert(name.clone(), a.ty.clone());
