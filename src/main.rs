@@ -8,8 +8,8 @@ mod values;
 
 fn main() {
     infra_engine::timings::start();
-    memory::tune();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    memory::tune(memory::wants_huge_pages(&args));
     let code = cli::run(args);
     infra_engine::timings::mark("command finished");
     std::process::exit(code);

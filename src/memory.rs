@@ -8,7 +8,10 @@
 //! - `M_TOP_PAD`: grow the main heap 64 MiB at a time, and never trim it, so a run takes a handful of `brk` calls;
 //! - `MADV_HUGEPAGE` on that region: on kernels whose transparent huge pages are in `madvise`
 //!   mode (the common default), the heap is then backed by 2 MiB pages — 512 times fewer faults.
-//!
+//!   Huge pages hold freed and partly used space resident too (about 3 MiB on a 1 000-resource
+//!   apply), so only commands whose time is mostly allocation ask for them: `plan` and the
+//!   read-only commands. `apply` and `destroy`, whose time goes to providers and state writes and
+//!   whose memory peaks higher, keep 4 KiB pages.
 //! - `M_ARENA_MAX` = 1: every thread allocates from that one main heap. By default each thread
 //!   that allocates (the walk's lanes, the parse and render workers) gets its own arena, a fresh
 //!   mapping whose every page faults in once and whose freed blocks no other thread reuses; a
@@ -25,10 +28,11 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const TOP_PAD: usize = 64 << 20;
 
-/// Applies the tuning; call first thing in `main`, before the program allocates much.
+/// Applies the tuning; call first thing in `main`, before the program allocates much, with
+/// whether the heap should be backed by huge pages (see the module documentation).
 /// `INFRA_DEFAULT_MALLOC=1` leaves glibc's defaults (to compare, or if a kernel misbehaves).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub fn tune() {
+pub fn tune(huge_pages: bool) {
     if std::env::var_os("INFRA_DEFAULT_MALLOC").is_some_and(|v| v == "1") {
         return;
     }
@@ -44,6 +48,9 @@ pub fn tune() {
             return;
         }
         libc::mallopt(libc::M_ARENA_MAX, 1);
+        if !huge_pages {
+            return;
+        }
         // Allocations below the mmap threshold, until the heap's free top is used up, make
         // glibc extend the heap once, by the new pad.
         let start = libc::sbrk(0) as usize;
@@ -71,4 +78,11 @@ pub fn tune() {
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub fn tune() {}
+pub fn tune(_huge_pages: bool) {}
+
+/// Whether the command in `args` (the process's arguments without the program name) should get
+/// a heap of huge pages: all but `apply` and `destroy` (see the module documentation).
+pub fn wants_huge_pages(args: &[String]) -> bool {
+    let command = args.iter().find(|a| !a.starts_with('-'));
+    !matches!(command.map(String::as_str), Some("apply" | "destroy"))
+}

@@ -102,6 +102,15 @@ impl Session {
         state_bridge::to_state_file(ws, &self.lookup())
     }
 
+    /// Frees the parsed configuration, once no walk needs it any more: an apply calls this
+    /// after its walk, before the new state is encoded and written. That is when its memory
+    /// peaks, and the configuration's blocks are then reused for the state's text instead of
+    /// new pages. Encoding state needs only the providers' schemas.
+    pub fn release_configuration(&mut self) {
+        let empty = tree::ModuleNode { path: Vec::new(), module: crate::config::Module::default(), display_dir: String::new(), children: BTreeMap::new() };
+        self.config.root = std::sync::Arc::new(empty);
+    }
+
     pub fn schema_type(&self, mode: Mode, ty: &str) -> Option<Type> {
         self.lookup()(mode, ty).map(|(_, t)| t)
     }

@@ -1,6 +1,6 @@
 //! Opt-in phase timings for profiling: with `INFRA_TIMINGS=1` in the environment, each
 //! [`mark`] prints to stderr how long the phase that just ended took and the time since the
-//! process started. Off (one relaxed load per mark) otherwise. Benchmarks use it to see where a
+//! process started (and the resident memory then). Off (one relaxed load per mark) otherwise. Benchmarks use it to see where a
 //! run's wall time goes without a profiler.
 
 use std::sync::OnceLock;
@@ -35,5 +35,16 @@ pub fn mark(label: &str) {
     let mut last = c.last.lock().unwrap_or_else(|p| p.into_inner());
     let phase = now.duration_since(*last);
     *last = now;
-    eprintln!("[timing] {label:<28} {:>8.2} ms  (at {:>8.2} ms)", phase.as_secs_f64() * 1e3, now.duration_since(c.start).as_secs_f64() * 1e3);
+    eprintln!(
+        "[timing] {label:<28} {:>8.2} ms  (at {:>8.2} ms, rss {:>6.1} MiB)",
+        phase.as_secs_f64() * 1e3,
+        now.duration_since(c.start).as_secs_f64() * 1e3,
+        resident_mib()
+    );
+}
+
+/// The resident set size now (Linux), in MiB; 0 where it cannot be read.
+fn resident_mib() -> f64 {
+    let pages = std::fs::read_to_string("/proc/self/statm").ok().and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<f64>().ok()));
+    pages.map_or(0.0, |p| p * 4096.0 / (1024.0 * 1024.0))
 }

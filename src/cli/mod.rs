@@ -555,7 +555,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         }
     };
     let Some(session) = load_session(&ctx) else { return 1 };
-    let session = kept(session);
+    let mut session = kept(session);
     let ctx = with_sources(&ctx, &session);
     let interrupt = infra_engine::walk::Interrupt::new();
     interrupt::listen(&interrupt);
@@ -604,6 +604,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         p.plan.clone()
     } else {
         let result = session.plan(prior.clone(), vars.clone(), &opts, &hooks::PlanHooks).await;
+        infra_engine::timings::mark("planned");
         if result.interrupted {
             println!("\nInterrupted while planning: nothing was applied and no state was written.");
             return interrupt::EXIT_INTERRUPTED;
@@ -672,14 +673,19 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
         (plan.prior_state.clone(), o)
     };
     journal.record_recoveries(&session, &recovered);
+    infra_engine::timings::mark("plan rendered");
     let result = kept(session.apply(prior, vars, &opts, &hooks, &journal, saved.as_ref().map(|_| &*plan)).await);
+    infra_engine::timings::mark("applied");
     let mut diags = result.diagnostics.clone();
     diags.extend(result.plan.warnings.clone());
     // The reviewed plan is needed from here on only to summarise an interrupted run. Otherwise
     // it is freed before the state is encoded and written, which is when memory peaks.
     let plan = if result.interrupted { Some(plan) } else { drop(std::mem::ManuallyDrop::into_inner(plan)); None };
-    // Persist whatever happened, errors or not: state records all that succeeded.
+    // Persist whatever happened, errors or not: state records all that succeeded. The
+    // configuration is not needed any more: freed first, its memory holds the state's text.
+    session.release_configuration();
     let write_err = store.save(&session, &result.state, prior_file.as_ref(), &journal);
+    infra_engine::timings::mark("state written");
     ctx.print_diags(&diags);
     if let Err(d) = write_err {
         ctx.print_diags(&[d]);
