@@ -1121,8 +1121,8 @@ impl<'a> Walker<'a> {
             }
         };
         let schema = match res.key.mode {
-            Mode::Managed => entry.schema.resources.get(&res.key.ty).cloned(),
-            Mode::Data => entry.schema.data_sources.get(&res.key.ty).cloned(),
+            Mode::Managed => entry.schema.resources.get(&res.key.ty),
+            Mode::Data => entry.schema.data_sources.get(&res.key.ty),
         };
         let Some(schema) = schema else {
             let what = if res.key.mode == Mode::Managed { "resource" } else { "data source" };

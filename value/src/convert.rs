@@ -59,6 +59,11 @@ fn path_error(path: &AttrPath, message: impl Into<String>) -> ConversionError {
 /// Converts `value` to type `want` (which may contain `any` and `optional` attributes), with the
 /// unsafe conversions, as cty's `convert.Convert`.
 pub fn convert(value: &Value, want: &Type) -> Result<Value, ConversionError> {
+    // Anything converts to `any` unchanged (cty's passthrough), marks included: answered before
+    // the value's type is built, which for a large object is a walk and an allocation per level.
+    if *want == Type::Dynamic {
+        return Ok(value.clone());
+    }
     let have = value.ty();
     if have == without_optional_attrs_deep(want) {
         return Ok(value.clone());
@@ -72,6 +77,9 @@ pub fn convert(value: &Value, want: &Type) -> Result<Value, ConversionError> {
 /// Like [`convert`], but only with the conversions that cannot fail for any value of the input
 /// type (cty's `GetConversion`). `Err` when no safe conversion exists.
 pub fn convert_safe(value: &Value, want: &Type) -> Result<Value, ConversionError> {
+    if *want == Type::Dynamic {
+        return Ok(value.clone());
+    }
     let have = value.ty();
     if have == without_optional_attrs_deep(want) {
         return Ok(value.clone());
