@@ -12,16 +12,15 @@
 //!   apply), so only commands whose time is mostly allocation ask for them: `plan` and the
 //!   read-only commands. `apply` and `destroy`, whose time goes to providers and state writes and
 //!   whose memory peaks higher, keep 4 KiB pages.
-//! - `M_ARENA_MAX` = 1: every thread allocates from that one main heap. By default each thread
-//!   that allocates (the walk's lanes, the parse and render workers) gets its own arena, a fresh
-//!   mapping whose every page faults in once and whose freed blocks no other thread reuses; a
-//!   wide plan then spent twice the CPU time and faulted 6 times as many pages. Threads keep
-//!   their small-block caches (tcache), so sharing the heap costs little locking.
 //!
 //! Together they cut the CPU time of a 1 000-resource plan by a quarter (see BENCHMARKS.md)
 //! while the peak RSS stays within a few MiB of the default, unlike a replacement allocator
 //! (mimalloc cost 40 MiB more). Only glibc on Linux is tuned; elsewhere this does nothing.
 //! glibc's own `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` does the same for a user who sets it.
+//!
+//! Threads other than the main one keep glibc's per-thread arenas: one shared heap
+//! (`M_ARENA_MAX` = 1) faulted fewer pages, but the walk's threads then contended for its lock
+//! and a wide plan took 15 % longer.
 
 /// The heap grows by at least this much at a time (address space only: pages are backed when
 /// first touched).
@@ -47,7 +46,6 @@ pub fn tune(huge_pages: bool) {
         if libc::mallopt(libc::M_TOP_PAD, TOP_PAD as libc::c_int) == 0 || libc::mallopt(libc::M_TRIM_THRESHOLD, (4 * TOP_PAD) as libc::c_int) == 0 {
             return;
         }
-        libc::mallopt(libc::M_ARENA_MAX, 1);
         if !huge_pages {
             return;
         }

@@ -28,38 +28,18 @@ use tokio::sync::Notify;
 use crate::graph::Graph;
 use crate::recover::Interrupt;
 
-/// Where a report belongs in the walk's order: the node's position in the topological order in
-/// the high 32 bits, and in the low ones the part of the node's work (0 for the visit itself,
-/// 1 + i for its i-th instance when instances are planned on several threads).
-pub(crate) type OrderKey = u64;
-
-/// A key for a node not in the topological order (never expected).
-const UNORDERED: OrderKey = (u32::MAX as OrderKey - 1) << 32;
-
 thread_local! {
-    static CURRENT_KEY: Cell<Option<OrderKey>> = const { Cell::new(None) };
+    static CURRENT_KEY: Cell<Option<u32>> = const { Cell::new(None) };
 }
 
 /// The order key of the node whose visit this thread is running, if any.
-pub(crate) fn current_key() -> Option<OrderKey> {
+pub(crate) fn current_key() -> Option<u32> {
     CURRENT_KEY.with(Cell::get)
-}
-
-/// The key of part `part` (0-based) of the work of the node keyed `key`: after the node's own
-/// reports, in part order.
-pub(crate) fn part_key(key: OrderKey, part: usize) -> OrderKey {
-    (key & !0xffff_ffff) | OrderKey::from(u32::try_from(part + 1).unwrap_or(u32::MAX))
-}
-
-/// Whether two keys belong to the same node.
-pub(crate) fn same_node(a: OrderKey, b: OrderKey) -> bool {
-    a >> 32 == b >> 32
 }
 
 /// A future that runs with its node's order key set for the thread while it is polled.
 struct Keyed<F> {
-    /// `None`: the thread's key is left as it is.
-    key: Option<OrderKey>,
+    key: u32,
     fut: Pin<Box<F>>,
 }
 
@@ -67,28 +47,20 @@ impl<F: Future> Future for Keyed<F> {
     type Output = F::Output;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
-        let Some(key) = this.key else { return this.fut.as_mut().poll(cx) };
-        let outer = CURRENT_KEY.with(|k| k.replace(Some(key)));
+        let outer = CURRENT_KEY.with(|k| k.replace(Some(this.key)));
         let out = this.fut.as_mut().poll(cx);
         CURRENT_KEY.with(|k| k.set(outer));
         out
     }
 }
 
-/// `fut`, run with the order key `key` (if any) set for the thread while it is polled: for the
-/// parts of a visit's work, which may run on other threads, so that what they report sorts
-/// with the visit, in part order.
-pub(crate) fn with_key<F: Future>(key: Option<OrderKey>, fut: F) -> impl Future<Output = F::Output> {
-    Keyed { key, fut: Box::pin(fut) }
-}
-
 /// Order keys by node index: 1 + the node's position in the topological order (0 is left for
 /// what happens before the walk).
-pub(crate) fn order_keys(graph: &Graph) -> Vec<OrderKey> {
-    let mut keys = vec![UNORDERED; graph.graph.node_count()];
+pub(crate) fn order_keys(graph: &Graph) -> Vec<u32> {
+    let mut keys = vec![u32::MAX - 1; graph.graph.node_count()];
     for (i, n) in graph.order.iter().enumerate() {
         if let Some(k) = keys.get_mut(n.index()) {
-            *k = u32::try_from(i + 1).map_or(UNORDERED, |i| OrderKey::from(i) << 32);
+            *k = u32::try_from(i + 1).unwrap_or(u32::MAX - 1);
         }
     }
     keys
@@ -198,7 +170,7 @@ where
 
 /// One lane: takes ready nodes from the shared queue, one at a time and at most `per_lane` in
 /// flight, until the queue is drained and no node runs anywhere.
-async fn lane<V, F>(graph: &Graph, keys: &[OrderKey], queue: &Mutex<Queue>, notify: &Notify, per_lane: usize, interrupt: &Interrupt, visit: &V)
+async fn lane<V, F>(graph: &Graph, keys: &[u32], queue: &Mutex<Queue>, notify: &Notify, per_lane: usize, interrupt: &Interrupt, visit: &V)
 where
     V: Fn(NodeIndex) -> F + Sync,
     F: Future<Output = bool>,
@@ -219,8 +191,8 @@ where
         };
         let finished = match started {
             Some(n) => {
-                let key = keys.get(n.index()).copied().unwrap_or(UNORDERED);
-                running.push(Keyed { key: Some(key), fut: Box::pin(async move { (n, visit(n).await) }) });
+                let key = keys.get(n.index()).copied().unwrap_or(u32::MAX - 1);
+                running.push(Keyed { key, fut: Box::pin(async move { (n, visit(n).await) }) });
                 // Run it as far as it goes now; more ready work may be waiting for this lane.
                 match running.next().now_or_never() {
                     Some(Some(done)) => Some(done),

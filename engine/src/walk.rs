@@ -9,7 +9,6 @@
 //! reverse dependency order.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
@@ -35,7 +34,6 @@ use crate::plan::{Action, ActionReason, OutputChange, Plan, PlanMode, ResourceCh
 use crate::providers::{ensure_configured, ProviderEntry, Providers};
 pub use crate::recover::Interrupt;
 use crate::recover::{PendingOp, Recovery, RecoveryResult};
-use crate::schedule::OrderKey;
 use crate::source::{SourceMap, Span};
 use crate::state_bridge::{StateInstance, StateOutput, WorkingState};
 
@@ -185,13 +183,10 @@ pub struct Walker<'a> {
     /// Errors and warnings, each with the order key of the node whose visit reported it (see
     /// [`Walker::report_key`]): visits may run on several threads, and the reports are put
     /// back in the graph's order when the walk finishes.
-    diags: Mutex<Vec<(OrderKey, Diagnostic)>>,
-    warnings: Mutex<Vec<(OrderKey, Diagnostic)>>,
-    /// The report key outside node visits: 0 before the graph walk, `OrderKey::MAX` after it.
-    phase_key: std::sync::atomic::AtomicU64,
-    /// Parts handed out so far to instances planned on several threads (see `part_key`): each
-    /// such batch takes the next range, so batches of one node sort in the order they started.
-    parts: std::sync::atomic::AtomicUsize,
+    diags: Mutex<Vec<(u32, Diagnostic)>>,
+    warnings: Mutex<Vec<(u32, Diagnostic)>>,
+    /// The report key outside node visits: 0 before the graph walk, `u32::MAX` after it.
+    phase_key: std::sync::atomic::AtomicU32,
     /// Prior-state instances visited by the walk (the rest are orphans).
     claimed: Mutex<FastSet<ResourceInstance>>,
     semaphore: Semaphore,
@@ -210,12 +205,8 @@ pub struct Walker<'a> {
 /// Graphs smaller than this are walked on one thread.
 const PARALLEL_WALK_MIN_NODES: usize = 64;
 
-/// The fewest instances of one resource worth a thread of their own when planning (see
-/// [`Walker::instance_threads`]).
-const MIN_INSTANCES_PER_THREAD: usize = 64;
-
 /// Reports in the order of the nodes that made them (stable: a node's own reports keep theirs).
-fn in_walk_order(mut reports: Vec<(OrderKey, Diagnostic)>) -> Vec<Diagnostic> {
+fn in_walk_order(mut reports: Vec<(u32, Diagnostic)>) -> Vec<Diagnostic> {
     reports.sort_by_key(|(k, _)| *k);
     reports.into_iter().map(|(_, d)| d).collect()
 }
@@ -270,8 +261,7 @@ impl<'a> Walker<'a> {
             drift: Mutex::new(Vec::new()),
             diags: Mutex::new(Vec::new()),
             warnings: Mutex::new(Vec::new()),
-            phase_key: std::sync::atomic::AtomicU64::new(0),
-            parts: std::sync::atomic::AtomicUsize::new(0),
+            phase_key: std::sync::atomic::AtomicU32::new(0),
             claimed: Mutex::new(HashSet::default()),
             semaphore: Semaphore::new(opts.parallelism.max(1)),
             replace_set: opts.replace.iter().cloned().collect(),
@@ -286,7 +276,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The order key reports made now are filed under: the visited node's, or the phase's.
-    fn report_key(&self) -> OrderKey {
+    fn report_key(&self) -> u32 {
         crate::schedule::current_key().unwrap_or_else(|| self.phase_key.load(std::sync::atomic::Ordering::Relaxed))
     }
 
@@ -680,7 +670,7 @@ impl<'a> Walker<'a> {
         }
         let per_lane = self.opts.parallelism.max(1);
         crate::schedule::run(self.graph, self.lanes(), per_lane, &self.opts.interrupt, |n| self.visit(n)).await;
-        self.phase_key.store(OrderKey::MAX, std::sync::atomic::Ordering::Relaxed);
+        self.phase_key.store(u32::MAX, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// How many threads the graph walk uses. One for `-parallelism=1`, a small graph (threads
@@ -746,7 +736,7 @@ impl<'a> Walker<'a> {
         }
         // Reports of this node carry its key (see `report_key`), whichever thread made them.
         let key = self.report_key();
-        !lock(&self.diags).iter().any(|(k, _)| crate::schedule::same_node(*k, key))
+        !lock(&self.diags).iter().any(|(k, _)| *k == key)
     }
 
     /// Evaluates an expression in a module instance.
@@ -1181,98 +1171,29 @@ impl<'a> Walker<'a> {
             work.push((key.clone(), cfg, failed, ci, each));
         }
         let deps = self.direct_resource_deps(node, &mi);
-        // Each key's instance to plan, `None` where its configuration failed (or in validate).
-        let mut todo = Vec::with_capacity(work.len());
+        // One future per key, in key order; `None` where the configuration failed (or in validate).
+        let mut futs = Vec::with_capacity(work.len());
         for (key, cfg, failed, ci, each) in work {
+            let inst = addr.instance(key);
             if failed {
-                todo.push(None);
+                futs.push(futures_util::future::Either::Left(std::future::ready(None)));
                 continue;
             }
             if self.mode == WalkMode::Validate {
                 let diags = entry.provider.validate_resource(&ValidateResourceRequest { type_name: res.key.ty.clone(), config: cfg.clone() });
                 self.errors(diags.0);
-                todo.push(None);
+                futs.push(futures_util::future::Either::Left(std::future::ready(None)));
                 continue;
             }
-            todo.push(Some((addr.instance(key), cfg, ci, each)));
+            futs.push(futures_util::future::Either::Right(self.instance(mnode, inst, cfg, &res, &entry, &schema.block, deps.clone(), ci, each)));
         }
-        let threads = self.instance_threads(todo.len(), &entry);
-        // On several threads, what instance i reports sorts as part `first + i` of this node,
-        // whichever thread plans it; on this thread, in the order it is reported, as any visit's.
-        let node_key = if threads > 1 { crate::schedule::current_key() } else { None };
-        let first = if threads > 1 { self.parts.fetch_add(todo.len(), std::sync::atomic::Ordering::Relaxed) } else { 0 };
-        let plan_one = |(i, item): (usize, Option<(ResourceInstance, Value, Option<Value>, Option<(Value, Value)>)>)| {
-            let deps = &deps;
-            let (mnode, res, entry, block) = (mnode, &*res, &entry, &schema.block);
-            crate::schedule::with_key(node_key.map(|k| crate::schedule::part_key(k, first + i)), async move {
-                match item {
-                    Some((inst, cfg, ci, each)) => self.instance(mnode, inst, cfg, res, entry, block, deps.clone(), ci, each).await,
-                    None => None,
-                }
-            })
-        };
-        let todo: Vec<_> = todo.into_iter().enumerate().collect();
-        let results: Vec<Option<Value>> = if threads > 1 {
-            self.plan_on_threads(todo, threads, &plan_one)
-        } else {
-            futures_util::future::join_all(todo.into_iter().map(&plan_one)).await
-        };
+        let results: Vec<Option<Value>> = futures_util::future::join_all(futs).await;
         let mut values = BTreeMap::new();
-        for (key, v) in keys.iter().zip(results.into_iter().chain(std::iter::repeat(None))) {
+        for (key, v) in keys.iter().zip(results) {
             let v = v.unwrap_or_else(|| Value::unknown(schema.block.implied_type()));
             values.insert(key.clone(), v);
         }
         write(&self.eval).resources.insert(addr, (exp, values));
-    }
-
-    /// How many threads plan the `count` instances of one resource: one unless this is a plan
-    /// with many instances whose provider only computes ([`Provider::compute_only`]). Then
-    /// planning them is CPU work that one thread would do instance after instance.
-    fn instance_threads(&self, instances: usize, entry: &ProviderEntry) -> usize {
-        if self.mode != WalkMode::Plan || self.opts.parallelism <= 1 || instances < 2 * MIN_INSTANCES_PER_THREAD || !entry.provider.compute_only() {
-            return 1;
-        }
-        match tokio::runtime::Handle::try_current() {
-            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-                crate::par::cores().min(self.opts.parallelism).min(instances / MIN_INSTANCES_PER_THREAD)
-            }
-            _ => 1,
-        }
-    }
-
-    /// Runs `plan_one` on every item, on `threads` threads each driving its contiguous share of
-    /// the items concurrently, and returns the results in the order of the items. The calling
-    /// thread waits: only for compute-only providers (see [`Self::instance_threads`]), whose
-    /// futures never wait, so nothing else the calling lane runs is held up for long.
-    fn plan_on_threads<I: Send, R: Send, F: Future<Output = R>>(&self, items: Vec<I>, threads: usize, plan_one: &(impl Fn(I) -> F + Sync)) -> Vec<R> {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return Vec::new();
-        };
-        let per = items.len().div_ceil(threads.max(1));
-        let mut chunks: Vec<Vec<I>> = Vec::with_capacity(threads);
-        let mut items = items.into_iter().peekable();
-        while items.peek().is_some() {
-            chunks.push(items.by_ref().take(per).collect());
-        }
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = chunks
-                .into_iter()
-                .map(|chunk| {
-                    let runtime = runtime.clone();
-                    scope.spawn(move || {
-                        runtime.block_on(futures_util::future::join_all(chunk.into_iter().map(plan_one)))
-                    })
-                })
-                .collect();
-            let mut out = Vec::new();
-            for worker in workers {
-                match worker.join() {
-                    Ok(part) => out.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            out
-        })
     }
 
     /// The resources a node depends on directly, looking through locals, variables, outputs

@@ -307,11 +307,6 @@ fn write_file(path: &Path, content: &[u8], _mode: u32) -> std::io::Result<()> {
 
 #[async_trait]
 impl Provider for LocalProvider {
-    /// Plans and reads compute locally (no network, no timers).
-    fn compute_only(&self) -> bool {
-        true
-    }
-
     fn schema(&self) -> Arc<ProviderSchema> {
         provider_schema()
     }

@@ -32,15 +32,6 @@ pub trait Provider: Send + Sync {
     /// and deterministic: the engine calls it often.
     fn schema(&self) -> Arc<ProviderSchema>;
 
-    /// Whether this provider's plan and read calls only compute: they never wait on a network
-    /// or a timer. The engine then plans the many instances of one resource (`count`,
-    /// `for_each`) on several threads at once. A provider that talks to a remote API keeps the
-    /// default (`false`): its calls spend their time waiting, and they all stay in flight
-    /// together on the walk's own thread.
-    fn compute_only(&self) -> bool {
-        false
-    }
-
     /// Receives the `provider` block's configuration (null when there is no block).
     async fn configure(&self, _req: ConfigureRequest) -> ConfigureResponse {
         ConfigureResponse::default()

@@ -55,11 +55,6 @@ fn pending_output(input: &Value) -> Value {
 
 #[async_trait]
 impl Provider for TerraformProvider {
-    /// Plans and reads compute locally (no network, no timers).
-    fn compute_only(&self) -> bool {
-        true
-    }
-
     fn schema(&self) -> Arc<ProviderSchema> {
         schema()
     }

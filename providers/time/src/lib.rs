@@ -114,11 +114,6 @@ fn unsupported(type_name: &str) -> Diagnostic {
 
 #[async_trait]
 impl Provider for TimeProvider {
-    /// Plans and reads compute locally (no network, no timers).
-    fn compute_only(&self) -> bool {
-        true
-    }
-
     fn schema(&self) -> Arc<ProviderSchema> {
         self.schema.clone()
     }

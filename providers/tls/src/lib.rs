@@ -650,11 +650,6 @@ fn non_empty_elements(diags: &mut Diagnostics, v: &Value, name: &str) {
 
 #[async_trait]
 impl Provider for TlsProvider {
-    /// Plans and reads compute locally (no network, no timers).
-    fn compute_only(&self) -> bool {
-        true
-    }
-
     fn schema(&self) -> Arc<ProviderSchema> {
         provider_schema()
     }
