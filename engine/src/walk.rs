@@ -763,10 +763,9 @@ impl<'a> Walker<'a> {
         self_value: Option<Value>,
         f: impl FnOnce(&mut Evaluator<'_>) -> T,
     ) -> (T, Vec<Diagnostic>) {
-        let guard = read(&self.eval);
         let scope = WalkScope {
             walker: self,
-            eval: Some(&guard),
+            eval: Some(&self.eval),
             module: mi.clone(),
             module_node: mnode.clone(),
             count_index,
@@ -2311,7 +2310,10 @@ fn apply_move(prior: &mut WorkingState, from: &StaticAddr, to: &StaticAddr, move
 /// The scope expressions are evaluated in during the walk.
 struct WalkScope<'w> {
     walker: &'w Walker<'w>,
-    eval: Option<&'w EvalState>,
+    /// Read-locked for each lookup only, never for a whole evaluation: the other lanes record
+    /// their nodes' values (a write) while this one evaluates. What a node reads belongs to
+    /// nodes that finished before it started, so it cannot change between two lookups.
+    eval: Option<&'w RwLock<EvalState>>,
     module: ModuleInstance,
     module_node: Arc<ModuleNode>,
     count_index: Option<Value>,
@@ -2331,6 +2333,7 @@ impl<'w> WalkScope<'w> {
     fn resource_value(&self, key: &ResourceKey) -> Value {
         let addr = AbsResource { module: self.module.clone(), resource: key.clone() };
         let Some(eval) = self.eval else { return Value::dynamic_unknown() };
+        let eval = read(eval);
         match eval.resources.get(&addr) {
             None => Value::dynamic_unknown(),
             Some((exp, values)) => match exp {
@@ -2352,6 +2355,7 @@ impl<'w> WalkScope<'w> {
 
     fn module_value(&self, name: &str) -> Value {
         let Some(eval) = self.eval else { return Value::dynamic_unknown() };
+        let eval = read(eval);
         let Some(child) = self.module_node.children.get(name) else { return Value::dynamic_unknown() };
         let outputs_of = |mi: &ModuleInstance| -> Value {
             let mut m = BTreeMap::new();
@@ -2386,7 +2390,7 @@ impl<'w> Scope for WalkScope<'w> {
                         format!("An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
                     )));
                 }
-                let v = self.eval.and_then(|e| e.vars.get(&(self.module.clone(), name.to_string())).cloned()).unwrap_or_else(Value::dynamic_unknown);
+                let v = self.eval.and_then(|e| read(e).vars.get(&(self.module.clone(), name.to_string())).cloned()).unwrap_or_else(Value::dynamic_unknown);
                 Ok((v, 1))
             }
             "local" => {
@@ -2396,7 +2400,7 @@ impl<'w> Scope for WalkScope<'w> {
                 if !self.module_node.module.locals.contains_key(name) {
                     return Err(sub(Diagnostic::error("Reference to undeclared local value", format!("A local value with the name {name:?} has not been declared."))));
                 }
-                let v = self.eval.and_then(|e| e.locals.get(&(self.module.clone(), name.to_string())).cloned()).unwrap_or_else(Value::dynamic_unknown);
+                let v = self.eval.and_then(|e| read(e).locals.get(&(self.module.clone(), name.to_string())).cloned()).unwrap_or_else(Value::dynamic_unknown);
                 Ok((v, 1))
             }
             "count" => match (Self::attr_name(steps, 0), &self.count_index) {
