@@ -26,7 +26,7 @@ use infra_value::{Type, Value};
 use serde_json::Value as Json;
 
 use super::text::colorize;
-use super::view::{Flags, JType, Val};
+use super::view::{self, Flags, JType, Val};
 
 /// The JSON `null`, for the few places that need one as JSON (tests).
 #[cfg(test)]
@@ -288,16 +288,26 @@ impl<'a> Change<'a> {
     }
 
     fn child_key(&self, key: &str) -> Change<'a> {
-        let (before, before_explicit) = self.before.child_key(key);
-        let (after, after_explicit) = self.after.child_key(key);
+        // The five views mostly read two values (the unknown and sensitive trees are those of
+        // `before` and `after`): each value's entry is looked up once, not once per view.
+        let (before_value, after_value) = (self.before.value(), self.after.value());
+        let before_entry = before_value.and_then(|v| view::entry(v, key));
+        let after_entry = after_value.and_then(|v| view::entry(v, key));
+        let look = |v: &'a Value| match (after_value, before_value) {
+            (Some(a), _) if std::ptr::eq(a, v) => after_entry,
+            (_, Some(b)) if std::ptr::eq(b, v) => before_entry,
+            _ => view::entry(v, key),
+        };
+        let (before, before_explicit) = if before_value.is_some() { Val::of_entry(before_entry) } else { self.before.child_key(key) };
+        let (after, after_explicit) = if after_value.is_some() { Val::of_entry(after_entry) } else { self.after.child_key(key) };
         Change {
             before,
             after,
             before_explicit,
             after_explicit,
-            unknown: self.unknown.child_key(key),
-            before_sensitive: self.before_sensitive.child_key(key),
-            after_sensitive: self.after_sensitive.child_key(key),
+            unknown: self.unknown.child_key_with(key, look),
+            before_sensitive: self.before_sensitive.child_key_with(key, look),
+            after_sensitive: self.after_sensitive.child_key_with(key, look),
             replace: self.replace.child_key(key),
             non_legacy: self.non_legacy,
         }
@@ -336,13 +346,36 @@ impl<'a> Change<'a> {
         Change::sorted(keys)
     }
     /// The keys of all five trees.
+    ///
+    /// The trees mostly read two values: when `unknown` and `after_sensitive` are the trees of
+    /// the value `after` reads (or empty), their keys are among that value's keys, so the
+    /// value's keys are taken once instead of filtering it three times; likewise for `before`.
     pub fn all_keys(&self) -> Vec<&'a str> {
         let mut keys = Vec::new();
-        self.before.keys_into(&mut keys);
-        self.after.keys_into(&mut keys);
-        self.unknown.keys_into(&mut keys);
-        self.after_sensitive.keys_into(&mut keys);
-        self.before_sensitive.keys_into(&mut keys);
+        let after_done = self.after.value().is_some_and(|a| {
+            let ok = (self.unknown.is_unknown_of(a) || (self.unknown.is_empty() && view::no_unknown_entries(a)))
+                && (self.after_sensitive.is_sensitive_of(a) || self.after_sensitive.is_empty());
+            if ok {
+                view::all_entry_keys_into(a, &mut keys);
+            }
+            ok
+        });
+        if !after_done {
+            self.after.keys_into(&mut keys);
+            self.unknown.keys_into(&mut keys);
+            self.after_sensitive.keys_into(&mut keys);
+        }
+        let before_done = self.before.value().is_some_and(|b| {
+            let ok = (self.before_sensitive.is_sensitive_of(b) || self.before_sensitive.is_empty()) && view::no_unknown_entries(b);
+            if ok {
+                view::all_entry_keys_into(b, &mut keys);
+            }
+            ok
+        });
+        if !before_done {
+            self.before.keys_into(&mut keys);
+            self.before_sensitive.keys_into(&mut keys);
+        }
         Change::sorted(keys)
     }
 

@@ -146,6 +146,23 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// The value this view reads, if it reads one.
+    pub fn value(self) -> Option<&'a Value> {
+        match self {
+            Val::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// [`Val::child_key`] of a `Val::Value(v)`, given `entry(v, k)` (looked up once per value
+    /// for all the views of a change, see `Change::child_key`).
+    pub fn of_entry(found: Option<&'a Value>) -> (Val<'a>, bool) {
+        match found {
+            Some(x) if x.is_known() => (Val::of(x), true),
+            _ => (Val::Null, false),
+        }
+    }
+
     /// The entry at `k` of an object, and whether it is present (unknown entries are absent).
     pub fn child_key(self, k: &str) -> (Val<'a>, bool) {
         match self {
@@ -159,13 +176,7 @@ impl<'a> Val<'a> {
                     None => (Val::Null, false),
                 }
             }
-            Val::Value(v) => match v.kind() {
-                Kind::Map(_, m) | Kind::Object(m) => match m.get(k) {
-                    Some(x) if x.is_known() => (Val::of(x), true),
-                    _ => (Val::Null, false),
-                },
-                _ => (Val::Null, false),
-            },
+            Val::Value(v) => Val::of_entry(entry(v, k)),
         }
     }
 
@@ -211,6 +222,14 @@ impl<'a> Val<'a> {
             Val::Json(j) => write!(buf, "{j}"),
             other => write!(buf, "{}", other.to_json()),
         };
+    }
+}
+
+/// The entry at `k` of a map or object value.
+pub(crate) fn entry<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    match v.kind() {
+        Kind::Map(_, m) | Kind::Object(m) => m.get(k),
+        _ => None,
     }
 }
 
@@ -280,6 +299,21 @@ impl<'a> Flags<'a> {
         }
     }
 
+    /// Whether this is `unknown_as_bool(v)` of `v` itself.
+    pub fn is_unknown_of(self, v: &Value) -> bool {
+        matches!(self, Flags::Unknown(x) if std::ptr::eq(x, v))
+    }
+
+    /// Whether this is `sensitive_as_bool(v)` of `v` itself.
+    pub fn is_sensitive_of(self, v: &Value) -> bool {
+        matches!(self, Flags::Sensitive(x) if std::ptr::eq(x, v))
+    }
+
+    /// Whether the tree has neither keys nor elements nor a `true` leaf.
+    pub fn is_empty(self) -> bool {
+        matches!(self, Flags::False)
+    }
+
     pub fn is_true(self) -> bool {
         match self {
             Flags::False => false,
@@ -290,23 +324,24 @@ impl<'a> Flags<'a> {
         }
     }
 
+    #[cfg(test)]
     pub fn child_key(self, k: &str) -> Flags<'a> {
+        self.child_key_with(k, |v| entry(v, k))
+    }
+
+    /// [`Flags::child_key`], with `look(v)` giving `entry(v, k)` (it may have been looked up
+    /// already for another view of the same value).
+    pub fn child_key_with(self, k: &str, look: impl Fn(&'a Value) -> Option<&'a Value>) -> Flags<'a> {
         match self {
             Flags::False | Flags::True => Flags::False,
             Flags::Json(j) => {
                 let found = j.as_object().and_then(|m| if m.len() <= 8 { m.iter().find(|(mk, _)| *mk == k).map(|(_, x)| x) } else { m.get(k) });
                 found.map_or(Flags::False, Flags::Json)
             }
-            Flags::Unknown(v) => match v.kind() {
-                Kind::Map(_, m) | Kind::Object(m) => m.get(k).map_or(Flags::False, Flags::Unknown),
-                _ => Flags::False,
-            },
+            Flags::Unknown(v) => look(v).map_or(Flags::False, Flags::Unknown),
             // A sensitive value's tree is the leaf `true`: nothing below it.
             Flags::Sensitive(v) if v.is_sensitive() => Flags::False,
-            Flags::Sensitive(v) => match v.kind() {
-                Kind::Map(_, m) | Kind::Object(m) => m.get(k).map_or(Flags::False, Flags::Sensitive),
-                _ => Flags::False,
-            },
+            Flags::Sensitive(v) => look(v).map_or(Flags::False, Flags::Sensitive),
         }
     }
 
@@ -348,6 +383,23 @@ impl<'a> Flags<'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether no entry of a map or object value is unknown (true for any other value).
+pub(crate) fn no_unknown_entries(v: &Value) -> bool {
+    match v.kind() {
+        Kind::Map(_, m) | Kind::Object(m) => m.values().all(Value::is_known),
+        _ => true,
+    }
+}
+
+/// Appends the keys of every entry of a map or object value, unknown or not: the union of
+/// the keys of its `known_json` object and of its `unknown_as_bool` and `sensitive_as_bool`
+/// objects.
+pub(crate) fn all_entry_keys_into<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    if let Kind::Map(_, m) | Kind::Object(m) = v.kind() {
+        out.extend(m.keys().map(String::as_str));
     }
 }
 
