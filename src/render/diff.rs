@@ -1,16 +1,19 @@
 //! The structured diff behind the human plan: a port of Terraform's `jsonformat` differ and
-//! renderers (`internal/command/jsonformat/{structured,differ,computed/renderers}`), working
-//! on the same JSON change representation Terraform's renderer reads (before/after,
+//! renderers (`internal/command/jsonformat/{structured,differ,computed/renderers}`), reading
+//! the same JSON change representation Terraform's renderer reads (before/after,
 //! after_unknown, before/after_sensitive, replace_paths), so that the output matches
-//! `terraform plan` character for character.
+//! `terraform plan` character for character. It reads it through borrowed views
+//! ([`Val`], [`Flags`] in `view.rs`) that answer from the typed values without building it.
 //!
 //! Two phases, as in Terraform: [`diff_block`] / [`diff_output`] compute a tree of [`Diff`]s
 //! (what changed, with which action), then [`Diff::render_to`] prints it with alignment,
 //! "unchanged hidden" counters and `# forces replacement` annotations.
 //!
 //! **Performance invariant:** a plan can hold tens of thousands of resources, so neither phase
-//! copies the values it diffs. A [`Change`] and the [`Diff`] tree borrow the change's JSON and
-//! the schema (`'a`); absent values are the static [`NULL`]. Rendering appends to one `String`
+//! copies the values it diffs, nor encodes them as JSON. A [`Change`] and the [`Diff`] tree
+//! borrow the change's values and the schema (`'a`); absent values are [`Val::Null`]. Each
+//! child is looked up once per value for the five views ([`Change::child_key`]). Rendering
+//! appends to one `String`
 //! instead of returning a `String` per node, and the colour markup of the fixed pieces
 //! (action symbols, `-> null`, `# forces replacement`) is expanded once per process
 //! ([`Palette`]), not once per line.
