@@ -442,17 +442,49 @@ pub(crate) fn render_resource_blocks(changes: &[(&ResourceChange, bool)], opts: 
 
 /// Appends colour markup with its `%s` placeholders filled by plain (never colour-interpreted)
 /// text: `colorize` of the whole, without building the painted template first.
-fn fill(buf: &mut String, markup: &str, color: bool, args: &[&str]) {
+///
+/// The templates are the few constants of [`resource_comment`], filled once per resource:
+/// each is painted once per thread and colour setting (painting scans the markup), then
+/// reused.
+fn fill(buf: &mut String, markup: &'static str, color: bool, args: &[&str]) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        /// Painted pieces (between the `%s`, the reset included), by template address, length
+        /// and colour setting: templates are `'static` constants, so the address names one.
+        static PAINTED: RefCell<Vec<((usize, usize, bool), Rc<[String]>)>> = const { RefCell::new(Vec::new()) };
+    }
+    // Address and length: equal keys are the same bytes (literals may share storage).
+    let key = (markup.as_ptr() as usize, markup.len(), color);
+    let pieces = PAINTED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, pieces)) = cache.iter().find(|(k, _)| *k == key) {
+            return pieces.clone();
+        }
+        let mut pieces: Vec<String> = markup
+            .split("%s")
+            .map(|piece| {
+                // No colour code contains `%s`, so painting the pieces apart expands the same codes.
+                let mut painted = String::new();
+                paint_into(&mut painted, piece, color);
+                painted
+            })
+            .collect();
+        if color {
+            if let Some(last) = pieces.last_mut() {
+                last.push_str(RESET);
+            }
+        }
+        let pieces: Rc<[String]> = pieces.into();
+        cache.push((key, pieces.clone()));
+        pieces
+    });
     let mut args = args.iter();
-    for (i, piece) in markup.split("%s").enumerate() {
+    for (i, piece) in pieces.iter().enumerate() {
         if i > 0 {
             buf.push_str(args.next().copied().unwrap_or(""));
         }
-        // No colour code contains `%s`, so painting the pieces apart expands the same codes.
-        paint_into(buf, piece, color);
-    }
-    if color {
-        buf.push_str(RESET);
+        buf.push_str(piece);
     }
 }
 
