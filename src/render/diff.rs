@@ -1,16 +1,19 @@
 //! The structured diff behind the human plan: a port of Terraform's `jsonformat` differ and
-//! renderers (`internal/command/jsonformat/{structured,differ,computed/renderers}`), working
-//! on the same JSON change representation Terraform's renderer reads (before/after,
+//! renderers (`internal/command/jsonformat/{structured,differ,computed/renderers}`), reading
+//! the same JSON change representation Terraform's renderer reads (before/after,
 //! after_unknown, before/after_sensitive, replace_paths), so that the output matches
-//! `terraform plan` character for character.
+//! `terraform plan` character for character. It reads it through borrowed views
+//! ([`Val`], [`Flags`] in `view.rs`) that answer from the typed values without building it.
 //!
 //! Two phases, as in Terraform: [`diff_block`] / [`diff_output`] compute a tree of [`Diff`]s
 //! (what changed, with which action), then [`Diff::render_to`] prints it with alignment,
 //! "unchanged hidden" counters and `# forces replacement` annotations.
 //!
 //! **Performance invariant:** a plan can hold tens of thousands of resources, so neither phase
-//! copies the values it diffs. A [`Change`] and the [`Diff`] tree borrow the change's JSON and
-//! the schema (`'a`); absent values are the static [`NULL`]. Rendering appends to one `String`
+//! copies the values it diffs, nor encodes them as JSON. A [`Change`] and the [`Diff`] tree
+//! borrow the change's values and the schema (`'a`); absent values are [`Val::Null`]. Each
+//! child is looked up once per value for the five views ([`Change::child_key`]). Rendering
+//! appends to one `String`
 //! instead of returning a `String` per node, and the colour markup of the fixed pieces
 //! (action symbols, `-> null`, `# forces replacement`) is expanded once per process
 //! ([`Palette`]), not once per line.
@@ -22,15 +25,15 @@ use std::sync::OnceLock;
 
 use infra_engine::plan::Action;
 use infra_provider_sdk::schema::Nesting;
-use infra_value::Type;
+use infra_value::{Type, Value};
 use serde_json::Value as Json;
 
 use super::text::colorize;
+use super::view::{self, Flags, JType, Val};
 
-/// Go's `nil` for a value absent from its parent, borrowed wherever a [`Change`] has no value.
+/// The JSON `null`, for the few places that need one as JSON (tests).
+#[cfg(test)]
 static NULL: Json = Json::Null;
-static TRUE: Json = Json::Bool(true);
-static FALSE: Json = Json::Bool(false);
 
 // ---------------------------------------------------------------------------------------------
 // Schema view
@@ -75,40 +78,22 @@ impl BlockSchema {
 
     /// A schema for a resource type no provider describes: every attribute present in either
     /// value is taken as `any`, so it is rendered the way Terraform renders dynamic values.
-    pub fn synthesized(values: &[&Json]) -> BlockSchema {
-        let mut attrs = BTreeMap::new();
-        for v in values {
-            if let Json::Object(m) = v {
-                for k in m.keys() {
-                    if !attrs.contains_key(k) {
-                        attrs.insert(k.clone(), AttrSchema { ty: Type::Dynamic, sensitive: false });
-                    }
-                }
-            }
-        }
+    ///
+    /// The attributes are the keys of all five trees of the change (`Change::all_keys`).
+    pub fn synthesized(change: &Change<'_>) -> BlockSchema {
+        let attrs = change.all_keys().into_iter().map(|k| (k.to_string(), AttrSchema { ty: Type::Dynamic, sensitive: false })).collect();
         BlockSchema::new(attrs, BTreeMap::new())
     }
 
-    /// Whether [`BlockSchema::synthesized`] would build exactly this schema from `values`: its
-    /// attributes are the union of the values' keys. Lets a renderer reuse the schema it
-    /// synthesized for the previous resource of a type (almost always the same keys).
-    ///
-    /// Checked without hashing (a JSON object's key lookup hashes, which cost more than the
-    /// rebuild it saves): each key's position among the attributes marks a bit.
-    pub fn synthesized_fits(&self, values: &[&Json]) -> bool {
-        if self.attrs.len() > 64 || !self.blocks.is_empty() || self.attrs.values().any(|a| a.sensitive || a.ty != Type::Dynamic) {
+    /// Whether [`BlockSchema::synthesized`] would build exactly this schema from `change`: its
+    /// attributes are the change's keys. Lets a renderer reuse the schema it synthesized for
+    /// the previous resource of a type (almost always the same keys).
+    pub fn synthesized_fits(&self, change: &Change<'_>) -> bool {
+        if !self.blocks.is_empty() || self.attrs.values().any(|a| a.sensitive || a.ty != Type::Dynamic) {
             return false;
         }
-        let mut seen = 0u64;
-        for m in values.iter().filter_map(|v| v.as_object()) {
-            for k in m.keys() {
-                match self.attrs.keys().position(|a| a == k) {
-                    Some(i) => seen |= 1 << i,
-                    None => return false,
-                }
-            }
-        }
-        seen.count_ones() as usize == self.attrs.len()
+        // Both are sorted by bytes and free of duplicates.
+        self.attrs.keys().map(String::as_str).eq(change.all_keys())
     }
 
     /// `containsNonLegacyFeatures`: legacy (SDKv2-style) schemas treat `""` as null.
@@ -148,7 +133,7 @@ impl<'a> Matcher<'a> {
         };
         Matcher { paths, propagate: false }
     }
-    fn empty() -> Matcher<'a> {
+    pub fn empty() -> Matcher<'a> {
         Matcher { paths: Vec::new(), propagate: false }
     }
     fn matches(&self) -> bool {
@@ -185,72 +170,30 @@ impl<'a> Matcher<'a> {
 // ---------------------------------------------------------------------------------------------
 // Structured change (structured.Change)
 
-/// A before/after pair with its metadata, borrowed from the change's JSON. [`NULL`] plays Go's
-/// `nil`; the `*_explicit` flags say whether a null was present in its parent (an explicit
-/// null) or absent.
+/// A before/after pair with its metadata, borrowed views (see `view.rs`) of the change's
+/// values as Terraform's JSON change representation has them. [`Val::Null`] plays Go's `nil`;
+/// the `*_explicit` flags say whether a null was present in its parent (an explicit null) or
+/// absent.
 #[derive(Clone, Debug)]
 pub(crate) struct Change<'a> {
-    pub before: &'a Json,
-    pub after: &'a Json,
+    pub before: Val<'a>,
+    pub after: Val<'a>,
     pub before_explicit: bool,
     pub after_explicit: bool,
-    pub unknown: &'a Json,
-    pub before_sensitive: &'a Json,
-    pub after_sensitive: &'a Json,
+    pub unknown: Flags<'a>,
+    pub before_sensitive: Flags<'a>,
+    pub after_sensitive: Flags<'a>,
     pub replace: Matcher<'a>,
     pub non_legacy: bool,
 }
 
-fn json_type(v: &Json) -> JType {
-    match v {
-        Json::Null => JType::Null,
-        Json::Bool(_) => JType::Bool,
-        Json::Number(_) => JType::Number,
-        Json::String(_) => JType::String,
-        Json::Array(_) => JType::Array,
-        Json::Object(_) => JType::Object,
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum JType {
-    Null,
-    Bool,
-    Number,
-    String,
-    Array,
-    Object,
-}
-
-fn seq(v: &Json) -> Option<&Vec<Json>> {
-    v.as_array()
-}
-fn obj(v: &Json) -> Option<&serde_json::Map<String, Json>> {
-    v.as_object()
-}
-/// The child at `k`, and whether it was present. Small objects (most attribute values) are
-/// scanned: the JSON map's lookup hashes the key, which costs more than a few comparisons.
-fn get_key<'a>(v: &'a Json, k: &str) -> (&'a Json, bool) {
-    let found = obj(v).and_then(|m| if m.len() <= 8 { m.iter().find(|(mk, _)| *mk == k).map(|(_, x)| x) } else { m.get(k) });
-    match found {
-        Some(x) => (x, true),
-        None => (&NULL, false),
-    }
-}
-fn get_ix(v: &Json, i: usize) -> (&Json, bool) {
-    match seq(v).and_then(|s| s.get(i)) {
-        Some(x) => (x, true),
-        None => (&NULL, false),
-    }
-}
-
 impl<'a> Change<'a> {
     pub fn new(
-        before: &'a Json,
-        after: &'a Json,
-        unknown: &'a Json,
-        before_sensitive: &'a Json,
-        after_sensitive: &'a Json,
+        before: Val<'a>,
+        after: Val<'a>,
+        unknown: Flags<'a>,
+        before_sensitive: Flags<'a>,
+        after_sensitive: Flags<'a>,
         replace: Matcher<'a>,
     ) -> Change<'a> {
         Change {
@@ -266,14 +209,20 @@ impl<'a> Change<'a> {
         }
     }
 
+    /// The change of a resource's values as `marshalResourceChange` encodes it (values
+    /// unredacted): `after_unknown` is `{}` when `after` is wholly known.
+    pub fn of_values(before: &'a Value, after: &'a Value, replace: Matcher<'a>) -> Change<'a> {
+        Change::new(Val::of(before), Val::of(after), Flags::unknown_of(after), Flags::Sensitive(before), Flags::Sensitive(after), replace)
+    }
+
     fn is_before_sensitive(&self) -> bool {
-        *self.before_sensitive == TRUE
+        self.before_sensitive.is_true()
     }
     fn is_after_sensitive(&self) -> bool {
-        *self.after_sensitive == TRUE
+        self.after_sensitive.is_true()
     }
     fn is_unknown(&self) -> bool {
-        *self.unknown == TRUE
+        self.unknown.is_true()
     }
 
     fn calculate_action(&self) -> Action {
@@ -307,7 +256,7 @@ impl<'a> Change<'a> {
             after: self.before,
             before_explicit: self.before_explicit,
             after_explicit: self.before_explicit,
-            unknown: &FALSE,
+            unknown: Flags::False,
             before_sensitive: self.before_sensitive,
             after_sensitive: self.before_sensitive,
             replace: self.replace.clone(),
@@ -317,24 +266,24 @@ impl<'a> Change<'a> {
     fn as_delete(&self) -> Change<'a> {
         Change {
             before: self.before,
-            after: &NULL,
+            after: Val::Null,
             before_explicit: self.before_explicit,
             after_explicit: false,
-            unknown: &NULL,
+            unknown: Flags::False,
             before_sensitive: self.before_sensitive,
-            after_sensitive: &NULL,
+            after_sensitive: Flags::False,
             replace: self.replace.clone(),
             non_legacy: self.non_legacy,
         }
     }
     fn as_create(&self) -> Change<'a> {
         Change {
-            before: &NULL,
+            before: Val::Null,
             after: self.after,
             before_explicit: false,
             after_explicit: self.after_explicit,
             unknown: self.unknown,
-            before_sensitive: &NULL,
+            before_sensitive: Flags::False,
             after_sensitive: self.after_sensitive,
             replace: self.replace.clone(),
             non_legacy: self.non_legacy,
@@ -342,16 +291,26 @@ impl<'a> Change<'a> {
     }
 
     fn child_key(&self, key: &str) -> Change<'a> {
-        let (before, before_explicit) = get_key(self.before, key);
-        let (after, after_explicit) = get_key(self.after, key);
+        // The five views mostly read two values (the unknown and sensitive trees are those of
+        // `before` and `after`): each value's entry is looked up once, not once per view.
+        let (before_value, after_value) = (self.before.value(), self.after.value());
+        let before_entry = before_value.and_then(|v| view::entry(v, key));
+        let after_entry = after_value.and_then(|v| view::entry(v, key));
+        let look = |v: &'a Value| match (after_value, before_value) {
+            (Some(a), _) if std::ptr::eq(a, v) => after_entry,
+            (_, Some(b)) if std::ptr::eq(b, v) => before_entry,
+            _ => view::entry(v, key),
+        };
+        let (before, before_explicit) = if before_value.is_some() { Val::of_entry(before_entry) } else { self.before.child_key(key) };
+        let (after, after_explicit) = if after_value.is_some() { Val::of_entry(after_entry) } else { self.after.child_key(key) };
         Change {
             before,
             after,
             before_explicit,
             after_explicit,
-            unknown: get_key(self.unknown, key).0,
-            before_sensitive: get_key(self.before_sensitive, key).0,
-            after_sensitive: get_key(self.after_sensitive, key).0,
+            unknown: self.unknown.child_key_with(key, look),
+            before_sensitive: self.before_sensitive.child_key_with(key, look),
+            after_sensitive: self.after_sensitive.child_key_with(key, look),
             replace: self.replace.child_key(key),
             non_legacy: self.non_legacy,
         }
@@ -359,18 +318,18 @@ impl<'a> Change<'a> {
 
     /// `ChangeSlice.GetChild`: indexes past the end (`len`) mean "absent on that side".
     fn child_ix(&self, before_ix: usize, after_ix: usize) -> Change<'a> {
-        let (before, before_explicit) = get_ix(self.before, before_ix);
-        let (after, after_explicit) = get_ix(self.after, after_ix);
-        let before_len = seq(self.before).map_or(0, Vec::len);
+        let (before, before_explicit) = self.before.child_ix(before_ix);
+        let (after, after_explicit) = self.after.child_ix(after_ix);
+        let before_len = self.before.len().unwrap_or(0);
         let relevant = if before_ix >= before_len { after_ix } else { before_ix };
         Change {
             before,
             after,
             before_explicit,
             after_explicit,
-            unknown: get_ix(self.unknown, after_ix).0,
-            before_sensitive: get_ix(self.before_sensitive, before_ix).0,
-            after_sensitive: get_ix(self.after_sensitive, after_ix).0,
+            unknown: self.unknown.child_ix(after_ix),
+            before_sensitive: self.before_sensitive.child_ix(before_ix),
+            after_sensitive: self.after_sensitive.child_ix(after_ix),
             replace: self.replace.child_index(relevant),
             non_legacy: self.non_legacy,
         }
@@ -378,22 +337,49 @@ impl<'a> Change<'a> {
 
     /// The keys of the given values, sorted and without duplicates (Terraform iterates maps in
     /// key order).
-    fn keys_of(values: &[&'a Json]) -> Vec<&'a str> {
-        let mut keys: Vec<&'a str> = Vec::new();
-        for v in values {
-            if let Some(m) = obj(v) {
-                keys.extend(m.keys().map(String::as_str));
-            }
-        }
+    fn sorted(mut keys: Vec<&'a str>) -> Vec<&'a str> {
         keys.sort_unstable();
         keys.dedup();
         keys
     }
     fn explicit_keys(&self) -> Vec<&'a str> {
-        Change::keys_of(&[self.before, self.after])
+        let mut keys = Vec::new();
+        self.before.keys_into(&mut keys);
+        self.after.keys_into(&mut keys);
+        Change::sorted(keys)
     }
-    fn all_keys(&self) -> Vec<&'a str> {
-        Change::keys_of(&[self.before, self.after, self.unknown, self.after_sensitive, self.before_sensitive])
+    /// The keys of all five trees.
+    ///
+    /// The trees mostly read two values: when `unknown` and `after_sensitive` are the trees of
+    /// the value `after` reads (or empty), their keys are among that value's keys, so the
+    /// value's keys are taken once instead of filtering it three times; likewise for `before`.
+    pub fn all_keys(&self) -> Vec<&'a str> {
+        let mut keys = Vec::new();
+        let after_done = self.after.value().is_some_and(|a| {
+            let ok = (self.unknown.is_unknown_of(a) || (self.unknown.is_empty() && view::no_unknown_entries(a)))
+                && (self.after_sensitive.is_sensitive_of(a) || self.after_sensitive.is_empty());
+            if ok {
+                view::all_entry_keys_into(a, &mut keys);
+            }
+            ok
+        });
+        if !after_done {
+            self.after.keys_into(&mut keys);
+            self.unknown.keys_into(&mut keys);
+            self.after_sensitive.keys_into(&mut keys);
+        }
+        let before_done = self.before.value().is_some_and(|b| {
+            let ok = (self.before_sensitive.is_sensitive_of(b) || self.before_sensitive.is_empty()) && view::no_unknown_entries(b);
+            if ok {
+                view::all_entry_keys_into(b, &mut keys);
+            }
+            ok
+        });
+        if !before_done {
+            self.before.keys_into(&mut keys);
+            self.before_sensitive.keys_into(&mut keys);
+        }
+        Change::sorted(keys)
     }
 
     /// `CheckForSensitive`.
@@ -407,8 +393,8 @@ impl<'a> Change<'a> {
             return None;
         }
         let mut value = self.clone();
-        value.before_sensitive = &FALSE;
-        value.after_sensitive = &FALSE;
+        value.before_sensitive = Flags::False;
+        value.after_sensitive = Flags::False;
         let inner = inner(&value);
         let mut action = inner.action;
         let null_no_op = self.before.is_null() && !self.before_explicit && self.after.is_null() && !self.after_explicit;
@@ -422,7 +408,7 @@ impl<'a> Change<'a> {
     /// that had a prior value.
     fn check_unknown(
         &self,
-        child_unknown: &'a Json,
+        child_unknown: Flags<'a>,
         create: impl FnOnce(&Change<'a>) -> Diff<'a>,
         with_before: impl FnOnce(&Change<'a>, &Change<'a>) -> Diff<'a>,
     ) -> Option<Diff<'a>> {
@@ -469,7 +455,7 @@ pub(crate) type Keyed<'a, T> = Vec<(&'a str, T)>;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Renderer<'a> {
-    Primitive { before: &'a Json, after: &'a Json, ty: Prim },
+    Primitive { before: Val<'a>, after: Val<'a>, ty: Prim },
     Object { attrs: Keyed<'a, Diff<'a>>, override_null_suffix: bool },
     Map { elems: Keyed<'a, Diff<'a>> },
     List { elems: Vec<Diff<'a>> },
@@ -531,7 +517,7 @@ pub(crate) fn diff_block<'a>(change: &Change<'a>, block: &'a BlockSchema) -> Dif
         return d;
     }
     if let Some(d) =
-        change.check_unknown(&block.unknown_attrs, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_block(before, block))))
+        change.check_unknown(Flags::Json(&block.unknown_attrs), |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_block(before, block))))
     {
         return d;
     }
@@ -574,7 +560,7 @@ pub(crate) fn diff_block<'a>(change: &Change<'a>, block: &'a BlockSchema) -> Dif
             Nesting::List => {
                 let mut elems = Vec::new();
                 let mut action = child.default_action_for_iteration();
-                let n = seq(child.before).map_or(0, Vec::len).max(seq(child.after).map_or(0, Vec::len));
+                let n = child.before.len().unwrap_or(0).max(child.after.len().unwrap_or(0));
                 for ix in 0..n {
                     let d = diff_block(&child.child_ix(ix, ix), inner);
                     action = compare_actions(action, d.action);
@@ -607,7 +593,7 @@ fn transform_map<'a>(
     mut process: impl FnMut(&Change<'a>) -> Diff<'a>,
 ) -> (Keyed<'a, Diff<'a>>, Action) {
     let mut current = Action::NoOp;
-    let (b, a) = (obj(change.before).is_some(), obj(change.after).is_some());
+    let (b, a) = (change.before.is_object(), change.after.is_object());
     if b && !a {
         current = Action::Delete;
     }
@@ -628,10 +614,10 @@ fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
     let mut change = change.clone();
     if !change.non_legacy {
         if change.before.as_str() == Some("") {
-            change.before = &NULL;
+            change.before = Val::Null;
         }
         if change.after.as_str() == Some("") {
-            change.after = &NULL;
+            change.after = Val::Null;
         }
     }
     let replace = change.replace.matches();
@@ -641,7 +627,7 @@ fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
     ) {
         return d;
     }
-    if let Some(d) = change.check_unknown(&FALSE, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_type(before, ty)))) {
+    if let Some(d) = change.check_unknown(Flags::False, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(diff_type(before, ty)))) {
         return d;
     }
     match ty {
@@ -699,8 +685,8 @@ fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
 
 /// `processSet`: pairs equal elements of before and after, then lists removals and additions.
 fn process_set<'a>(change: &Change<'a>, mut process: impl FnMut(Change<'a>)) {
-    let before = seq(change.before).map_or(0, Vec::len);
-    let after = seq(change.after).map_or(0, Vec::len);
+    let before = change.before.len().unwrap_or(0);
+    let after = change.after.len().unwrap_or(0);
     let mut found_before: Vec<Option<usize>> = vec![None; before];
     let mut found_after: Vec<bool> = vec![false; after];
     for (ix, fb) in found_before.iter_mut().enumerate() {
@@ -738,7 +724,7 @@ pub(crate) fn diff_output<'a>(change: &Change<'a>) -> Diff<'a> {
     ) {
         return d;
     }
-    if let Some(d) = change.check_unknown(&FALSE, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(json_transform(before)))) {
+    if let Some(d) = change.check_unknown(Flags::False, |c| unknown_diff(c, None), |c, before| unknown_diff(c, Some(json_transform(before)))) {
         return d;
     }
     json_transform(change)
@@ -753,14 +739,14 @@ fn json_transform<'a>(change: &Change<'a>) -> Diff<'a> {
         return d;
     }
     if let Some(d) = change.check_unknown(
-        &FALSE,
+        Flags::False,
         |_| diff(Renderer::Unknown { before: None }, Action::Create, false),
         |_, before| diff(Renderer::Unknown { before: Some(Box::new(json_transform(before))) }, Action::Update, false),
     ) {
         return d;
     }
-    let bt = json_type(change.before);
-    let at = json_type(change.after);
+    let bt = change.before.jtype();
+    let at = change.after.jtype();
     let deleted = at == JType::Null && !change.after_explicit;
     let created = bt == JType::Null && !change.before_explicit;
     if bt == at || created || deleted {
@@ -794,7 +780,7 @@ fn json_update<'a>(change: &Change<'a>, t: JType) -> Diff<'a> {
             diff(Renderer::Object { attrs, override_null_suffix: true }, action, false)
         }
         JType::Array => {
-            let (elems, action) = transform_slice(change, |v| json_type(v) == JType::Object, json_transform);
+            let (elems, action) = transform_slice(change, |v| v.jtype() == JType::Object, json_transform);
             diff(Renderer::List { elems }, action, false)
         }
     }
@@ -804,11 +790,11 @@ fn json_update<'a>(change: &Change<'a>, t: JType) -> Diff<'a> {
 /// subsequence so insertions and removals show as such.
 fn transform_slice<'a>(
     change: &Change<'a>,
-    is_obj: impl Fn(&Json) -> bool,
+    is_obj: impl Fn(&Val<'a>) -> bool,
     mut process: impl FnMut(&Change<'a>) -> Diff<'a>,
 ) -> (Vec<Diff<'a>>, Action) {
-    let before = seq(change.before);
-    let after = seq(change.after);
+    let before = change.before.len();
+    let after = change.after.len();
     let mut current = Action::NoOp;
     if before.is_some() && after.is_none() {
         current = Action::Delete;
@@ -816,7 +802,9 @@ fn transform_slice<'a>(
     if before.is_none() && after.is_some() {
         current = Action::Create;
     }
-    let (b, a): (&[Json], &[Json]) = (before.map_or(&[], Vec::as_slice), after.map_or(&[], Vec::as_slice));
+    let elements = |v: Val<'a>, n: Option<usize>| (0..n.unwrap_or(0)).map(|i| v.child_ix(i).0).collect::<Vec<_>>();
+    let (b, a) = (elements(change.before, before), elements(change.after, after));
+    let (b, a) = (b.as_slice(), a.as_slice());
     let mut elems = Vec::with_capacity(b.len().max(a.len()));
     process_slice(b, a, |bi, ai| {
         let d = process(&change.child_ix(bi, ai));
@@ -1152,7 +1140,7 @@ struct EvalString<'s> {
     null: bool,
 }
 
-fn evaluate_string(v: &Json, o: Opts) -> EvalString<'_> {
+fn evaluate_string<'s>(v: Val<'s>, o: Opts) -> EvalString<'s> {
     let Some(s) = v.as_str() else {
         return EvalString { text: &o.palette().null, json: None, multiline: false, null: true };
     };
@@ -1177,16 +1165,18 @@ impl EvalString<'_> {
     }
 }
 
-fn push_prim_value(buf: &mut String, v: &Json, o: Opts) {
-    match v {
-        Json::Null => buf.push_str(&o.palette().null),
-        Json::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
-        Json::String(s) => push_go_quote(buf, s),
+fn push_prim_value(buf: &mut String, v: Val<'_>, o: Opts) {
+    match v.jtype() {
+        JType::Null => buf.push_str(&o.palette().null),
+        JType::Bool => buf.push_str(if v.as_bool() == Some(true) { "true" } else { "false" }),
+        JType::String => match v.as_str() {
+            Some(s) => push_go_quote(buf, s),
+            // A number JSON writes as a string.
+            None => push_go_quote(buf, v.to_json().as_str().unwrap_or_default()),
+        },
         // Numbers keep their JSON text (arbitrary precision); arrays and objects are written
         // as compact JSON.
-        other => {
-            let _ = write!(buf, "{other}");
-        }
+        _ => v.write_json(buf),
     }
 }
 
@@ -1201,7 +1191,7 @@ impl Diff<'_> {
     /// `RenderHuman`: appends the rendering at `indent` to `buf`.
     pub fn render_to(&self, buf: &mut String, indent: usize, o: Opts) {
         match &self.renderer {
-            Renderer::Primitive { before, after, ty } => self.render_primitive(buf, before, after, *ty, indent, o),
+            Renderer::Primitive { before, after, ty } => self.render_primitive(buf, *before, *after, *ty, indent, o),
             Renderer::Object { attrs, override_null_suffix } => self.render_object(buf, attrs, *override_null_suffix, indent, o),
             Renderer::Map { elems } => self.render_map(buf, elems, indent, o),
             Renderer::List { elems } => self.render_list(buf, elems, indent, o),
@@ -1285,8 +1275,22 @@ impl Diff<'_> {
         }
     }
 
-    fn render_primitive(&self, buf: &mut String, before: &Json, after: &Json, ty: Prim, indent: usize, o: Opts) {
+    fn render_primitive(&self, buf: &mut String, before: Val<'_>, after: Val<'_>, ty: Prim, indent: usize, o: Opts) {
         if ty == Prim::String {
+            // A number JSON writes as a string (an infinity) is rendered from that string.
+            let (before_json, after_json);
+            let before = if before.is_number_string() {
+                before_json = before.to_json();
+                Val::Json(&before_json)
+            } else {
+                before
+            };
+            let after = if after.is_number_string() {
+                after_json = after.to_json();
+                Val::Json(&after_json)
+            } else {
+                after
+            };
             return self.render_string(buf, before, after, indent, o);
         }
         match self.action {
@@ -1307,7 +1311,7 @@ impl Diff<'_> {
         buf.push_str(forces(self.replace, o));
     }
 
-    fn render_string(&self, buf: &mut String, before: &Json, after: &Json, indent: usize, o: Opts) {
+    fn render_string(&self, buf: &mut String, before: Val<'_>, after: Val<'_>, indent: usize, o: Opts) {
         match self.action {
             Action::Create | Action::NoOp => {
                 let s = evaluate_string(after, o);
@@ -1347,8 +1351,8 @@ impl Diff<'_> {
                     return self.render_string_as_json(buf, Some(bj), Some(aj), indent, o);
                 }
                 if b.json.is_some() || a.json.is_some() {
-                    let before_d = diff(Renderer::Primitive { before, after: &NULL, ty: Prim::String }, Action::Delete, false);
-                    let after_d = diff(Renderer::Primitive { before: &NULL, after, ty: Prim::String }, Action::Create, false);
+                    let before_d = diff(Renderer::Primitive { before, after: Val::Null, ty: Prim::String }, Action::Delete, false);
+                    let after_d = diff(Renderer::Primitive { before: Val::Null, after, ty: Prim::String }, Action::Create, false);
                     return diff(Renderer::TypeChange { before: Box::new(before_d), after: Box::new(after_d) }, self.action, self.replace)
                         .render_to(buf, indent, o);
                 }
@@ -1403,13 +1407,13 @@ impl Diff<'_> {
 
     fn render_string_as_json(&self, buf: &mut String, before: Option<&Json>, after: Option<&Json>, indent: usize, o: Opts) {
         let change = Change {
-            before: before.unwrap_or(&NULL),
-            after: after.unwrap_or(&NULL),
+            before: before.map_or(Val::Null, Val::Json),
+            after: after.map_or(Val::Null, Val::Json),
             before_explicit: self.action != Action::Create,
             after_explicit: self.action != Action::Delete,
-            unknown: &FALSE,
-            before_sensitive: &FALSE,
-            after_sensitive: &FALSE,
+            unknown: Flags::False,
+            before_sensitive: Flags::False,
+            after_sensitive: Flags::False,
             replace: Matcher::empty(),
             non_legacy: true,
         };
@@ -1780,12 +1784,15 @@ mod tests {
     fn synthesized_schema_is_reused_only_for_the_same_attributes() {
         let values = serde_json::json!({"id": "x", "input": 1});
         let unknown = serde_json::json!({"output": true});
-        let schema = BlockSchema::synthesized(&[&values, &unknown]);
-        assert!(schema.synthesized_fits(&[&values, &unknown]));
-        assert!(schema.synthesized_fits(&[&NULL, &unknown, &values, &FALSE]));
-        assert!(!schema.synthesized_fits(&[&values]), "output is not among the values");
+        let change = |before, after, unknown| Change::new(before, after, unknown, Flags::False, Flags::False, Matcher::empty());
+        let created = change(Val::Null, Val::Json(&values), Flags::Json(&unknown));
+        let schema = BlockSchema::synthesized(&created);
+        assert_eq!(schema.attrs.keys().collect::<Vec<_>>(), ["id", "input", "output"]);
+        assert!(schema.synthesized_fits(&created));
+        assert!(schema.synthesized_fits(&change(Val::Json(&values), Val::Json(&NULL), Flags::Json(&unknown))));
+        assert!(!schema.synthesized_fits(&change(Val::Json(&values), Val::Null, Flags::False)), "output is not among the values");
         let more = serde_json::json!({"id": "x", "input": 1, "extra": 2});
-        assert!(!schema.synthesized_fits(&[&more, &unknown]), "extra is not in the schema");
+        assert!(!schema.synthesized_fits(&change(Val::Null, Val::Json(&more), Flags::Json(&unknown))), "extra is not in the schema");
     }
 
     #[test]

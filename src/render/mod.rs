@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod plan_json;
 pub mod plan_text;
 mod text;
+mod view;
 
 pub use config_json::configuration_json;
 pub use diagnostics::render_diagnostic;

@@ -9,8 +9,9 @@
 //! `before_sensitive` / `after_sensitive` / `sensitive_values` structures are kept intact, so a
 //! consumer can still tell which values were hidden.
 //!
-//! The per-change encoding ([`ChangeJson`]) is also the input of the human renderer, which
-//! ports Terraform's structured renderer working on exactly this representation.
+//! The human renderer ports Terraform's structured renderer, which reads the per-change
+//! encoding ([`ChangeJson`]); it reads the same trees through borrowed views of the values
+//! (`view.rs`) instead of building them, and takes only [`replace_paths_json`] from here.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -49,10 +50,17 @@ pub(crate) struct ChangeJson {
 /// Encodes a resource change as Terraform does (`marshalResourceChange`), values unredacted.
 pub(crate) fn resource_change_json(rc: &ResourceChange) -> ChangeJson {
     let mut c = value_change_json(&rc.before, &rc.after, Json::Object(Map::new()));
-    if !rc.requires_replace.is_empty() {
-        c.replace_paths = Json::Array(rc.requires_replace.iter().map(path_json).collect());
-    }
+    c.replace_paths = replace_paths_json(rc);
     c
+}
+
+/// The change's `replace_paths`: `[["attr", 0, "key"], …]`, or `Json::Null` when nothing
+/// forced the replacement.
+pub(crate) fn replace_paths_json(rc: &ResourceChange) -> Json {
+    if rc.requires_replace.is_empty() {
+        return Json::Null;
+    }
+    Json::Array(rc.requires_replace.iter().map(path_json).collect())
 }
 
 /// Encodes an output change (`MarshalOutputChanges`): sensitivity is one flag for the whole value.

@@ -12,11 +12,11 @@ use infra_engine::state_bridge::SchemaLookup;
 use infra_state::InstanceKey;
 use infra_value::value::Kind;
 use infra_value::{Marks, Value};
-use serde_json::Value as Json;
 
 use super::diff::{action_symbol, attribute_name, diff_block, diff_output, painted_symbol, BlockSchema, Change, Matcher, Opts};
-use super::plan_json::{output_change_json, resource_change_json, sorted_changes};
+use super::plan_json::{replace_paths_json, sorted_changes};
 use super::text::{colorize, paint_into, word_wrap, DEFAULT_COLUMNS, RESET};
+use super::view::{Flags, Val};
 
 /// Options of the human renderer.
 #[derive(Clone, Copy, Default)]
@@ -252,8 +252,17 @@ fn render_outputs(plan: &Plan, color: bool) -> String {
     let o = Opts { color, ..Opts::default() };
     let mut lines = Vec::new();
     for oc in outs {
-        let cj = output_change_json(oc);
-        let change = Change::new(&cj.before, &cj.after, &cj.after_unknown, &cj.before_sensitive, &cj.after_sensitive, Matcher::from_json(&cj.replace_paths));
+        // `MarshalOutputChanges`: sensitivity is one flag for the whole value.
+        let deep_sensitive = |v: &Option<Value>| v.as_ref().is_some_and(|v| v.deep_marks().contains(Marks::SENSITIVE));
+        let sensitive = if oc.sensitive || deep_sensitive(&oc.before) || deep_sensitive(&oc.after) { Flags::True } else { Flags::False };
+        let change = Change::new(
+            oc.before.as_ref().map_or(Val::Null, Val::of),
+            oc.after.as_ref().map_or(Val::Null, Val::of),
+            oc.after.as_ref().map_or(Flags::False, Flags::unknown_of),
+            sensitive,
+            sensitive,
+            Matcher::empty(),
+        );
         let d = diff_output(&change);
         if d.action == Action::NoOp {
             continue;
@@ -316,17 +325,17 @@ struct SynthesizedSchemas<'p> {
 }
 
 impl<'p> SynthesizedSchemas<'p> {
-    fn get(&mut self, ty: &'p str, values: &[&Json]) -> &BlockSchema {
+    fn get(&mut self, ty: &'p str, change: &Change<'_>) -> &BlockSchema {
         use std::collections::hash_map::Entry;
         match self.by_type.entry(ty) {
             Entry::Occupied(e) => {
                 let schema = e.into_mut();
-                if !schema.synthesized_fits(values) {
-                    *schema = BlockSchema::synthesized(values);
+                if !schema.synthesized_fits(change) {
+                    *schema = BlockSchema::synthesized(change);
                 }
                 schema
             }
-            Entry::Vacant(e) => e.insert(BlockSchema::synthesized(values)),
+            Entry::Vacant(e) => e.insert(BlockSchema::synthesized(change)),
         }
     }
 }
@@ -390,24 +399,23 @@ impl<'p> BlockRenderer<'p> {
     /// One resource's block (comment lines, header and attributes).
     fn render_to(&self, out: &mut String, rc: &'p ResourceChange, cause: Cause, synthesized: &mut SynthesizedSchemas<'p>) {
         let r = &rc.addr.resource.resource;
-        // The differ reads Terraform's JSON change representation, so the values are encoded
-        // once here; the differ then only borrows them.
-        let probe = resource_change_json(rc);
+        // The differ reads Terraform's JSON change representation through borrowed views of
+        // the values (`view.rs`); only the replace paths are encoded, and only when present.
+        let replace_paths = replace_paths_json(rc);
+        let probe = Change::of_values(&rc.before, &rc.after, Matcher::from_json(&replace_paths));
         let provided = if self.provided.is_empty() { None } else { self.provided.get(&(r.mode, r.ty.as_str())) };
         let schema = match provided {
             Some(Some(schema)) => schema,
-            _ => synthesized.get(&r.ty, &[&probe.before, &probe.after, &probe.after_unknown, &probe.before_sensitive, &probe.after_sensitive]),
+            _ => synthesized.get(&r.ty, &probe),
         };
-        let cj = if schema.any_sensitive {
-            let mut marked = rc.clone();
-            marked.before = mark_schema_sensitive(&rc.before, schema);
-            marked.after = mark_schema_sensitive(&rc.after, schema);
-            resource_change_json(&marked)
+        let (marked_before, marked_after);
+        let mut change = if schema.any_sensitive {
+            marked_before = mark_schema_sensitive(&rc.before, schema);
+            marked_after = mark_schema_sensitive(&rc.after, schema);
+            Change::of_values(&marked_before, &marked_after, Matcher::from_json(&replace_paths))
         } else {
             probe
         };
-        let mut change =
-            Change::new(&cj.before, &cj.after, &cj.after_unknown, &cj.before_sensitive, &cj.after_sensitive, Matcher::from_json(&cj.replace_paths));
         if rc.action == Action::Forget {
             change = change.as_no_op();
         }
@@ -434,17 +442,49 @@ pub(crate) fn render_resource_blocks(changes: &[(&ResourceChange, bool)], opts: 
 
 /// Appends colour markup with its `%s` placeholders filled by plain (never colour-interpreted)
 /// text: `colorize` of the whole, without building the painted template first.
-fn fill(buf: &mut String, markup: &str, color: bool, args: &[&str]) {
+///
+/// The templates are the few constants of [`resource_comment`], filled once per resource:
+/// each is painted once per thread and colour setting (painting scans the markup), then
+/// reused.
+fn fill(buf: &mut String, markup: &'static str, color: bool, args: &[&str]) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        /// Painted pieces (between the `%s`, the reset included), by template address, length
+        /// and colour setting: templates are `'static` constants, so the address names one.
+        static PAINTED: RefCell<Vec<((usize, usize, bool), Rc<[String]>)>> = const { RefCell::new(Vec::new()) };
+    }
+    // Address and length: equal keys are the same bytes (literals may share storage).
+    let key = (markup.as_ptr() as usize, markup.len(), color);
+    let pieces = PAINTED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, pieces)) = cache.iter().find(|(k, _)| *k == key) {
+            return pieces.clone();
+        }
+        let mut pieces: Vec<String> = markup
+            .split("%s")
+            .map(|piece| {
+                // No colour code contains `%s`, so painting the pieces apart expands the same codes.
+                let mut painted = String::new();
+                paint_into(&mut painted, piece, color);
+                painted
+            })
+            .collect();
+        if color {
+            if let Some(last) = pieces.last_mut() {
+                last.push_str(RESET);
+            }
+        }
+        let pieces: Rc<[String]> = pieces.into();
+        cache.push((key, pieces.clone()));
+        pieces
+    });
     let mut args = args.iter();
-    for (i, piece) in markup.split("%s").enumerate() {
+    for (i, piece) in pieces.iter().enumerate() {
         if i > 0 {
             buf.push_str(args.next().copied().unwrap_or(""));
         }
-        // No colour code contains `%s`, so painting the pieces apart expands the same codes.
-        paint_into(buf, piece, color);
-    }
-    if color {
-        buf.push_str(RESET);
+        buf.push_str(piece);
     }
 }
 
@@ -1149,6 +1189,201 @@ Plan: 1 to add, 0 to change, 1 to destroy.
                     assert!(sequential.contains(expected), "{expected} missing");
                 }
                 assert!(!sequential.contains("secret"));
+            }
+        }
+    }
+
+    /// The differ reads the values through borrowed views (`view.rs`) instead of the JSON
+    /// trees `plan_json` encodes for Terraform's JSON plan. Reading those trees instead must
+    /// give the same text, byte for byte: checked on pseudo-random before/after pairs (nulls,
+    /// unknowns, sensitive marks, empty strings, JSON strings, heredocs, every collection kind,
+    /// nested blocks of every nesting) under a typed schema and under a synthesized one.
+    #[test]
+    fn value_views_render_as_the_json_change_representation() {
+        use super::super::diff::{BlockSchema, Change, Matcher, Opts};
+        use super::super::plan_json::{replace_paths_json, resource_change_json};
+        use super::super::view::{Flags, Val};
+        use infra_provider_sdk::schema::{Attribute, Block, NestedBlock, Nesting};
+        use infra_value::PathStep;
+
+        struct Rng(u64);
+        impl Rng {
+            fn next(&mut self, n: u64) -> u64 {
+                // xorshift64*
+                self.0 ^= self.0 >> 12;
+                self.0 ^= self.0 << 25;
+                self.0 ^= self.0 >> 27;
+                (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) % n
+            }
+        }
+        fn gen(rng: &mut Rng, ty: &Type, depth: usize) -> Value {
+            let r = rng.next(100);
+            if r < 7 {
+                return Value::null(ty.clone());
+            }
+            if r < 14 {
+                return Value::unknown(ty.clone());
+            }
+            let strings = ["", "a", "b", "{\"a\":1,\"b\":[1,2]}", "{\"a\":2}", "[1,2]", "x\ny\nz\n", "x\nY\nz\n", "é q\"t"];
+            let v = match ty {
+                Type::String => Value::string(strings[rng.next(strings.len() as u64) as usize]),
+                Type::Number => Value::from_i64(rng.next(4) as i64 - 1),
+                Type::Bool => Value::bool(rng.next(2) == 0),
+                Type::List(e) => Value::list((**e).clone(), (0..rng.next(4)).map(|_| gen(rng, e, depth + 1)).collect()),
+                Type::Set(e) => Value::set((**e).clone(), (0..rng.next(4)).map(|_| gen(rng, e, depth + 1)).collect()),
+                Type::Map(e) => Value::map(
+                    (**e).clone(),
+                    ["a", "b", "c d"].iter().filter_map(|k| (rng.next(2) == 0).then(|| (k.to_string(), gen(rng, e, depth + 1)))).collect(),
+                ),
+                Type::Object(ot) => Value::object(ot.attrs.iter().map(|(k, t)| (k.clone(), gen(rng, t, depth + 1))).collect()),
+                Type::Tuple(ts) => Value::tuple(ts.iter().map(|t| gen(rng, t, depth + 1)).collect()),
+                Type::Dynamic => {
+                    let shapes = if depth > 2 { 2 } else { 4 };
+                    match rng.next(shapes) {
+                        0 => gen(rng, &Type::String, depth),
+                        1 => gen(rng, &Type::Number, depth),
+                        2 => Value::tuple((0..rng.next(3)).map(|_| gen(rng, &Type::Dynamic, depth + 1)).collect()),
+                        _ => obj(&[("k", gen(rng, &Type::Dynamic, depth + 1)), ("n", gen(rng, &Type::String, depth + 1))]),
+                    }
+                }
+            };
+            if r > 93 {
+                v.mark(Marks::SENSITIVE)
+            } else {
+                v
+            }
+        }
+        /// `before` changed here and there: children kept, regenerated or changed in turn.
+        fn mutate(rng: &mut Rng, before: &Value, ty: &Type, depth: usize) -> Value {
+            match rng.next(3) {
+                0 => return gen(rng, ty, depth),
+                1 => return before.clone(),
+                _ => {}
+            }
+            let marks = before.marks();
+            let v = match (before.kind(), ty) {
+                (Kind::Object(m), Type::Object(ot)) => {
+                    Value::object(ot.attrs.iter().map(|(k, t)| (k.clone(), match m.get(k) {
+                        Some(b) => mutate(rng, b, t, depth + 1),
+                        None => gen(rng, t, depth + 1),
+                    })).collect())
+                }
+                (Kind::List(_, es), Type::List(e)) => {
+                    let mut es: Vec<Value> = es.iter().map(|b| mutate(rng, b, e, depth + 1)).collect();
+                    if rng.next(2) == 0 {
+                        es.insert(rng.next(es.len() as u64 + 1) as usize, gen(rng, e, depth + 1));
+                    }
+                    Value::list((**e).clone(), es)
+                }
+                (Kind::Set(_, es), Type::Set(e)) => Value::set((**e).clone(), es.iter().map(|b| mutate(rng, b, e, depth + 1)).collect()),
+                (Kind::Map(_, m), Type::Map(e)) => Value::map((**e).clone(), m.iter().map(|(k, b)| (k.clone(), mutate(rng, b, e, depth + 1))).collect()),
+                _ => return gen(rng, ty, depth),
+            };
+            v.mark(marks)
+        }
+
+        let inner = Block::new().attr("name", Attribute::optional(Type::String)).attr("size", Attribute::optional(Type::Number));
+        let secret_inner = Block::new().attr("key", Attribute::optional(Type::String).sensitive());
+        let nested = |nesting, block: &Block| NestedBlock { nesting, block: block.clone(), min_items: 0, max_items: 0, force_new: false };
+        let block = Block::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("s", Attribute::optional(Type::String))
+            .attr("n", Attribute::optional(Type::Number))
+            .attr("b", Attribute::optional(Type::Bool))
+            .attr("l", Attribute::optional(Type::list(Type::String)))
+            .attr("st", Attribute::optional(Type::set(Type::String)))
+            .attr("m", Attribute::optional(Type::map(Type::String)))
+            .attr("o", Attribute::optional(Type::object([("x".to_string(), Type::String), ("y".to_string(), Type::list(Type::Number))].into_iter().collect())))
+            .attr("t", Attribute::optional(Type::tuple(vec![Type::String, Type::Bool])))
+            .attr("d", Attribute::optional(Type::Dynamic))
+            .attr("lo", Attribute::optional(Type::list(Type::object([("p".to_string(), Type::String)].into_iter().collect()))))
+            .attr("secret", Attribute::optional(Type::String).sensitive())
+            .block("single", nested(Nesting::Single, &inner))
+            .block("group", nested(Nesting::Group, &inner))
+            .block("list", nested(Nesting::List, &inner))
+            .block("set", nested(Nesting::Set, &inner))
+            .block("map", nested(Nesting::Map, &inner))
+            .block("hidden", nested(Nesting::List, &secret_inner));
+        let typed = BlockSchema::from_sdk(&block);
+        let ty = block.implied_type();
+
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut compared = 0;
+        for i in 0..1500 {
+            let before = if i % 10 == 0 { Value::null(ty.clone()) } else { gen(&mut rng, &ty, 0) };
+            let after = if i % 10 == 1 { Value::null(ty.clone()) } else { mutate(&mut rng, &before, &ty, 0) };
+            let mut rc = change("random_thing.x", Action::Update, before, after);
+            if i % 4 == 0 {
+                rc.requires_replace = vec![AttrPath::attr("s"), AttrPath(vec![PathStep::Attr("l".into()), PathStep::Index(1)]), AttrPath::attr("single")];
+            }
+            let schema_marked = |v: &Value| mark_schema_sensitive(v, &typed);
+            let (before, after) = (schema_marked(&rc.before), schema_marked(&rc.after));
+            let marked = ResourceChange { before, after, ..rc.clone() };
+            let replace_paths = replace_paths_json(&rc);
+            let cj = resource_change_json(&marked);
+            let from_json = Change::new(
+                Val::Json(&cj.before),
+                Val::Json(&cj.after),
+                Flags::Json(&cj.after_unknown),
+                Flags::Json(&cj.before_sensitive),
+                Flags::Json(&cj.after_sensitive),
+                Matcher::from_json(&cj.replace_paths),
+            );
+            let from_values = Change::of_values(&marked.before, &marked.after, Matcher::from_json(&replace_paths));
+            let synthesized = BlockSchema::synthesized(&from_json);
+            assert!(synthesized.synthesized_fits(&from_values), "case {i}: keys differ");
+            for schema in [&typed, &synthesized] {
+                for (color, show_unchanged_children) in [(false, false), (true, true)] {
+                    let o = Opts { color, show_unchanged_children, ..Opts::default() };
+                    let expected = diff_block(&from_json, schema).render(0, o);
+                    let actual = diff_block(&from_values, schema).render(0, o);
+                    assert_eq!(actual, expected, "case {i}: {:?} -> {:?}", marked.before, marked.after);
+                    compared += 1;
+                }
+            }
+            let forgotten = diff_block(&from_values.as_no_op(), &typed).render(0, Opts::default());
+            assert_eq!(forgotten, diff_block(&from_json.as_no_op(), &typed).render(0, Opts::default()), "case {i} as no-op");
+        }
+        assert!(compared > 4000, "{compared}");
+    }
+
+    /// Outputs (one sensitivity flag for the whole value) render alike from both forms too.
+    #[test]
+    fn output_views_render_as_the_json_change_representation() {
+        use super::super::plan_json::output_change_json;
+        let values = [
+            None,
+            Some(null()),
+            Some(unk()),
+            Some(s("a")),
+            Some(s("{\"a\": [1, 2]}")),
+            Some(n(3)),
+            Some(tuple(vec![s("a"), unk(), n(1)])),
+            Some(obj(&[("a", s("x")), ("b", unk()), ("c", s("s").mark(Marks::SENSITIVE))])),
+            Some(Value::list(Type::String, vec![s("a"), s("b")])),
+        ];
+        for before in &values {
+            for after in &values {
+                for sensitive in [false, true] {
+                    let oc = OutputChange { sensitive, ..output("o", Action::Update, before.clone(), after.clone()) };
+                    let p = Plan { outputs: vec![oc.clone()], ..Plan::default() };
+                    let cj = output_change_json(&oc);
+                    let change = Change::new(
+                        Val::Json(&cj.before),
+                        Val::Json(&cj.after),
+                        Flags::Json(&cj.after_unknown),
+                        Flags::Json(&cj.before_sensitive),
+                        Flags::Json(&cj.after_sensitive),
+                        Matcher::from_json(&cj.replace_paths),
+                    );
+                    let d = diff_output(&change);
+                    let expected = if d.action == Action::NoOp {
+                        String::new()
+                    } else {
+                        format!("{} o = {}", colorize(action_symbol(d.action), false), d.render(0, Opts::default()))
+                    };
+                    assert_eq!(render_outputs(&p, false), expected, "{before:?} -> {after:?}, sensitive {sensitive}");
+                }
             }
         }
     }
