@@ -106,7 +106,12 @@ impl Scanner<'_> {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
             // Pretty-printed text indents with runs of spaces: eight at a time.
-            while self.bytes.get(self.pos..self.pos + 8) == Some(b"        ") {
+            while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                if u64::from_ne_bytes(word) != u64::from_ne_bytes(*b"        ") {
+                    break;
+                }
                 self.pos += 8;
             }
         }
