@@ -6,7 +6,6 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ReadError;
-use crate::fast_read;
 use crate::gojson;
 use crate::lazy_json;
 use crate::model::{LazyJson, StateFile, STATE_FORMAT_VERSION};
@@ -39,12 +38,8 @@ fn read_state_with(bytes: &[u8], raw: bool) -> Result<Option<StateFile>, ReadErr
     // passes run, to report the most helpful error: the version first (a state of another
     // format version is reported as such, not as a confusing structural error about a field
     // that moved), then the path of the field at fault.
-    //
-    // The fastest road is tried first (see `fast_read`): our own checking pass, and serde_json
-    // over the rest; then serde_json's raw capture, for what the first one leaves (an escaped
-    // key, say).
     let fast = if raw {
-        fast_read::read(bytes).or_else(|| lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes)).ok().filter(raw_parses_as_values))
+        lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes)).ok().filter(raw_parses_as_values)
     } else {
         None
     };
@@ -347,88 +342,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// The old road alone (serde_json's raw capture), to compare the fast one with.
-    fn read_by_raw_capture(bytes: &[u8]) -> Option<StateFile> {
-        lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes)).ok().filter(raw_parses_as_values)
-    }
-
-    #[test]
-    fn the_fast_road_reads_what_the_raw_capture_reads() {
-        let mut fast_taken = 0;
-        let mut texts: Vec<(String, Vec<u8>)> =
-            repository_states().into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).unwrap())).collect();
-        texts.extend(attribute_texts().into_iter().map(|a| (a.clone(), state_with_attributes(&a).into_bytes())));
-        for (what, bytes) in &texts {
-            let fast = fast_read::read(bytes);
-            // Whatever the old road kept as text, the fast one reads (none of these has an
-            // escaped key).
-            assert!(fast.is_some() || read_by_raw_capture(bytes).is_none(), "{what}: the fast road reads it");
-            if let Some(fast) = &fast {
-                fast_taken += 1;
-                // The same state as with every value parsed.
-                let Ok(eager) = serde_json::from_slice::<StateFile>(bytes) else { panic!("{what}: read with every value parsed too") };
-                assert_eq!(format!("{fast:?}"), format!("{eager:?}"), "{what}");
-                // The same texts kept as the raw capture, where its (more conservative) screening
-                // lets it keep them.
-                if let Some(old) = read_by_raw_capture(bytes) {
-                    for ((_, a), (_, b)) in fast.instances().zip(old.instances()) {
-                        assert_eq!(a.attributes.raw_text(), b.attributes.raw_text(), "{what}: the same text kept");
-                    }
-                }
-            }
-        }
-        assert!(fast_taken > 100, "the fast road was taken ({fast_taken} of {})", texts.len());
-    }
-
-    #[test]
-    fn the_fast_road_leaves_what_it_cannot_decide_to_the_old_one() {
-        // An escaped key that serde_json reads as `attributes`; a surrogate escape; nesting
-        // beyond the screening; a second `resources`; attributes that are not an object.
-        let escaped_key = state_with_attributes(r#"{"id": "x"}"#).replace(r#""attributes""#, r#""attr\u0069butes""#);
-        let deep = state_with_attributes(&format!("{{\"deep\": {}1{}}}", "[".repeat(95), "]".repeat(95)));
-        let pair = state_with_attributes(r#"{"s": "\ud83d\ude00"}"#);
-        let twice = state_with_attributes(r#"{"id": "x"}"#).replacen(r#""check_results": null"#, r#""resources": []"#, 1);
-        for text in [&escaped_key, &deep, &pair, &twice] {
-            assert!(fast_read::read(text.as_bytes()).is_none(), "{text}");
-            assert_same_reading(text.as_bytes(), text);
-        }
-        let state = read_state(escaped_key.as_bytes()).unwrap().unwrap();
-        assert_eq!(state.resources[0].instances[0].attributes.raw_text(), Some(r#"{"id": "x"}"#));
-        assert!(read_state(twice.as_bytes()).is_err());
-        let not_object = state_with_attributes(r#"["x"]"#);
-        assert!(fast_read::read(not_object.as_bytes()).is_some());
-        assert!(matches!(read_state(not_object.as_bytes()), Err(ReadError::Invalid { .. })));
-    }
-
-    /// Every text the fast scanner accepts, serde_json accepts, for JSON of every shape and
-    /// damage: the scanner is never the more lenient.
-    #[test]
-    fn the_scanner_accepts_only_json() {
-        let atoms = [
-            "null", "true", "false", "0", "-0", "1.5", "1e5", "1E+5", "-2.5e-3", "01", "1.", ".5", "-", "+1", "1e", "1e+", "tru", "nul",
-            r#""""#, r#""a\"b\\c\/d\b\f\n\r\t""#, r#""\u00e9\u2028""#, r#""\x""#, r#""\u12""#, r#""\u12g4""#, "\"tab\tinside\"",
-            "\"\u{7f} é 😀\"", "\"unterminated", "[]", "[1,2]", "[1,]", "[,1]", "[1 2]", "{}", r#"{"a":1}"#, r#"{"a":1,}"#, r#"{"a" 1}"#,
-            "{a:1}", r#"{"a":}"#, r#"{,"a":1}"#, "[", "{", "]", "}", "NaN", "1 2", "  1  ", "\u{c}1", "[1]x", "",
-        ];
-        let mut texts: Vec<String> = atoms.iter().map(|a| a.to_string()).collect();
-        for a in atoms {
-            texts.push(format!("[{a}]"));
-            texts.push(format!("{{\"a\": {a}, \"b\": [{a}, {{\"c\": {a}}}]}}"));
-            texts.push(state_with_attributes(a));
-        }
-        for depth in [99, 100, 101, 127, 128, 129] {
-            texts.push(format!("{}1{}", "[".repeat(depth), "]".repeat(depth)));
-        }
-        let mut accepted = 0;
-        for text in &texts {
-            if fast_read::scan(text).is_some() {
-                accepted += 1;
-                assert!(serde_json::from_str::<Value>(text).is_ok(), "accepted, but serde_json refuses: {text}");
-            }
-        }
-        assert!(accepted > texts.len() / 3, "the scanner accepted {accepted} of {}", texts.len());
     }
 
     /// Damaged states, every way: a byte dropped, doubled or replaced by one of JSON's

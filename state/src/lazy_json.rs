@@ -19,7 +19,7 @@
 //! is more lenient about nesting depth and lone UTF-16 surrogates, see [`parses_as_value`]), so
 //! the deferred parse cannot fail.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
@@ -33,7 +33,7 @@ use serde_json::Value;
 pub struct LazyJson {
     /// The text as read, when this value came from [`read_state`](crate::read_state) and has
     /// not been modified since. Starts at the value's first byte (no leading whitespace).
-    raw: Option<Raw>,
+    raw: Option<Box<RawValue>>,
     /// With `raw`: its parse, made on first use.
     parsed: OnceLock<Value>,
     /// Without `raw`: the value (with `raw`, `Null` and unused).
@@ -44,29 +44,10 @@ pub struct LazyJson {
     canonical: bool,
 }
 
-/// The text of a [`LazyJson`], in one of two boxes: text the state reader checked itself (see
-/// `crate::fast_read`) is kept as a plain string, without `serde_json` checking it once more to
-/// make a `RawValue`; canonical text from the engine is a `RawValue`, which the writer needs
-/// to copy it as it is.
-#[derive(Clone)]
-enum Raw {
-    Text(Box<str>),
-    Value(Box<RawValue>),
-}
-
-impl Raw {
-    fn get(&self) -> &str {
-        match self {
-            Raw::Text(text) => text,
-            Raw::Value(raw) => raw.get(),
-        }
-    }
-}
-
 /// Text a raw capture accepted, as a value. `read_state` only keeps text that parses (see
 /// [`parses_as_value`]); were it not to, null is the least harmful reading, and it cannot happen
 /// for text from a file.
-fn parse(raw: &Raw) -> Value {
+fn parse(raw: &RawValue) -> Value {
     serde_json::from_str(raw.get()).unwrap_or(Value::Null)
 }
 
@@ -84,7 +65,7 @@ impl LazyJson {
     /// (not made by that encoder) becomes `null`.
     pub fn from_canonical(text: String) -> Self {
         match RawValue::from_string(text) {
-            Ok(raw) => LazyJson { raw: Some(Raw::Value(raw)), parsed: OnceLock::new(), owned: Value::Null, canonical: true },
+            Ok(raw) => LazyJson { raw: Some(raw), parsed: OnceLock::new(), owned: Value::Null, canonical: true },
             Err(_) => LazyJson::from_value(Value::Null),
         }
     }
@@ -92,7 +73,7 @@ impl LazyJson {
     /// The JSON text this value was read from, if it was read as text and not changed since.
     /// It is valid JSON that `serde_json` parses into this value.
     pub fn raw_text(&self) -> Option<&str> {
-        self.raw.as_ref().map(Raw::get)
+        self.raw.as_deref().map(RawValue::get)
     }
 
     /// The value, parsed now if it has not been yet.
@@ -191,7 +172,7 @@ impl Serialize for LazyJson {
     /// be laid out or escaped differently, see the module docs).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.raw {
-            Some(Raw::Value(raw)) if self.canonical => raw.serialize(serializer),
+            Some(raw) if self.canonical => raw.serialize(serializer),
             _ => self.value().serialize(serializer),
         }
     }
@@ -200,48 +181,17 @@ impl Serialize for LazyJson {
 thread_local! {
     /// Set by [`capture_raw`] while `read_state` parses a file.
     static CAPTURE_RAW: Cell<bool> = const { Cell::new(false) };
-    /// Set by [`with_texts`]: the texts that the placeholders of the document being parsed
-    /// stand for.
-    static TEXTS: RefCell<Option<Vec<Option<Box<str>>>>> = const { RefCell::new(None) };
 }
 
 impl<'de> Deserialize<'de> for LazyJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if TEXTS.with(|t| t.borrow().is_some()) {
-            // A placeholder: the index of the text it stands for, taken (each is used once).
-            let index = usize::deserialize(deserializer)?;
-            let text = TEXTS.with(|t| t.borrow_mut().as_mut().and_then(|texts| texts.get_mut(index)?.take()));
-            return match text {
-                Some(text) => Ok(LazyJson { raw: Some(Raw::Text(text)), parsed: OnceLock::new(), owned: Value::Null, canonical: false }),
-                None => Err(serde::de::Error::custom("attributes placeholder out of place")),
-            };
-        }
         if CAPTURE_RAW.with(Cell::get) {
             let raw = Box::<RawValue>::deserialize(deserializer)?;
-            Ok(LazyJson { raw: Some(Raw::Value(raw)), parsed: OnceLock::new(), owned: Value::Null, canonical: false })
+            Ok(LazyJson { raw: Some(raw), parsed: OnceLock::new(), owned: Value::Null, canonical: false })
         } else {
             Value::deserialize(deserializer).map(LazyJson::from_value)
         }
     }
-}
-
-/// Runs `f` (a `serde_json` parse of a document whose [`LazyJson`] values are placeholders:
-/// indexes into `texts`) with each placeholder read as the text it stands for. The texts must
-/// be JSON that `serde_json` parses into a `Value` (the caller, `crate::fast_read`, checked
-/// them). Gives `f`'s result and whether every text was used exactly once — anything else means
-/// the placeholders were not where `LazyJson` values are, and the result must not be used.
-pub(crate) fn with_texts<T>(texts: Vec<Option<Box<str>>>, f: impl FnOnce() -> T) -> (T, bool) {
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            TEXTS.with(|t| t.borrow_mut().take());
-        }
-    }
-    let _reset = Reset;
-    TEXTS.with(|t| *t.borrow_mut() = Some(texts));
-    let result = f();
-    let all_used = TEXTS.with(|t| t.borrow_mut().take()).is_some_and(|texts| texts.iter().all(Option::is_none));
-    (result, all_used)
 }
 
 /// Runs `f` (a `serde_json` parse from text or bytes, which can capture raw values) with

@@ -52,7 +52,6 @@
 pub mod backend;
 pub mod crypto;
 pub mod error;
-mod fast_read;
 pub mod format;
 mod fsutil;
 pub mod gojson;
