@@ -214,7 +214,31 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
 /// Types of `any` attributes by their JSON text: the instances of one resource mostly store the
 /// same types, and parsing each again was a good part of decoding them.
 #[derive(Default)]
-struct TypeCache(std::sync::Mutex<std::collections::HashMap<String, Type>>);
+struct TypeCache(std::sync::Mutex<std::collections::HashMap<String, Type, std::hash::BuildHasherDefault<TextHasher>>>);
+
+/// A hasher for the type texts of [`TypeCache`], eight bytes a step (the default SipHash was a
+/// good part of a lookup). Not resistant to chosen collisions, which would only slow a lookup
+/// of the state's own text down.
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl std::hash::Hasher for TextHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 impl TypeCache {
     /// The type `text` encodes (exactly as [`type_from_json`] reads it), `None` if it is not one.
@@ -246,8 +270,10 @@ fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, types: &TypeCache) -
         let (mut value_text, mut type_text) = (None, None);
         while let Some(key) = inner.next_key()? {
             match key.as_ref() {
-                "value" if value_text.is_none() => value_text = Some(inner.skip_value()?),
-                "type" if type_text.is_none() => type_text = Some(inner.skip_value()?),
+                // Only delimited here: both texts are checked as they are decoded below (a type
+                // text found in the cache is one that was).
+                "value" if value_text.is_none() => value_text = Some(inner.value_text()?),
+                "type" if type_text.is_none() => type_text = Some(inner.value_text()?),
                 "value" | "type" => return None,
                 _ => {}
             }

@@ -344,6 +344,28 @@ mod tests {
         }
     }
 
+    /// Damaged states, every way: a byte dropped, doubled or replaced by one of JSON's
+    /// punctuation characters, at every position of a small state. Each is read the same as
+    /// with every value parsed: the same state, or the same error.
+    #[test]
+    fn damaged_states_are_read_as_before() {
+        let text = state_with_attributes(r#"{"id": "x", "n": [1, -2.5e3, {"k": "v\n"}], "e": {}, "t": true, "z": null}"#);
+        let bytes = text.as_bytes();
+        for i in 0..bytes.len() {
+            let mut dropped = bytes.to_vec();
+            dropped.remove(i);
+            assert_same_reading(&dropped, &format!("byte {i} dropped"));
+            let mut doubled = bytes.to_vec();
+            doubled.insert(i, bytes[i]);
+            assert_same_reading(&doubled, &format!("byte {i} doubled"));
+            for c in [b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'e', 0x01] {
+                let mut replaced = bytes.to_vec();
+                replaced[i] = c;
+                assert_same_reading(&replaced, &format!("byte {i} replaced by {c}"));
+            }
+        }
+    }
+
     #[test]
     fn attribute_texts_that_would_not_parse_later_are_parsed_now() {
         // Lone surrogate: the whole file is read as before, which refuses it.

@@ -164,6 +164,18 @@ impl<'a> JsonObjectReader<'a> {
         Some(&self.scanner.text[start..self.scanner.pos])
     }
 
+    /// The current member's value text, found by matching brackets and quotes only: *not*
+    /// checked. For a caller that decodes the text next with a checking decoder (such as
+    /// [`try_value_from_json_str`]), which then refuses what [`skip_value`](Self::skip_value)
+    /// would have — the text is scanned once instead of twice. Wherever the text is malformed,
+    /// the value ends at a bracket that closes it or at the end of the text (`None`).
+    pub fn value_text(&mut self) -> Option<&'a str> {
+        self.take_value()?;
+        let start = self.scanner.skip_ws_pos();
+        self.scanner.skip_unchecked().ok()?;
+        Some(&self.scanner.text[start..self.scanner.pos])
+    }
+
     /// Reads the current member's value, an object, with a reader of its own given to `f`;
     /// members `f` leaves unread are skipped.
     pub fn nested<R>(&mut self, f: impl FnOnce(&mut JsonObjectReader<'a>) -> Option<R>) -> Option<R> {
@@ -216,7 +228,12 @@ impl<'a> Scanner<'a> {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
             // Pretty-printed text indents with runs of spaces: eight at a time.
-            while self.bytes.get(self.pos..self.pos + 8) == Some(b"        ") {
+            while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                if u64::from_ne_bytes(word) != u64::from_ne_bytes(*b"        ") {
+                    break;
+                }
                 self.pos += 8;
             }
         }
@@ -432,6 +449,67 @@ impl<'a> Scanner<'a> {
             b'{' => self.object(|s, _| s.skip()),
             _ => Err(Unusual),
         }
+    }
+
+    /// Any one value, delimited by matching brackets and quotes only (see
+    /// [`JsonObjectReader::value_text`]): strings through their closing quote, arrays and
+    /// objects through their closing bracket, anything else up to the next `,`, `]`, `}` or
+    /// whitespace. `Unusual` only at the end of the text or when nothing is there.
+    fn skip_unchecked(&mut self) -> Scan<()> {
+        let start = self.pos;
+        let mut depth = 0usize;
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                // The end of the text: it ends a scalar only.
+                return if depth == 0 && self.pos > start { Ok(()) } else { Err(Unusual) };
+            };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    loop {
+                        self.skip_plain();
+                        match self.bytes.get(self.pos) {
+                            Some(b'"') => break,
+                            Some(b'\\') => self.pos += 2,
+                            Some(_) => self.pos += 1,
+                            None => {
+                                self.pos = self.bytes.len();
+                                return Err(Unusual);
+                            }
+                        }
+                    }
+                    self.pos += 1;
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    self.pos += 1;
+                    continue;
+                }
+                b']' | b'}' if depth > 0 => {
+                    depth -= 1;
+                    self.pos += 1;
+                }
+                b']' | b'}' => break,
+                b',' | b' ' | b'\n' | b'\t' | b'\r' if depth == 0 => break,
+                // Indentation, eight spaces at a time.
+                b' ' | b'\n' | b'\t' | b'\r' => {
+                    self.skip_ws();
+                    continue;
+                }
+                _ => {
+                    self.pos += 1;
+                    continue;
+                }
+            }
+            // A string or a closing bracket just ended: at the top, so did the value.
+            if depth == 0 {
+                break;
+            }
+        }
+        if self.pos == start {
+            return Err(Unusual);
+        }
+        Ok(())
     }
 
     /// cty's JSON type encoding, as [`type_from_json`] reads it in its usual shapes.
@@ -853,6 +931,47 @@ mod tests {
             let expected = parse(&text).and_then(|j| type_from_json(&j));
             assert_eq!(format!("{:?}", type_from_json_str(&text)), format!("{expected:?}"), "{text}");
         }
+    }
+
+    /// `value_text` only delimits; decoded by a checking decoder after, it accepts exactly
+    /// what `skip_value` accepts, with the same text — and damaged text never makes it panic.
+    #[test]
+    fn a_delimited_value_checked_by_its_decoding_is_a_skipped_value() {
+        let mut agreed = 0;
+        for text in texts() {
+            for doc in [format!("{{\"v\": {text}, \"t\": 1}}"), format!("{{\"v\":{text}}}"), format!("{{\"v\": {text}")] {
+                let mut delimited = JsonObjectReader::new(&doc).unwrap();
+                let mut skipped = JsonObjectReader::new(&doc).unwrap();
+                assert_eq!(delimited.next_key().unwrap().as_deref(), Some("v"));
+                assert_eq!(skipped.next_key().unwrap().as_deref(), Some("v"));
+                let by_skip = skipped.skip_value();
+                let Some(found) = delimited.value_text() else {
+                    assert_eq!(by_skip, None, "{doc}");
+                    continue;
+                };
+                for ty in [Type::Dynamic, Type::list(Type::Number), Type::String] {
+                    if try_value_from_json_str(found, &ty).is_some() {
+                        // In place, the value is one level deeper: at the nesting limit, only
+                        // the skip gives up (and the decoding then reached the same value).
+                        let at_limit = found.matches(['[', '{']).count() >= MAX_DEPTH;
+                        assert!(by_skip == Some(found) || at_limit && by_skip.is_none(), "{doc} as {ty:?}");
+                        agreed += 1;
+                    }
+                }
+                // The rest of the object reads the same either way.
+                let rest = |mut r: JsonObjectReader<'_>| {
+                    let mut keys = Vec::new();
+                    while let Some(Some(key)) = r.next_key() {
+                        keys.push(key.into_owned());
+                    }
+                    (keys, r.finish())
+                };
+                if by_skip == Some(found) {
+                    assert_eq!(rest(delimited), rest(skipped), "{doc}");
+                }
+            }
+        }
+        assert!(agreed > 100, "{agreed} values decoded");
     }
 
     #[test]
