@@ -1321,14 +1321,7 @@ Plan: 1 to add, 0 to change, 1 to destroy.
             let marked = ResourceChange { before, after, ..rc.clone() };
             let replace_paths = replace_paths_json(&rc);
             let cj = resource_change_json(&marked);
-            let from_json = Change::new(
-                Val::Json(&cj.before),
-                Val::Json(&cj.after),
-                Flags::Json(&cj.after_unknown),
-                Flags::Json(&cj.before_sensitive),
-                Flags::Json(&cj.after_sensitive),
-                Matcher::from_json(&cj.replace_paths),
-            );
+            let from_json = json_change(&cj);
             let from_values = Change::of_values(&marked.before, &marked.after, Matcher::from_json(&replace_paths));
             let synthesized = BlockSchema::synthesized(&from_json);
             assert!(synthesized.synthesized_fits(&from_values), "case {i}: keys differ");
@@ -1345,6 +1338,19 @@ Plan: 1 to add, 0 to change, 1 to destroy.
             assert_eq!(forgotten, diff_block(&from_json.as_no_op(), &typed).render(0, Opts::default()), "case {i} as no-op");
         }
         assert!(compared > 4000, "{compared}");
+    }
+
+    /// The differ's change read from Terraform's JSON change representation: the reference
+    /// the value views are compared with.
+    fn json_change(cj: &super::super::plan_json::ChangeJson) -> Change<'_> {
+        Change::new(
+            Val::Json(&cj.before),
+            Val::Json(&cj.after),
+            Flags::Json(&cj.after_unknown),
+            Flags::Json(&cj.before_sensitive),
+            Flags::Json(&cj.after_sensitive),
+            Matcher::from_json(&cj.replace_paths),
+        )
     }
 
     /// Outputs (one sensitivity flag for the whole value) render alike from both forms too.
@@ -1368,14 +1374,7 @@ Plan: 1 to add, 0 to change, 1 to destroy.
                     let oc = OutputChange { sensitive, ..output("o", Action::Update, before.clone(), after.clone()) };
                     let p = Plan { outputs: vec![oc.clone()], ..Plan::default() };
                     let cj = output_change_json(&oc);
-                    let change = Change::new(
-                        Val::Json(&cj.before),
-                        Val::Json(&cj.after),
-                        Flags::Json(&cj.after_unknown),
-                        Flags::Json(&cj.before_sensitive),
-                        Flags::Json(&cj.after_sensitive),
-                        Matcher::from_json(&cj.replace_paths),
-                    );
+                    let change = json_change(&cj);
                     let d = diff_output(&change);
                     let expected = if d.action == Action::NoOp {
                         String::new()
