@@ -163,7 +163,8 @@ pub struct Plan {
     pub drift: Vec<ResourceChange>,
     /// The state the plan was made from (after refresh), with its lineage and serial.
     pub prior_state: WorkingState,
-    /// The state as it will be after apply, as far as known (for `planned_values`).
+    /// The state as it will be after apply, as far as known (for `planned_values`). Empty in
+    /// the result of an apply walk, whose new state is `WalkResult::state`.
     pub planned_state: WorkingState,
     /// Root variable values used (for plan files and `show -json`).
     pub variables: BTreeMap<String, Value>,

@@ -75,10 +75,24 @@ impl WorkingState {
         out.map(|i| *i)
     }
     pub fn set_instance(&mut self, addr: &crate::addrs::ResourceInstance, provider: &str, inst: StateInstance) {
-        let r = self.resources.entry(addr.resource.clone()).or_insert_with(|| {
-            Arc::new(StateResource { addr: addr.resource.clone(), provider: provider.to_string(), instances: BTreeMap::new() })
-        });
-        Arc::make_mut(r).instances.insert(addr.key.clone(), Box::new(inst));
+        let Some(r) = self.resources.get_mut(&addr.resource) else {
+            let mut instances = BTreeMap::new();
+            instances.insert(addr.key.clone(), Box::new(inst));
+            self.resources.insert(addr.resource.clone(), Arc::new(StateResource { addr: addr.resource.clone(), provider: provider.to_string(), instances }));
+            return;
+        };
+        match Arc::get_mut(r) {
+            Some(r) => {
+                r.instances.insert(addr.key.clone(), Box::new(inst));
+            }
+            None => {
+                // Shared with another state (a plan's working state starts as the prior one):
+                // copy the other instances, not the object about to be replaced.
+                let mut instances: BTreeMap<_, _> = r.instances.iter().filter(|(k, _)| **k != addr.key).map(|(k, v)| (k.clone(), v.clone())).collect();
+                instances.insert(addr.key.clone(), Box::new(inst));
+                *r = Arc::new(StateResource { addr: r.addr.clone(), provider: r.provider.clone(), instances });
+            }
+        }
     }
 }
 

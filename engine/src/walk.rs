@@ -148,7 +148,8 @@ struct EvalState {
 /// The result of a whole walk.
 pub struct WalkResult {
     pub plan: Plan,
-    /// After apply: the new state.
+    /// After apply: the new state. Empty after a plan or validation, whose planned state is
+    /// [`Plan::planned_state`] (an apply's result leaves that one empty instead).
     pub state: WorkingState,
     pub diagnostics: Vec<Diagnostic>,
     /// Root output values (apply) or planned values (plan).
@@ -1248,7 +1249,8 @@ impl<'a> Walker<'a> {
             prior_inst = self.recover_create(&addr, entry, schema, deps.clone()).await;
         }
         let prev_addr = lock(&self.moved_from).get(&addr).cloned();
-        let mut prior = prior_inst.as_ref().map(|i| i.value.clone()).unwrap_or_else(|| Value::null(schema.implied_type()));
+        // The value is moved out, not copied: every later use of `prior_inst` sets a new value.
+        let mut prior = prior_inst.as_mut().map(|i| std::mem::replace(&mut i.value, Value::dynamic_null())).unwrap_or_else(|| Value::null(schema.implied_type()));
         let mut private = prior_inst.as_ref().and_then(|i| i.private.clone()).map(|p| p.into_bytes()).unwrap_or_default();
         let tainted = prior_inst.as_ref().map(|i| i.tainted).unwrap_or(false);
         let mut importing = None;
@@ -1294,7 +1296,8 @@ impl<'a> Walker<'a> {
         // Refresh.
         if !prior.is_null() && self.opts.refresh && importing.is_none() {
             let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
-            self.hooks.start(&addr.to_string(), OpKind::Refresh, id.as_deref());
+            let addr_text = addr.to_string();
+            self.hooks.start(&addr_text, OpKind::Refresh, id.as_deref());
             let started = std::time::Instant::now();
             let resp = entry
                 .provider
@@ -1305,9 +1308,10 @@ impl<'a> Walker<'a> {
                 return None;
             }
             let new_id = resp.new_state.get_attr("id").and_then(|v| v.as_str()).map(String::from).or(id.clone());
-            self.hooks.complete(&addr.to_string(), OpKind::Refresh, new_id.as_deref(), started.elapsed());
+            self.hooks.complete(&addr_text, OpKind::Refresh, new_id.as_deref(), started.elapsed());
             let refreshed = reapply_sensitive(schema, resp.new_state);
-            if infra_provider_sdk::plan::differs(&prior, &refreshed) || refreshed.is_null() != prior.is_null() {
+            let drifted = infra_provider_sdk::plan::differs(&prior, &refreshed) || refreshed.is_null() != prior.is_null();
+            if drifted {
                 lock(&self.drift).push(ResourceChange {
                     addr: addr.clone(),
                     prev_addr: None,
@@ -1324,8 +1328,9 @@ impl<'a> Walker<'a> {
             }
             prior = refreshed;
             private = resp.private;
-            if self.mode == WalkMode::Plan {
-                // The plan's prior state is the refreshed one; apply starts from it.
+            if self.mode == WalkMode::Plan && drifted {
+                // The plan's prior state is the refreshed one; apply starts from it. (Unchanged,
+                // the prior state already holds it, with the sensitivity state recorded.)
                 let mut p = lock(&self.prior);
                 if prior.is_null() {
                     p.remove_instance(&addr);
@@ -1387,7 +1392,7 @@ impl<'a> Walker<'a> {
             (Action::Create, ActionReason::None)
         } else if tainted {
             (Action::DeleteThenCreate, ActionReason::ReplaceBecauseTainted)
-        } else if self.replace_set.contains(&addr.to_string()) {
+        } else if !self.replace_set.is_empty() && self.replace_set.contains(&addr.to_string()) {
             (Action::DeleteThenCreate, ActionReason::ReplaceByRequest)
         } else if !requires_replace.is_empty() {
             (Action::DeleteThenCreate, ActionReason::ReplaceBecauseCannotUpdate)
@@ -1474,7 +1479,8 @@ impl<'a> Walker<'a> {
             provider: entry.addr.clone(),
             action,
             reason,
-            before: prior.clone(),
+            // Only an apply reads the prior value again below.
+            before: if self.mode == WalkMode::Apply { prior.clone() } else { std::mem::replace(&mut prior, Value::dynamic_null()) },
             after: planned.clone(),
             requires_replace,
             importing: importing.clone(),
@@ -2047,13 +2053,16 @@ impl<'a> Walker<'a> {
             outputs,
             drift,
             prior_state: prior,
-            planned_state: working.clone(),
+            // A plan's caller reads the planned state, an apply's the new one: each is moved
+            // where it is read rather than copied (a thousand resources' values take
+            // milliseconds to clone).
+            planned_state: if self.mode == WalkMode::Apply { WorkingState::default() } else { std::mem::take(&mut working) },
             variables: self.root_vars.clone(),
             warnings,
             timestamp: self.opts.plan_timestamp.clone(),
             errored,
         };
-        let outs = working.outputs.clone();
+        let outs = if self.mode == WalkMode::Apply { working.outputs.clone() } else { plan.planned_state.outputs.clone() };
         let mut recovered = std::mem::take(&mut *lock(&self.recovered));
         recovered.sort_by(|a, b| a.op.addr.cmp(&b.op.addr));
         WalkResult { plan, state: working, diagnostics, outputs: outs, recovered, interrupted: self.opts.interrupt.is_set() }

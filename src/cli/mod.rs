@@ -481,9 +481,11 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     } else if markdown {
         Box::new(infra_engine::hooks::NoHooks)
     } else {
-        Box::new(hooks::PlanHooks)
+        Box::new(hooks::PlanHooks::default())
     };
     let result = kept(session.plan(prior, vars.clone(), &opts, plan_hooks.as_ref()).await);
+    // Progress lines still pending are written before anything else.
+    drop(plan_hooks);
     infra_engine::timings::mark("planned");
     if result.interrupted {
         if !json {
@@ -603,7 +605,8 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
     let plan = kept(if let Some(p) = &saved {
         p.plan.clone()
     } else {
-        let result = session.plan(prior.clone(), vars.clone(), &opts, &hooks::PlanHooks).await;
+        // The hooks (a temporary) write their last progress lines at the end of the statement.
+        let result = session.plan(prior.clone(), vars.clone(), &opts, &hooks::PlanHooks::default()).await;
         infra_engine::timings::mark("planned");
         if result.interrupted {
             println!("\nInterrupted while planning: nothing was applied and no state was written.");
