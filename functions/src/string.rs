@@ -610,7 +610,9 @@ const MAX_FORMAT_WIDTH: usize = 10_000_000;
 /// cty's format scanner: `%` flags width `.`precision `[n]` verb.
 fn format_values(fmt: &str, args: &[Value]) -> Result<String, FuncError> {
     let bytes = fmt.as_bytes();
-    let mut out = String::with_capacity(fmt.len() + 16);
+    // Room for the literal text and the arguments, so appending rarely reallocates.
+    let room: usize = args.iter().map(|a| a.as_str().map_or(24, str::len)).sum();
+    let mut out = String::with_capacity(fmt.len() + room);
     let mut next_arg = 1usize;
     let mut highest = 0usize;
     let mut p = 0usize;
@@ -778,8 +780,9 @@ fn format_append(verb: &Verb<'_>, out: &mut String, args: &[Value]) -> Result<()
             };
             if matches!(verb.mode, 'b' | 'd' | 'o' | 'x' | 'X') {
                 if let Some(small) = exact_small_integer(n) {
-                    let digits = small_integer_text(verb.mode, small.unsigned_abs());
-                    go_format_integer(verb, small < 0, &digits, out);
+                    let mut buf = [0u8; 64];
+                    let digits = small_integer_text(verb.mode, small.unsigned_abs(), &mut buf);
+                    go_format_integer(verb, small < 0, digits, out);
                     return Ok(());
                 }
                 let Some(magnitude) = integer_digits(n) else {
@@ -1188,15 +1191,27 @@ fn exact_small_integer(n: &Number) -> Option<i64> {
     (64 - v.unsigned_abs().leading_zeros() <= n.precision()).then_some(v)
 }
 
-/// The digits of `magnitude` in the radix of integer verb `mode` (`X` in upper case).
-fn small_integer_text(mode: char, magnitude: u64) -> String {
-    match mode {
-        'b' => format!("{magnitude:b}"),
-        'o' => format!("{magnitude:o}"),
-        'x' => format!("{magnitude:x}"),
-        'X' => format!("{magnitude:X}"),
-        _ => magnitude.to_string(),
+/// Writes the digits of `magnitude` in the radix of integer verb `mode` (`X` in upper case) at
+/// the end of `buf`, returning them (64 places hold a `u64` even in binary).
+fn small_integer_text(mode: char, mut magnitude: u64, buf: &mut [u8; 64]) -> &str {
+    let (radix, digits): (u64, &[u8; 16]) = match mode {
+        'b' => (2, b"0123456789abcdef"),
+        'o' => (8, b"0123456789abcdef"),
+        'x' => (16, b"0123456789abcdef"),
+        'X' => (16, b"0123456789ABCDEF"),
+        _ => (10, b"0123456789abcdef"),
+    };
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = digits[(magnitude % radix) as usize];
+        magnitude /= radix;
+        if magnitude == 0 {
+            break;
+        }
     }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// Go's `big.Int.Format` for `%b %d %o %x %X` with flags, width and precision, given the
