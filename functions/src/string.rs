@@ -1294,6 +1294,39 @@ mod tests {
         assert_eq!(format_values("%5d|", &args).ok().as_deref(), Some("    1|"));
     }
 
+    /// The integer verbs print small integers from their `i64` and everything else from the
+    /// number's text; both paths must agree at their boundary (an integer wider than its
+    /// precision prints as its rounded text, as before), for every radix and flag.
+    #[test]
+    fn integer_verbs_agree_between_fast_and_general_paths() {
+        let f = |fmt: &str, n: Number| format_values(fmt, &[Value::number(n)]).unwrap_or_else(|e| panic!("{fmt}: {e:?}"));
+        let two60 = Number::from_f64(2f64.powi(60)).unwrap_or_else(|| panic!("2^60"));
+        assert_eq!(f("%d", two60), "1152921504606847000");
+        assert_eq!(f("%d", Number::from_i64(i64::MAX)), "9223372036854775807");
+        assert_eq!(f("%d", Number::from_i64(i64::MIN)), "-9223372036854775808");
+        assert_eq!(f("%x", Number::from_i64(-255)), "-ff");
+        assert_eq!(f("%X", Number::from_i64(255)), "FF");
+        assert_eq!(f("%#x", Number::from_i64(255)), "0xff");
+        assert_eq!(f("%b", Number::from_i64(5)), "101");
+        assert_eq!(f("%o", Number::from_i64(8)), "10");
+        assert_eq!(f("%05d", Number::from_i64(-42)), "-0042");
+        assert_eq!(f("%+d", Number::from_i64(7)), "+7");
+        assert_eq!(f("%-5d|", Number::from_i64(3)), "3    |");
+        assert_eq!(f("%.3d", Number::from_i64(9)), "009");
+        assert_eq!(f("%.0d|", Number::from_i64(0)), "|");
+        assert_eq!(f("%05d", Number::from_i64(12345)), "12345");
+        let parsed = Number::parse("123456789012345678901234567890").unwrap_or_else(|| panic!("parse"));
+        assert_eq!(f("%d", parsed), "123456789012345678901234567890");
+        assert!(format_values("%d", &[Value::number(Number::parse("1.5").unwrap_or_else(|| panic!("1.5")))]).is_err());
+    }
+
+    #[test]
+    fn upper_and_lower_keep_non_ascii_rules() {
+        assert_eq!(go_upper("item-00001-abc"), "ITEM-00001-ABC");
+        assert_eq!(go_upper("straße ǆ"), "STRAßE Ǆ");
+        assert_eq!(go_lower("ITEM-İ"), "item-i");
+    }
+
     /// Found with the `eval_expr` fuzz target's inputs: a huge indent aborted the process on an
     /// impossible allocation instead of failing the call.
     #[test]
