@@ -52,11 +52,34 @@ fn mask(prefix: u32, bits: u32) -> u128 {
 }
 
 fn format_addr(addr: u128, bits: u32) -> String {
+    let mut out = String::with_capacity(if bits == 32 { 15 } else { 39 });
+    push_addr(&mut out, addr, bits);
+    out
+}
+
+/// Appends the text of `addr` (dotted quad for IPv4, RFC 5952 for IPv6) to `out`. IPv4 is
+/// written by hand: `format!` with four integers costs several times as much, and `cidrsubnet`
+/// and `cidrhost` are called once per resource in large configurations.
+fn push_addr(out: &mut String, addr: u128, bits: u32) {
     if bits == 32 {
         let a = addr as u32;
-        format!("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff)
+        for (i, shift) in [24u32, 16, 8, 0].into_iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            let octet = (a >> shift) & 0xff;
+            if octet >= 100 {
+                out.push(char::from(b'0' + (octet / 100) as u8));
+            }
+            if octet >= 10 {
+                out.push(char::from(b'0' + (octet / 10 % 10) as u8));
+            }
+            out.push(char::from(b'0' + (octet % 10) as u8));
+        }
     } else {
-        std::net::Ipv6Addr::from(addr).to_string()
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}", std::net::Ipv6Addr::from(addr));
     }
 }
 
@@ -72,9 +95,27 @@ impl Network {
     }
 }
 
+impl Network {
+    /// `addr/prefix`, as [`Display`](std::fmt::Display) writes it, built directly.
+    fn text(&self) -> String {
+        let mut out = String::with_capacity(if self.bits == 32 { 18 } else { 43 });
+        push_addr(&mut out, self.addr, self.bits);
+        out.push('/');
+        let p = self.prefix;
+        if p >= 100 {
+            out.push(char::from(b'0' + (p / 100) as u8));
+        }
+        if p >= 10 {
+            out.push(char::from(b'0' + (p / 10 % 10) as u8));
+        }
+        out.push(char::from(b'0' + (p % 10) as u8));
+        out
+    }
+}
+
 impl std::fmt::Display for Network {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", format_addr(self.addr, self.bits), self.prefix)
+        f.write_str(&self.text())
     }
 }
 
@@ -188,7 +229,7 @@ fn cidrsubnet(args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncEr
     let new_prefix = new_prefix as u32;
     let shift = network.bits - new_prefix;
     let offset = if shift >= 128 { 0 } else { (net_num as u128) << shift };
-    Ok(Value::string(Network::with_prefix(network.addr | offset, new_prefix, network.bits).to_string()))
+    Ok(Value::string(Network::with_prefix(network.addr | offset, new_prefix, network.bits).text()))
 }
 
 fn cidrsubnets(args: &[Value], _: &Type, _: &FuncContext) -> Result<Value, FuncError> {

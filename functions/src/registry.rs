@@ -54,6 +54,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use infra_value::convert::convert;
+use infra_value::value::Kind;
 use infra_value::{Marks, Type, Value};
 
 use crate::{FuncContext, FuncError};
@@ -186,8 +187,34 @@ const FAMILIES: &[fn() -> &'static [Function]] = &[
     crate::datetime::functions,
 ];
 
-static TABLE: LazyLock<HashMap<&'static str, &'static Function>> = LazyLock::new(|| {
-    let mut table = HashMap::new();
+/// FNV-1a: the table's keys are a fixed set of short names, so a hash that costs a few
+/// instructions per byte serves better than the default SipHash (whose flooding resistance buys
+/// nothing for a table nobody can insert into). Every call evaluated looks its function up here.
+#[derive(Clone, Copy)]
+struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> NameHasher {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type NameTable = HashMap<&'static str, &'static Function, std::hash::BuildHasherDefault<NameHasher>>;
+
+static TABLE: LazyLock<NameTable> = LazyLock::new(|| {
+    let mut table = NameTable::default();
     for family in FAMILIES {
         for function in family() {
             table.insert(function.name, function);
@@ -227,13 +254,18 @@ pub fn call_function(
     ctx: &FuncContext,
 ) -> Result<Value, FuncError> {
     check_arity(function, args.len())?;
+    let mut args = args;
 
-    // Convert to the parameter types (hcl does this before calling into cty).
-    let mut converted = Vec::with_capacity(args.len());
-    for (index, arg) in args.iter().enumerate() {
+    // Convert to the parameter types (hcl does this before calling into cty), in place: an
+    // argument that already has its parameter's type (the common case) is neither converted nor
+    // copied.
+    for (index, arg) in args.iter_mut().enumerate() {
         let param = param_at(function, index)?;
+        if already_of_type(arg, &param.ty) {
+            continue;
+        }
         match convert(arg, &param.ty) {
-            Ok(v) => converted.push(v),
+            Ok(v) => *arg = v,
             // hcl prints only the message of a conversion error, not its path.
             Err(e) => {
                 return Err(FuncError::Arg {
@@ -250,8 +282,7 @@ pub fn call_function(
     let mut dynamic_arg = false;
     let mut unknown_arg = false;
     let mut unknown_marks = Marks::NONE;
-    let mut prepared = Vec::with_capacity(converted.len());
-    for (index, arg) in converted.into_iter().enumerate() {
+    for (index, arg) in args.iter_mut().enumerate() {
         let param = param_at(function, index)?;
         if arg.is_null() && !param.allow_null {
             return Err(FuncError::Arg {
@@ -260,27 +291,26 @@ pub fn call_function(
                 message: "argument must not be null".to_string(),
             });
         }
-        let arg = if param.allow_marked {
+        if param.allow_marked {
             // Only used if the call short-circuits to an unknown: cty would drop these marks
             // then, but an unknown result computed from a sensitive argument stays sensitive
             // here (it costs nothing, and a later known value will be sensitive anyway).
             if !arg.is_known() {
                 unknown_marks |= arg.marks();
             }
-            arg
-        } else {
+        } else if arg.has_marks_deep() {
             let (unmarked, marks) = arg.unmark_deep();
             result_marks |= marks;
-            unmarked
-        };
-        if arg.ty() == Type::Dynamic && !param.allow_dynamic_type {
+            *arg = unmarked;
+        }
+        if !param.allow_dynamic_type && is_dynamic(arg) {
             dynamic_arg = true;
         }
         if !arg.is_known() && !param.allow_unknown {
             unknown_arg = true;
         }
-        prepared.push(arg);
     }
+    let prepared = args;
 
     if dynamic_arg {
         return Ok(Value::dynamic_unknown().mark(result_marks | unknown_marks));
@@ -292,6 +322,24 @@ pub fn call_function(
     let result =
         (function.imp)(&prepared, &return_type, ctx).map_err(|e| name_param(function, e))?;
     Ok(result.mark(result_marks))
+}
+
+/// True when `convert(arg, ty)` would return `arg` unchanged, decided without building the
+/// argument's type: `ty` is `any`, or a primitive type the (known or null) argument has.
+fn already_of_type(arg: &Value, ty: &Type) -> bool {
+    match (ty, arg.kind()) {
+        (Type::Dynamic, _) => true,
+        (Type::String, Kind::String(_)) | (Type::Number, Kind::Number(_)) | (Type::Bool, Kind::Bool(_)) => true,
+        _ => false,
+    }
+}
+
+/// `arg.ty() == Type::Dynamic`, without building the type of a collection.
+fn is_dynamic(arg: &Value) -> bool {
+    match arg.kind() {
+        Kind::Null(t) | Kind::Unknown(t) => *t == Type::Dynamic,
+        _ => false,
+    }
 }
 
 fn check_arity(function: &Function, given: usize) -> Result<(), FuncError> {

@@ -105,6 +105,10 @@ pub(crate) fn go_json_quote(s: &str, out: &mut String) {
 
 /// Go's `unicode.ToUpper` applied to every character: simple mappings only.
 fn go_upper(s: &str) -> String {
+    // ASCII letters are the only ASCII characters with a case mapping, and they map to ASCII.
+    if s.is_ascii() {
+        return s.to_ascii_uppercase();
+    }
     s.chars()
         .map(|c| {
             let mut up = c.to_uppercase();
@@ -119,6 +123,9 @@ fn go_upper(s: &str) -> String {
 /// Go's `unicode.ToLower` applied to every character. The only multi-character full lowercase
 /// mapping is U+0130, whose simple mapping is `i`.
 fn go_lower(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.chars()
         .map(|c| {
             let mut low = c.to_lowercase();
@@ -582,8 +589,9 @@ fn formatlist(args: &[Value], ret: &Type, _: &FuncContext) -> Result<Value, Func
 
 /// One `%…` sequence of a format string.
 #[derive(Default, Debug)]
-struct Verb {
-    raw: String,
+struct Verb<'f> {
+    /// The verb's text in the format string (borrowed: only error messages need it).
+    raw: &'f str,
     offset: usize,
     arg_num: usize,
     mode: char,
@@ -602,17 +610,20 @@ const MAX_FORMAT_WIDTH: usize = 10_000_000;
 /// cty's format scanner: `%` flags width `.`precision `[n]` verb.
 fn format_values(fmt: &str, args: &[Value]) -> Result<String, FuncError> {
     let bytes = fmt.as_bytes();
-    let mut out = String::new();
+    // Room for the literal text and the arguments, so appending rarely reallocates.
+    let room: usize = args.iter().map(|a| a.as_str().map_or(24, str::len)).sum();
+    let mut out = String::with_capacity(fmt.len() + room);
     let mut next_arg = 1usize;
     let mut highest = 0usize;
     let mut p = 0usize;
     let invalid = |p: usize| call_error(format!("invalid format string starting at offset {p}"));
     while p < bytes.len() {
         if bytes[p] != b'%' {
-            // Copy the whole UTF-8 character.
-            let ch_len = fmt[p..].chars().next().map(char::len_utf8).unwrap_or(1);
-            out.push_str(&fmt[p..p + ch_len]);
-            p += ch_len;
+            // Copy the literal text up to the next verb (`%` is ASCII, so this ends on a
+            // character boundary).
+            let run = fmt[p..].find('%').unwrap_or(fmt.len() - p);
+            out.push_str(&fmt[p..p + run]);
+            p += run;
             continue;
         }
         let start = p;
@@ -686,7 +697,7 @@ fn format_values(fmt: &str, args: &[Value]) -> Result<String, FuncError> {
         }
         verb.mode = bytes[p] as char;
         p += 1;
-        verb.raw = fmt[start..p].to_string();
+        verb.raw = &fmt[start..p];
         highest = highest.max(verb.arg_num);
         format_append(&verb, &mut out, args)?;
         next_arg = verb.arg_num + 1;
@@ -720,7 +731,7 @@ fn go_quote_rune(c: char) -> String {
     }
 }
 
-fn format_append(verb: &Verb, out: &mut String, args: &[Value]) -> Result<(), FuncError> {
+fn format_append(verb: &Verb<'_>, out: &mut String, args: &[Value]) -> Result<(), FuncError> {
     let Some(arg) = verb.arg_num.checked_sub(1).and_then(|i| args.get(i)) else {
         return Err(call_error(format!(
             "not enough arguments for {:?} at {}: need index {} but have {} total",
@@ -738,7 +749,7 @@ fn format_append(verb: &Verb, out: &mut String, args: &[Value]) -> Result<(), Fu
         'v' => {
             if !verb.sharp && !arg.is_null() {
                 if let Some(s) = arg.as_str() {
-                    out.push_str(&pad_width(verb, s.to_string()));
+                    push_padded(verb, out, s);
                     return Ok(());
                 }
                 if let Some(n) = arg.as_number() {
@@ -756,18 +767,46 @@ fn format_append(verb: &Verb, out: &mut String, args: &[Value]) -> Result<(), Fu
             Ok(())
         }
         'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'g' | 'G' => {
-            let n = convert(arg, &Type::Number).map_err(|e| unsupported(&e.to_string()))?;
-            let Some(n) = n.as_number() else {
-                return Err(unsupported("a number is required"));
+            let converted;
+            let n = match arg.as_number() {
+                Some(n) => n,
+                None => {
+                    converted = convert(arg, &Type::Number).map_err(|e| unsupported(&e.to_string()))?;
+                    let Some(n) = converted.as_number() else {
+                        return Err(unsupported("a number is required"));
+                    };
+                    n
+                }
             };
             if matches!(verb.mode, 'b' | 'd' | 'o' | 'x' | 'X') {
-                let Some(digits) = integer_digits(n) else {
+                if let Some(small) = exact_small_integer(n) {
+                    let mut buf = [0u8; 64];
+                    let digits = small_integer_text(verb.mode, small.unsigned_abs(), &mut buf);
+                    go_format_integer(verb, small < 0, digits, out);
+                    return Ok(());
+                }
+                let Some(magnitude) = integer_digits(n) else {
                     return Err(unsupported("an integer is required"));
                 };
-                out.push_str(&go_format_integer(verb, n.is_negative(), &digits));
+                let radix = match verb.mode {
+                    'b' => 2,
+                    'o' => 8,
+                    'x' | 'X' => 16,
+                    _ => 10,
+                };
+                let mut digits = magnitude.to_str_radix(radix);
+                if verb.mode == 'X' {
+                    digits = digits.to_uppercase();
+                }
+                go_format_integer(verb, n.is_negative(), &digits, out);
             } else {
                 out.push_str(&go_format_float(verb, n));
             }
+            Ok(())
+        }
+        's' if verb.prec.is_none() && arg.as_str().is_some() => {
+            // Already a string and nothing to cut: no conversion or copy needed.
+            push_padded(verb, out, text(arg));
             Ok(())
         }
         's' | 'q' => {
@@ -788,9 +827,25 @@ fn format_append(verb: &Verb, out: &mut String, args: &[Value]) -> Result<(), Fu
     }
 }
 
+/// [`pad_width`] of a borrowed string, appended to `out` without copying it first.
+fn push_padded(verb: &Verb<'_>, out: &mut String, s: &str) {
+    let pad = match verb.width {
+        Some(width) => width.saturating_sub(grapheme_len(s)),
+        None => 0,
+    };
+    let fill = if verb.zero { '0' } else { ' ' };
+    if !verb.minus {
+        out.extend(std::iter::repeat_n(fill, pad));
+    }
+    out.push_str(s);
+    if verb.minus {
+        out.extend(std::iter::repeat_n(fill, pad));
+    }
+}
+
 /// cty's own padding for `%s`, `%q` and `%v`: width in grapheme clusters, `0` pads with zeros
 /// even on the right when combined with `-`.
-fn pad_width(verb: &Verb, s: String) -> String {
+fn pad_width(verb: &Verb<'_>, s: String) -> String {
     let Some(width) = verb.width else { return s };
     let len = grapheme_len(&s);
     if len >= width {
@@ -1075,7 +1130,7 @@ fn decimal_text(mut d: Decimal, format: char, prec: Option<usize>) -> String {
 }
 
 /// Go's `fmt` of a `big.Float` with `%e %E %f %g %G`, flags, width and precision.
-fn go_format_float(verb: &Verb, n: &Number) -> String {
+fn go_format_float(verb: &Verb<'_>, n: &Number) -> String {
     let (sign_text, body) = match Decimal::from_number(n) {
         Some(d) => {
             let negative = d.negative;
@@ -1124,19 +1179,51 @@ fn integer_digits(n: &Number) -> Option<BigUint> {
     Some(v)
 }
 
-/// Go's `big.Int.Format` for `%b %d %o %x %X` with flags, width and precision.
-fn go_format_integer(verb: &Verb, negative: bool, magnitude: &BigUint) -> String {
-    let (radix, prefix) = match verb.mode {
-        'b' => (2, "0b"),
-        'o' => (8, "0"),
-        'x' => (16, "0x"),
-        'X' => (16, "0X"),
-        _ => (10, ""),
-    };
-    let mut digits = magnitude.to_str_radix(radix);
-    if verb.mode == 'X' {
-        digits = digits.to_uppercase();
+/// The value of `n` when it is an integer whose text ([`Number`]'s `Display`, which
+/// [`integer_digits`] reads) is exactly its decimal digits: an `i64` (other than `i64::MIN`)
+/// whose bit length fits the number's precision. Wider integers at a smaller precision print
+/// rounded (`pow(2, 60)` is `1152921504606847000`), so they take the general path.
+fn exact_small_integer(n: &Number) -> Option<i64> {
+    if !n.is_integer() {
+        return None;
     }
+    let v = n.to_i64().filter(|v| *v != i64::MIN)?;
+    (64 - v.unsigned_abs().leading_zeros() <= n.precision()).then_some(v)
+}
+
+/// Writes the digits of `magnitude` in the radix of integer verb `mode` (`X` in upper case) at
+/// the end of `buf`, returning them (64 places hold a `u64` even in binary).
+fn small_integer_text(mode: char, mut magnitude: u64, buf: &mut [u8; 64]) -> &str {
+    let (radix, digits): (u64, &[u8; 16]) = match mode {
+        'b' => (2, b"0123456789abcdef"),
+        'o' => (8, b"0123456789abcdef"),
+        'x' => (16, b"0123456789abcdef"),
+        'X' => (16, b"0123456789ABCDEF"),
+        _ => (10, b"0123456789abcdef"),
+    };
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = digits[(magnitude % radix) as usize];
+        magnitude /= radix;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
+/// Go's `big.Int.Format` for `%b %d %o %x %X` with flags, width and precision, given the
+/// magnitude's digits in the verb's radix; appends to `out`.
+fn go_format_integer(verb: &Verb<'_>, negative: bool, digits: &str, out: &mut String) {
+    let prefix = match verb.mode {
+        'b' => "0b",
+        'o' => "0",
+        'x' => "0x",
+        'X' => "0X",
+        _ => "",
+    };
     let negative = negative && !digits.chars().all(|c| c == '0');
     let sign = if negative {
         "-"
@@ -1153,7 +1240,7 @@ fn go_format_integer(verb: &Verb, negative: bool, magnitude: &BigUint) -> String
         if digits.len() < prec {
             zeros = prec - digits.len();
         } else if digits == "0" && prec == 0 {
-            return String::new();
+            return;
         }
     }
     let length = sign.len() + prefix.len() + zeros + digits.len();
@@ -1168,7 +1255,13 @@ fn go_format_integer(verb: &Verb, negative: bool, magnitude: &BigUint) -> String
             left = d;
         }
     }
-    format!("{}{sign}{prefix}{}{digits}{}", " ".repeat(left), "0".repeat(zeros), " ".repeat(right))
+    out.reserve(left + sign.len() + prefix.len() + zeros + digits.len() + right);
+    out.extend(std::iter::repeat_n(' ', left));
+    out.push_str(sign);
+    out.push_str(prefix);
+    out.extend(std::iter::repeat_n('0', zeros));
+    out.push_str(digits);
+    out.extend(std::iter::repeat_n(' ', right));
 }
 
 #[cfg(test)]
@@ -1199,6 +1292,39 @@ mod tests {
             }
         }
         assert_eq!(format_values("%5d|", &args).ok().as_deref(), Some("    1|"));
+    }
+
+    /// The integer verbs print small integers from their `i64` and everything else from the
+    /// number's text; both paths must agree at their boundary (an integer wider than its
+    /// precision prints as its rounded text, as before), for every radix and flag.
+    #[test]
+    fn integer_verbs_agree_between_fast_and_general_paths() {
+        let f = |fmt: &str, n: Number| format_values(fmt, &[Value::number(n)]).unwrap_or_else(|e| panic!("{fmt}: {e:?}"));
+        let two60 = Number::from_f64(2f64.powi(60)).unwrap_or_else(|| panic!("2^60"));
+        assert_eq!(f("%d", two60), "1152921504606847000");
+        assert_eq!(f("%d", Number::from_i64(i64::MAX)), "9223372036854775807");
+        assert_eq!(f("%d", Number::from_i64(i64::MIN)), "-9223372036854775808");
+        assert_eq!(f("%x", Number::from_i64(-255)), "-ff");
+        assert_eq!(f("%X", Number::from_i64(255)), "FF");
+        assert_eq!(f("%#x", Number::from_i64(255)), "0xff");
+        assert_eq!(f("%b", Number::from_i64(5)), "101");
+        assert_eq!(f("%o", Number::from_i64(8)), "10");
+        assert_eq!(f("%05d", Number::from_i64(-42)), "-0042");
+        assert_eq!(f("%+d", Number::from_i64(7)), "+7");
+        assert_eq!(f("%-5d|", Number::from_i64(3)), "3    |");
+        assert_eq!(f("%.3d", Number::from_i64(9)), "009");
+        assert_eq!(f("%.0d|", Number::from_i64(0)), "|");
+        assert_eq!(f("%05d", Number::from_i64(12345)), "12345");
+        let parsed = Number::parse("123456789012345678901234567890").unwrap_or_else(|| panic!("parse"));
+        assert_eq!(f("%d", parsed), "123456789012345678901234567890");
+        assert!(format_values("%d", &[Value::number(Number::parse("1.5").unwrap_or_else(|| panic!("1.5")))]).is_err());
+    }
+
+    #[test]
+    fn upper_and_lower_keep_non_ascii_rules() {
+        assert_eq!(go_upper("item-00001-abc"), "ITEM-00001-ABC");
+        assert_eq!(go_upper("straße ǆ"), "STRAßE Ǆ");
+        assert_eq!(go_lower("ITEM-İ"), "item-i");
     }
 
     /// Found with the `eval_expr` fuzz target's inputs: a huge indent aborted the process on an

@@ -64,6 +64,15 @@ pub fn convert(value: &Value, want: &Type) -> Result<Value, ConversionError> {
     if *want == Type::Dynamic {
         return Ok(value.clone());
     }
+    // Primitive to primitive, the common case of function arguments and template
+    // interpolations: answered without building and comparing types or a conversion plan.
+    match (want, value.kind()) {
+        (Type::String, Kind::String(_)) | (Type::Number, Kind::Number(_)) | (Type::Bool, Kind::Bool(_)) => {
+            return Ok(value.clone());
+        }
+        (Type::String, Kind::Number(n)) => return Ok(Value::string(n.to_string()).mark(value.marks())),
+        _ => {}
+    }
     let have = value.ty();
     if have == without_optional_attrs_deep(want) {
         return Ok(value.clone());

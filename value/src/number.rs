@@ -1142,7 +1142,24 @@ impl fmt::Display for Number {
             // When the integer's bit length fits the precision, half a unit in the last place is
             // at most 1/2 and the shortest decimal is the integer itself.
             if 64 - value.unsigned_abs().leading_zeros() <= *prec {
-                return write!(f, "{value}");
+                // Written by hand: `write!(f, "{value}")` goes through a second formatting pass
+                // and integer padding, several times the cost for the short integers
+                // (`count.index`, lengths) that are printed most.
+                let mut buf = [0u8; 20];
+                let mut at = buf.len();
+                let mut rest = value.unsigned_abs();
+                loop {
+                    at -= 1;
+                    buf[at] = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                    if rest == 0 {
+                        break;
+                    }
+                }
+                if *value < 0 {
+                    f.write_str("-")?;
+                }
+                return f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?);
             }
         }
         let x = self.to_float();

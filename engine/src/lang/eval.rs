@@ -608,7 +608,7 @@ impl<'a> Evaluator<'a> {
                         } else if kv.is_null() {
                             self.error(ke.span, "Invalid object key", "Key expression in 'for' expression must not produce a null value.");
                         } else {
-                            match convert(&kv, &Type::String).ok().and_then(|s| s.as_str().map(String::from)) {
+                            match object_key(&kv) {
                                 Some(key) => {
                                     if f.grouping {
                                         groups.entry(key).or_default().push(val);
@@ -975,6 +975,17 @@ impl Scope for TemplateScope {
     }
     fn func_context(&self) -> &FuncContext {
         &self.ctx
+    }
+}
+
+/// A known, non-null, unmarked `for` key converted to string, or `None` when it has no string
+/// form. Strings and numbers (the usual keys) skip the generic conversion and its copies.
+fn object_key(kv: &Value) -> Option<String> {
+    match kv.kind() {
+        Kind::String(s) => Some(s.to_string()),
+        // A number's text is ASCII, so it is already NFC, as `convert` would make it.
+        Kind::Number(n) => Some(n.to_string()),
+        _ => convert(kv, &Type::String).ok().and_then(|s| s.as_str().map(String::from)),
     }
 }
 
