@@ -248,6 +248,11 @@ fn ctrl_c_twice_exits_at_once_and_loses_nothing() {
         assert!(start.elapsed() < Duration::from_secs(30), "the apply made no progress");
         std::thread::sleep(Duration::from_millis(5));
     }
+    // Wave 2's files are written: the 100 ms `time_sleep.w3` starts now. Both interrupts land
+    // inside it, so the graceful stop is still waiting for it when the second one arrives
+    // (interrupted between waves, with nothing in flight, the apply stops gracefully within
+    // a few milliseconds, before a second interrupt).
+    std::thread::sleep(Duration::from_millis(30));
     signal(&child, "INT");
     std::thread::sleep(Duration::from_millis(10));
     signal(&child, "INT");
