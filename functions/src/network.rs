@@ -67,14 +67,7 @@ fn push_addr(out: &mut String, addr: u128, bits: u32) {
             if i > 0 {
                 out.push('.');
             }
-            let octet = (a >> shift) & 0xff;
-            if octet >= 100 {
-                out.push(char::from(b'0' + (octet / 100) as u8));
-            }
-            if octet >= 10 {
-                out.push(char::from(b'0' + (octet / 10 % 10) as u8));
-            }
-            out.push(char::from(b'0' + (octet % 10) as u8));
+            push_below_1000(out, (a >> shift) & 0xff);
         }
     } else {
         use std::fmt::Write;
@@ -95,20 +88,24 @@ impl Network {
     }
 }
 
+/// Appends the decimal digits of `n` (an octet or a prefix length: below 1 000).
+fn push_below_1000(out: &mut String, n: u32) {
+    if n >= 100 {
+        out.push(char::from(b'0' + (n / 100 % 10) as u8));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
 impl Network {
     /// `addr/prefix`, as [`Display`](std::fmt::Display) writes it, built directly.
     fn text(&self) -> String {
         let mut out = String::with_capacity(if self.bits == 32 { 18 } else { 43 });
         push_addr(&mut out, self.addr, self.bits);
         out.push('/');
-        let p = self.prefix;
-        if p >= 100 {
-            out.push(char::from(b'0' + (p / 100) as u8));
-        }
-        if p >= 10 {
-            out.push(char::from(b'0' + (p / 10 % 10) as u8));
-        }
-        out.push(char::from(b'0' + (p % 10) as u8));
+        push_below_1000(&mut out, self.prefix);
         out
     }
 }
