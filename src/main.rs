@@ -9,7 +9,9 @@ mod values;
 fn main() {
     infra_engine::timings::start();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    memory::tune(memory::wants_huge_pages(&args));
+    if memory::tune(memory::wants_huge_pages(&args)) {
+        infra_engine::par::set_thread_start(memory::huge_thread_heap);
+    }
     let code = cli::run(args);
     infra_engine::timings::mark("command finished");
     std::process::exit(code);

@@ -522,6 +522,47 @@ fn force_unlock_names_a_missing_lock() {
     infra(d, &["force-unlock", "0000"]).fails_with("Failed to unlock state");
 }
 
+/// plan and apply start reading the state while the configuration is parsed, from the backend
+/// `infra init` recorded or else the default local one. A configuration that names another
+/// backend must be planned and applied against that backend's state, and the guessed one left
+/// as it was.
+#[test]
+fn state_read_before_the_configuration_follows_the_configured_backend() {
+    let dir = workdir("resource \"terraform_data\" \"decoy\" {\n  input = 1\n}\n");
+    let d = dir.path();
+    infra(d, &["apply", "-auto-approve"]).ok();
+    let decoy = std::fs::read(d.join("terraform.tfstate")).expect("default state");
+    write_config(d, "terraform {\n  backend \"local\" {\n    path = \"custom.tfstate\"\n  }\n}\n\nresource \"terraform_data\" \"real\" {\n  input = 2\n}\n");
+    for args in [&["plan"][..], &["apply", "-auto-approve"]] {
+        let run = infra(d, args).ok();
+        assert!(run.stdout.contains("1 to add, 0 to change, 0 to destroy") || run.stdout.contains("Resources: 1 added, 0 changed, 0 destroyed"), "{args:?}:\n{}", run.text());
+        assert!(!run.stdout.contains("decoy"), "{args:?} must not see the default backend's state:\n{}", run.text());
+    }
+    assert_eq!(std::fs::read(d.join("terraform.tfstate")).expect("default state"), decoy, "the guessed state is left alone");
+    assert_eq!(list(d), ["terraform_data.real"]);
+    infra(d, &["plan"]).ok().stdout_has("No changes.");
+}
+
+/// A command that stops at a configuration error releases the lock its early state read took:
+/// an S3 lock object left behind would lock every later command out.
+#[test]
+fn configuration_error_releases_the_lock_of_the_early_state_read() {
+    let block = backend_block(Kind::S3);
+    let good = format!("{block}{RESOURCES}");
+    let dir = workdir(&good);
+    let d = dir.path();
+    infra(d, &["init"]).ok();
+    infra(d, &["apply", "-auto-approve"]).ok();
+    write_config(d, &format!("{block}resource \"terraform_data\" \"broken\" {{\n  input =\n}}\n"));
+    for args in [&["plan"][..], &["apply", "-auto-approve"], &["plan"]] {
+        let run = infra(d, args);
+        assert_eq!(run.code, 1, "{args:?}:\n{}", run.text());
+        assert!(run.stderr.contains("on main.tf line 14"), "{args:?} reports the configuration error:\n{}", run.text());
+    }
+    write_config(d, &good);
+    infra(d, &["plan"]).ok().stdout_has("No changes.");
+}
+
 #[test]
 fn corrupt_s3_state_is_refused_and_kept() {
     let bucket = support::unique("cli-").to_lowercase();

@@ -5,6 +5,26 @@
 //! microseconds, so work is split only when there is enough of it, into one chunk per core.
 
 use std::num::NonZeroUsize;
+use std::sync::OnceLock;
+
+/// What every worker thread of a run does first (see [`set_thread_start`]).
+static THREAD_START: OnceLock<fn()> = OnceLock::new();
+
+/// Sets what the engine's worker threads — these fork-joins, the walk's lanes, the parser's
+/// chunks — run before their work: the CLI gives them huge pages for their allocator's heap
+/// (`src/memory.rs`), as it does for the main thread's. Set once, before the first run; later
+/// calls are ignored.
+pub fn set_thread_start(f: fn()) {
+    let _ = THREAD_START.set(f);
+}
+
+/// Runs the thread-start hook, if one was set; every thread the engine starts calls this first.
+/// Public for the threads the CLI starts for a run (e.g. the state read beside the parse).
+pub fn thread_started() {
+    if let Some(f) = THREAD_START.get() {
+        f();
+    }
+}
 
 /// Number of worker threads to use for `len` items when each chunk must have at least
 /// `min_per_thread` of them: 1 (run inline) for small inputs.
@@ -43,7 +63,10 @@ pub fn map_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&[T]
     let mut chunks = items.chunks(items.len().div_ceil(threads));
     let first = chunks.next().unwrap_or(&[]);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks.map(|chunk| scope.spawn(move || f(chunk))).collect();
+        let workers: Vec<_> = chunks.map(|chunk| scope.spawn(move || {
+                    thread_started();
+                    f(chunk)
+                })).collect();
         let mut out = Vec::with_capacity(workers.len() + 1);
         out.push(f(first));
         for worker in workers {

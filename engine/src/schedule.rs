@@ -157,7 +157,10 @@ where
         let workers: Vec<_> = (0..lanes)
             .map(|_| {
                 let runtime = runtime.clone();
-                scope.spawn(move || runtime.block_on(lane(graph, keys, queue, notify, per_lane, interrupt, visit)))
+                scope.spawn(move || {
+                    crate::par::thread_started();
+                    runtime.block_on(lane(graph, keys, queue, notify, per_lane, interrupt, visit))
+                })
             })
             .collect();
         for worker in workers {

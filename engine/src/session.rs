@@ -78,23 +78,12 @@ impl Session {
     }
 
     fn lookup(&self) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + '_ {
-        move |mode, ty| {
-            let s = self.providers.schema_for_type(mode == Mode::Data, ty)?;
-            let t = match mode {
-                Mode::Managed => s.resources.get(ty)?.block.implied_type(),
-                Mode::Data => s.data_sources.get(ty)?.block.implied_type(),
-            };
-            Some((s, t))
-        }
+        schema_lookup(&self.providers)
     }
 
     /// Decodes a stored state with the providers' schemas.
     pub fn decode_state(&self, sf: Option<&StateFile>) -> Result<WorkingState, Diagnostic> {
-        match sf {
-            None => Ok(WorkingState::default()),
-            Some(sf) => state_bridge::from_state_file(sf, &self.lookup())
-                .map_err(|e| Diagnostic::error("Invalid state", format!("The state could not be decoded: {e}."))),
-        }
+        decode_state(&self.providers, sf)
     }
 
     /// Encodes a working state for storage.
@@ -151,5 +140,28 @@ impl Session {
         let mut walker = Walker::new(&self.config, &self.sources, &self.providers, &self.graph, opts, WalkMode::Apply, vars, prior, hooks, persister);
         walker.saved_plan = saved;
         walker.run().await
+    }
+}
+
+/// The schema and object type of a resource type, among `providers`.
+fn schema_lookup(providers: &Providers) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + '_ {
+    move |mode, ty| {
+        let s = providers.schema_for_type(mode == Mode::Data, ty)?;
+        let t = match mode {
+            Mode::Managed => s.resources.get(ty)?.block.implied_type(),
+            Mode::Data => s.data_sources.get(ty)?.block.implied_type(),
+        };
+        Some((s, t))
+    }
+}
+
+/// Decodes a stored state with the providers' schemas. Needs no configuration: the schemas are
+/// the built-in providers', so the CLI decodes a state it reads while the configuration is
+/// still being parsed ([`Session::decode_state`] is the same with the session's providers).
+pub fn decode_state(providers: &Providers, sf: Option<&StateFile>) -> Result<WorkingState, Diagnostic> {
+    match sf {
+        None => Ok(WorkingState::default()),
+        Some(sf) => state_bridge::from_state_file(sf, &schema_lookup(providers))
+            .map_err(|e| Diagnostic::error("Invalid state", format!("The state could not be decoded: {e}."))),
     }
 }

@@ -438,6 +438,7 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     let json = args.has("json");
     let markdown = args.has("markdown");
     infra_engine::timings::mark("runtime started");
+    let prefetch = state::Prefetch::start(&ctx.dir, args, "OperationTypePlan", factories());
     let Some(session) = load_session_as(&ctx, json) else { return 1 };
     infra_engine::timings::mark("configuration loaded");
     // The configuration, the states and the plan are large trees the process exits right after
@@ -449,14 +450,10 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     }
     let ctx = with_sources(&ctx, &session);
     interrupt::listen(&opts.interrupt);
-    let store = state::Store::open(&ctx.dir, &session);
-    let _lock = match store.lock_if(args, "OperationTypePlan") {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let (prior_file, prior) = match store.load(&session) {
-        Ok((file, prior)) => (kept(file), prior),
-        Err(d) => {
+    let (_store, _lock, prior_file, prior) = match prefetch.finish(&ctx.dir, args, &session, "OperationTypePlan") {
+        Ok(state::Loaded { store, lock, state, decoded }) => (store, lock, kept(state), decoded),
+        Err(state::LoadFailure::Exit(code)) => return code,
+        Err(state::LoadFailure::Load(d)) => {
             if json {
                 ui_json::print_diagnostics(&[d], Some(&session.sources));
             } else {
@@ -556,19 +553,16 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
             return 1;
         }
     };
+    let prefetch = state::Prefetch::start(&ctx.dir, args, "OperationTypeApply", factories());
     let Some(session) = load_session(&ctx) else { return 1 };
     let mut session = kept(session);
     let ctx = with_sources(&ctx, &session);
     let interrupt = infra_engine::walk::Interrupt::new();
     interrupt::listen(&interrupt);
-    let store = state::Store::open(&ctx.dir, &session);
-    let _lock = match store.lock_if(args, "OperationTypeApply") {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let (prior_file, prior) = match store.load(&session) {
-        Ok((file, prior)) => (kept(file), prior),
-        Err(d) => {
+    let (store, _lock, prior_file, prior) = match prefetch.finish(&ctx.dir, args, &session, "OperationTypeApply") {
+        Ok(state::Loaded { store, lock, state, decoded }) => (store, lock, kept(state), decoded),
+        Err(state::LoadFailure::Exit(code)) => return code,
+        Err(state::LoadFailure::Load(d)) => {
             ctx.print_diags(&[d]);
             return 1;
         }

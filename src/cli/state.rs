@@ -78,9 +78,13 @@ pub fn state_diag(summary: &str, e: &infra_state::Error) -> Diagnostic {
 
 /// The configured backend, checked against what `infra init` recorded.
 pub fn open_backend(dir: &Path, session: &Session) -> Result<Box<dyn Backend>, Vec<Diagnostic>> {
+    backend::open(dir, &backend_settings(dir, session)?).map_err(|d| vec![d])
+}
+
+/// The settings of the configured backend, checked against what `infra init` recorded.
+fn backend_settings(dir: &Path, session: &Session) -> Result<backend::BackendSettings, Vec<Diagnostic>> {
     let block = backend::configured(session)?;
-    let settings = backend::check_initialized(dir, &block).map_err(|d| vec![d])?;
-    backend::open(dir, &settings).map_err(|d| vec![d])
+    backend::check_initialized(dir, &block).map_err(|d| vec![d])
 }
 
 type SharedState = Arc<Mutex<Box<dyn StateStore>>>;
@@ -122,8 +126,13 @@ impl Drop for LockGuard {
 
 impl Store {
     pub fn open(dir: &Path, session: &Session) -> Store {
+        Store::open_with(dir, backend_settings(dir, session), session.sources.clone())
+    }
+
+    /// The store of the selected workspace in the backend `settings` name.
+    fn open_with(dir: &Path, settings: Result<backend::BackendSettings, Vec<Diagnostic>>, sources: SourceMap) -> Store {
         let opened = (|| {
-            let backend = open_backend(dir, session)?;
+            let backend = backend::open(dir, &settings?).map_err(|d| vec![d])?;
             let workspace = current_workspace(dir);
             if workspace != DEFAULT_WORKSPACE {
                 let known = backend.workspaces().map_err(|e| vec![state_diag("Failed to list workspaces", &e)])?;
@@ -137,7 +146,7 @@ impl Store {
             let state = backend.state(&workspace).map_err(|e| vec![state_diag("Failed to open the state", &e)])?;
             Ok(Opened { state: Arc::new(Mutex::new(state)), _backend: backend })
         })();
-        Store { opened, sources: session.sources.clone(), operation: Mutex::new(None) }
+        Store { opened, sources, operation: Mutex::new(None) }
     }
 
     fn opened(&self) -> Result<&Opened, Vec<Diagnostic>> {
@@ -170,16 +179,21 @@ impl Store {
                 }
             },
         };
-        let mut state = guard(&opened.state);
-        let mut info = LockInfo::new(operation);
-        info.path = state.location();
-        match state.lock(info, timeout) {
-            Ok(_) => Ok(Some(LockGuard { state: opened.state.clone() })),
+        match Store::lock(opened, operation, timeout) {
+            Ok(held) => Ok(Some(held)),
             Err(e) => {
                 print_diags(&self.sources, &[state_diag("Error acquiring the state lock", &e)]);
                 Err(1)
             }
         }
+    }
+
+    fn lock(opened: &Opened, operation: &str, timeout: Duration) -> infra_state::Result<LockGuard> {
+        let mut state = guard(&opened.state);
+        let mut info = LockInfo::new(operation);
+        info.path = state.location();
+        state.lock(info, timeout)?;
+        Ok(LockGuard { state: opened.state.clone() })
     }
 
     /// Reads the snapshot and replays the journal over it (objects recorded after the last
@@ -216,15 +230,20 @@ impl Store {
     pub fn load(&self, session: &Session) -> Result<(Option<StateFile>, WorkingState), Diagnostic> {
         let (sf, pending) = self.load_with_pending()?;
         infra_engine::timings::mark("state journal read");
-        let mut ws = session.decode_state(sf.as_ref())?;
+        let ws = session.decode_state(sf.as_ref())?;
         infra_engine::timings::mark("state decoded");
-        let (ops, leftover) = pending_ops(session, &pending);
+        Ok(self.with_pending(session, sf, ws, &pending))
+    }
+
+    /// Hands the journal's pending intents to the engine (see [`Self::load`]).
+    fn with_pending(&self, session: &Session, sf: Option<StateFile>, mut ws: WorkingState, pending: &[Intent]) -> (Option<StateFile>, WorkingState) {
+        let (ops, leftover) = pending_ops(session, pending);
         ws.pending = ops;
         let reporting = self.operation.lock().ok().and_then(|o| o.clone()).is_some_and(|o| o == "OperationTypePlan" || o == "OperationTypeApply");
         if reporting && !leftover.is_empty() {
             print_diags(&self.sources, &[unconfirmed_warning(&leftover)]);
         }
-        Ok((sf, ws))
+        (sf, ws)
     }
 
     /// Opens the journal for an apply.
@@ -350,6 +369,131 @@ impl Store {
             return 1;
         }
         0
+    }
+}
+
+/// A plan's or apply's state, read and decoded on a thread of its own while the configuration
+/// is parsed: on a big no-change plan the two take about as long as each other, and neither
+/// needs the other. Which backend holds the state is only certain once the configuration is
+/// read, so the read is a guess — the backend `infra init` recorded, or the local default when
+/// it recorded none — that [`Prefetch::take`] keeps only when the configuration names that
+/// same backend; otherwise the command opens, locks and reads as if there had been no guess.
+///
+/// The guess changes nothing a command does or reports: it locks before it reads, as the
+/// command would (without waiting: a held lock ends the guess, and the command then waits
+/// with its `-lock-timeout` and reports the holder), and every failure of its own — no
+/// backend, a held lock, an unreadable or undecodable state — only ends the guess quietly,
+/// for the command to meet the same failure and report it where it always has. An unused
+/// guess releases its lock before the command takes the lock itself, and when the command
+/// ends early (a configuration error) the prefetch is waited for and its lock released as it
+/// is dropped.
+pub struct Prefetch {
+    worker: Option<std::thread::JoinHandle<Option<Prefetched>>>,
+}
+
+/// A guessed store, locked when the command locks, with its state read and decoded.
+struct Prefetched {
+    // The lock drops (unlocks) before the store it came from.
+    lock: Option<LockGuard>,
+    store: Store,
+    settings: backend::BackendSettings,
+    state: Option<StateFile>,
+    decoded: WorkingState,
+    pending: Vec<Intent>,
+}
+
+/// What [`Prefetch::take`] hands to the command: the open store, its lock (unless `-lock=false`),
+/// and the loaded state as [`Store::load`] returns it.
+pub struct Loaded {
+    pub lock: Option<LockGuard>,
+    pub store: Store,
+    pub state: Option<StateFile>,
+    pub decoded: WorkingState,
+}
+
+impl Prefetch {
+    /// Starts reading the state `operation` (e.g. `OperationTypePlan`) will need. Takes no
+    /// guess when `-lock-timeout` is malformed, which the command reports.
+    pub fn start(dir: &Path, args: &Args, operation: &'static str, factories: Vec<infra_provider_sdk::ProviderFactory>) -> Prefetch {
+        let lock = args.bool_or("lock", true);
+        if args.value("lock-timeout").is_some_and(|t| parse_duration(&t).is_none()) {
+            return Prefetch { worker: None };
+        }
+        let dir = dir.to_path_buf();
+        let worker = std::thread::Builder::new()
+            .name("state-prefetch".into())
+            .spawn(move || Prefetch::read(&dir, lock, operation, factories))
+            .ok();
+        Prefetch { worker }
+    }
+
+    fn read(dir: &Path, lock: bool, operation: &str, factories: Vec<infra_provider_sdk::ProviderFactory>) -> Option<Prefetched> {
+        // The state and its decoded values are most of what this thread allocates.
+        infra_engine::par::thread_started();
+        let settings = match backend::recorded(dir).ok()? {
+            Some(recorded) => recorded.settings,
+            None => backend::BackendSettings::implicit_local(),
+        };
+        let store = Store::open_with(dir, Ok(settings.clone()), SourceMap::new());
+        if let Ok(mut op) = store.operation.lock() {
+            *op = Some(operation.to_string());
+        }
+        let lock = match lock {
+            true => Some(Store::lock(store.opened.as_ref().ok()?, operation, Duration::ZERO).ok()?),
+            false => None,
+        };
+        let (state, pending) = store.load_with_pending().ok()?;
+        infra_engine::timings::mark("state journal read");
+        let providers = infra_engine::providers::Providers::new(factories);
+        let decoded = infra_engine::session::decode_state(&providers, state.as_ref()).ok()?;
+        infra_engine::timings::mark("state decoded");
+        Some(Prefetched { settings, store, lock, state, decoded, pending })
+    }
+
+    /// The store, lock and state for the command: what was prefetched when the guess was
+    /// right, else opened, locked (unless `-lock=false`) and loaded now. Failures are those of
+    /// [`Store::lock_if`] (already printed: its exit code) and [`Store::load`].
+    pub fn finish(self, dir: &Path, args: &Args, session: &Session, operation: &str) -> Result<Loaded, LoadFailure> {
+        if let Some(loaded) = self.take(dir, session) {
+            return Ok(loaded);
+        }
+        let store = Store::open(dir, session);
+        let lock = store.lock_if(args, operation).map_err(LoadFailure::Exit)?;
+        let (state, decoded) = store.load(session).map_err(LoadFailure::Load)?;
+        Ok(Loaded { lock, store, state, decoded })
+    }
+
+    /// The prefetched store and state, when the configuration names the backend that was
+    /// guessed; `None` (with the guess's lock released) when the command must open, lock and
+    /// load itself.
+    fn take(mut self, dir: &Path, session: &Session) -> Option<Loaded> {
+        let prefetched = self.worker.take()?.join().ok()??;
+        let wanted = backend_settings(dir, session).ok()?;
+        if !wanted.same_as(&prefetched.settings) {
+            return None;
+        }
+        let Prefetched { store, lock, state, decoded, pending, .. } = prefetched;
+        let store = Store { sources: session.sources.clone(), ..store };
+        let (state, decoded) = store.with_pending(session, state, decoded, &pending);
+        Some(Loaded { store, lock, state, decoded })
+    }
+}
+
+/// Why [`Prefetch::finish`] has no state for the command.
+pub enum LoadFailure {
+    /// The lock was not acquired; the reason is printed.
+    Exit(i32),
+    /// The state could not be read or decoded.
+    Load(Diagnostic),
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        // An unused guess may hold the state lock: it is released before the command goes on
+        // (or exits), not left to a thread the process might end under.
+        if let Some(worker) = self.worker.take() {
+            drop(worker.join());
+        }
     }
 }
 

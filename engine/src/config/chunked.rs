@@ -68,7 +68,13 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
             }
             out
         };
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let handles: Vec<_> = (1..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    crate::par::thread_started();
+                    worker()
+                })
+            }).collect();
         let mut all = worker();
         for h in handles {
             match h.join() {
