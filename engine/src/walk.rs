@@ -20,6 +20,7 @@ use infra_state::InstanceKey;
 use infra_value::convert::convert;
 use infra_value::value::Kind;
 use infra_value::{AttrPath, Diagnostic, Marks, PathStep, Type, Value};
+use futures_util::StreamExt as _;
 use petgraph::graph::NodeIndex;
 use tokio::sync::Semaphore;
 
@@ -205,6 +206,10 @@ pub struct Walker<'a> {
 
 /// Graphs smaller than this are walked on one thread.
 const PARALLEL_WALK_MIN_NODES: usize = 64;
+
+/// How many instance futures of one resource exist at a time (at least `-parallelism`, so the
+/// semaphore, not this window, is what limits concurrent provider calls in apply).
+const INSTANCE_WINDOW: usize = 64;
 
 /// Reports in the order of the nodes that made them (stable: a node's own reports keep theirs).
 fn in_walk_order(mut reports: Vec<(u32, Diagnostic)>) -> Vec<Diagnostic> {
@@ -1171,23 +1176,34 @@ impl<'a> Walker<'a> {
             work.push((key.clone(), cfg, failed, ci, each));
         }
         let deps = self.direct_resource_deps(node, &mi);
-        // One future per key, in key order; `None` where the configuration failed (or in validate).
-        let mut futs = Vec::with_capacity(work.len());
-        for (key, cfg, failed, ci, each) in work {
+        // One future per key, made only when a slot in the window is free; `None` where the
+        // configuration failed (or in validate). An instance future is a few KiB: making all of
+        // a 1000-instance resource's futures up front touched megabytes of fresh memory (page
+        // faults, most of the walk's growth) for no gain, since instances never wait on one
+        // another and provider calls that wait are limited to `-parallelism` by the semaphore.
+        let window = self.opts.parallelism.max(INSTANCE_WINDOW);
+        let instance_count = work.len();
+        let futs = work.into_iter().enumerate().map(|(index, (key, cfg, failed, ci, each))| {
             let inst = addr.instance(key);
             if failed {
-                futs.push(futures_util::future::Either::Left(std::future::ready(None)));
-                continue;
+                return futures_util::future::Either::Left(std::future::ready((index, None)));
             }
             if self.mode == WalkMode::Validate {
-                let diags = entry.provider.validate_resource(&ValidateResourceRequest { type_name: res.key.ty.clone(), config: cfg.clone() });
+                let diags = entry.provider.validate_resource(&ValidateResourceRequest { type_name: res.key.ty.clone(), config: cfg });
                 self.errors(diags.0);
-                futs.push(futures_util::future::Either::Left(std::future::ready(None)));
-                continue;
+                return futures_util::future::Either::Left(std::future::ready((index, None)));
             }
-            futs.push(futures_util::future::Either::Right(self.instance(mnode, inst, cfg, &res, &entry, &schema.block, deps.clone(), ci, each)));
+            let planned = self.instance(mnode, inst, cfg, &res, &entry, &schema.block, deps.clone(), ci, each);
+            futures_util::future::Either::Right(async move { (index, planned.await) })
+        });
+        let mut results: Vec<Option<Value>> = vec![None; instance_count];
+        let mut finished = futures_util::stream::iter(futs).buffer_unordered(window);
+        while let Some((index, v)) = finished.next().await {
+            if let Some(slot) = results.get_mut(index) {
+                *slot = v;
+            }
         }
-        let results: Vec<Option<Value>> = futures_util::future::join_all(futs).await;
+        drop(finished);
         let mut values = BTreeMap::new();
         for (key, v) in keys.iter().zip(results) {
             let v = v.unwrap_or_else(|| Value::unknown(schema.block.implied_type()));
@@ -2086,6 +2102,11 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         return config.clone();
     }
     let Some(cfg) = config.as_entries() else { return config.clone() };
+    if proposed_is_config(schema, prior, cfg) {
+        // Shares the configuration's entries: rebuilding an equal object cost a map and a key
+        // copy per attribute, for every instance planned.
+        return config.clone();
+    }
     let mut out = BTreeMap::new();
     for (name, a) in &schema.attributes {
         let c = cfg.get(name).cloned().unwrap_or_else(|| Value::null(a.ty.clone()));
@@ -2108,6 +2129,24 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         out.insert(name.clone(), v);
     }
     Value::object(out).mark(config.marks())
+}
+
+/// Whether [`proposed_new`] would build an object equal to the configuration: the configuration
+/// has exactly the schema's attributes and blocks, no computed attribute left null takes a prior
+/// value, and no nested single block is merged with a prior one.
+fn proposed_is_config(schema: &Block, prior: &Value, cfg: &BTreeMap<String, Value>) -> bool {
+    if cfg.len() != schema.attributes.len() + schema.block_types.len() {
+        return false;
+    }
+    let attrs_kept = schema.attributes.iter().all(|(name, a)| match cfg.get(name) {
+        None => false,
+        Some(c) => !(a.computed && c.is_null()) || prior.is_null() || prior.get_attr(name).is_none(),
+    });
+    attrs_kept
+        && schema.block_types.iter().all(|(name, nb)| match cfg.get(name) {
+            None => false,
+            Some(c) => !matches!(nb.nesting, Nesting::Single | Nesting::Group) || c.is_null(),
+        })
 }
 
 /// `ignore_changes`: ignored attributes take their prior values in the configuration.
