@@ -1193,9 +1193,14 @@ impl<'a> Walker<'a> {
                 self.errors(diags.0);
                 return futures_util::future::Either::Left(std::future::ready((index, None)));
             }
-            let planned = self.instance(mnode, inst, cfg, &res, &entry, &schema.block, deps.clone(), ci, each);
+            // Boxed: the stream moves its futures into its own storage, and a boxed one moves as
+            // a pointer instead of a copy of its whole state.
+            let planned = Box::pin(self.instance(mnode, inst, cfg, &res, &entry, &schema.block, deps.clone(), ci, each));
             futures_util::future::Either::Right(async move { (index, planned.await) })
         });
+        // Each planned instance pushes one change: grow the list once, not by doubling (a
+        // change is hundreds of bytes, and each doubling copies all of them).
+        lock(&self.changes).reserve(instance_count);
         let mut results: Vec<Option<Value>> = vec![None; instance_count];
         let mut finished = futures_util::stream::iter(futs).buffer_unordered(window);
         while let Some((index, v)) = finished.next().await {
