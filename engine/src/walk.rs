@@ -1201,6 +1201,9 @@ impl<'a> Walker<'a> {
         // Each planned instance pushes one change: grow the list once, not by doubling (a
         // change is hundreds of bytes, and each doubling copies all of them).
         lock(&self.changes).reserve(instance_count);
+        // Each instance is claimed once: growing the set as they come rehashed every address
+        // (strings) at each doubling.
+        lock(&self.claimed).reserve(instance_count);
         let mut results: Vec<Option<Value>> = vec![None; instance_count];
         let mut finished = futures_util::stream::iter(futs).buffer_unordered(window);
         while let Some((index, v)) = finished.next().await {
