@@ -202,6 +202,10 @@ pub struct Walker<'a> {
     /// Interrupted creates still to reconcile (plan only), by instance.
     pending_creates: Mutex<HashMap<ResourceInstance, PendingOp>>,
     recovered: Mutex<Vec<Recovery>>,
+    /// Whether any resource has `replace_triggered_by`, the only reader of
+    /// [`EvalState::changed`]: without one, planned instances are not recorded there (a set
+    /// insert and an address copy per instance for nothing).
+    records_changed: bool,
 }
 
 /// Graphs smaller than this are walked on one thread.
@@ -210,6 +214,10 @@ const PARALLEL_WALK_MIN_NODES: usize = 64;
 /// How many instance futures of one resource exist at a time (at least `-parallelism`, so the
 /// semaphore, not this window, is what limits concurrent provider calls in apply).
 const INSTANCE_WINDOW: usize = 64;
+
+/// Up to this many instances, a resource's futures are all made and joined in place (without
+/// the window's task allocations: most resources have one instance).
+const SMALL_INSTANCE_COUNT: usize = 16;
 
 /// Reports in the order of the nodes that made them (stable: a node's own reports keep theirs).
 fn in_walk_order(mut reports: Vec<(u32, Diagnostic)>) -> Vec<Diagnostic> {
@@ -278,6 +286,7 @@ impl<'a> Walker<'a> {
             untargeted_outputs: Mutex::new(HashSet::new()),
             pending_creates: Mutex::new(HashMap::new()),
             recovered: Mutex::new(Vec::new()),
+            records_changed: config.all_modules().iter().any(|m| m.module.resources.values().any(|r| !r.lifecycle.replace_triggered_by.is_empty())),
         }
     }
 
@@ -1205,13 +1214,21 @@ impl<'a> Walker<'a> {
         // (strings) at each doubling.
         lock(&self.claimed).reserve(instance_count);
         let mut results: Vec<Option<Value>> = vec![None; instance_count];
-        let mut finished = futures_util::stream::iter(futs).buffer_unordered(window);
-        while let Some((index, v)) = finished.next().await {
-            if let Some(slot) = results.get_mut(index) {
-                *slot = v;
+        if instance_count <= SMALL_INSTANCE_COUNT {
+            // A few futures are cheaper to join in place than to run through a window.
+            for (index, v) in futures_util::future::join_all(futs).await {
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = v;
+                }
+            }
+        } else {
+            let mut finished = futures_util::stream::iter(futs).buffer_unordered(window);
+            while let Some((index, v)) = finished.next().await {
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = v;
+                }
             }
         }
-        drop(finished);
         let mut values = BTreeMap::new();
         for (key, v) in keys.iter().zip(results) {
             let v = v.unwrap_or_else(|| Value::unknown(schema.block.implied_type()));
@@ -1494,7 +1511,7 @@ impl<'a> Walker<'a> {
                 return None;
             }
         }
-        if action != Action::NoOp {
+        if action != Action::NoOp && self.records_changed {
             write(&self.eval).changed.insert(addr.clone());
         }
         let change = ResourceChange {
@@ -2539,3 +2556,41 @@ impl<'w> Scope for WalkScope<'w> {
 
 #[allow(dead_code)]
 fn _unused(_: AttrPath, _: PathStep) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_provider_sdk::schema::Attribute;
+
+    fn schema() -> Block {
+        Block::new().attr("id", Attribute::computed(Type::String)).attr("input", Attribute::optional(Type::String))
+    }
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn proposed_new_shares_a_configuration_it_would_not_change() {
+        let config = object(&[("id", Value::null(Type::String)), ("input", Value::string("a"))]);
+        let proposed = proposed_new(&schema(), &Value::null(schema().implied_type()), &config);
+        assert!(std::ptr::eq(proposed.as_entries().unwrap(), config.as_entries().unwrap()));
+    }
+
+    #[test]
+    fn proposed_new_takes_prior_values_of_unset_computed_attributes() {
+        let config = object(&[("id", Value::null(Type::String)), ("input", Value::string("b"))]);
+        let prior = object(&[("id", Value::string("x")), ("input", Value::string("a"))]);
+        let proposed = proposed_new(&schema(), &prior, &config);
+        assert_eq!(proposed.get_attr("id").and_then(Value::as_str), Some("x"));
+        assert_eq!(proposed.get_attr("input").and_then(Value::as_str), Some("b"));
+    }
+
+    #[test]
+    fn proposed_new_fills_attributes_missing_from_the_configuration() {
+        let config = object(&[("input", Value::string("b"))]);
+        let proposed = proposed_new(&schema(), &Value::null(schema().implied_type()), &config);
+        assert!(proposed.get_attr("id").is_some_and(Value::is_null));
+        assert_eq!(proposed.len(), Some(2));
+    }
+}
