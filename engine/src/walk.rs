@@ -2163,9 +2163,15 @@ fn proposed_is_config(schema: &Block, prior: &Value, cfg: &BTreeMap<String, Valu
     if cfg.len() != schema.attributes.len() + schema.block_types.len() {
         return false;
     }
+    let kept = |name: &str, a: &infra_provider_sdk::schema::Attribute, c: &Value| !(a.computed && c.is_null()) || prior.is_null() || prior.get_attr(name).is_none();
+    if schema.block_types.is_empty() {
+        // Both maps are sorted by name: walked side by side, each name is compared once
+        // instead of searched for.
+        return schema.attributes.iter().zip(cfg.iter()).all(|((name, a), (key, c))| name == key && kept(name, a, c));
+    }
     let attrs_kept = schema.attributes.iter().all(|(name, a)| match cfg.get(name) {
         None => false,
-        Some(c) => !(a.computed && c.is_null()) || prior.is_null() || prior.get_attr(name).is_none(),
+        Some(c) => kept(name, a, c),
     });
     attrs_kept
         && schema.block_types.iter().all(|(name, nb)| match cfg.get(name) {
