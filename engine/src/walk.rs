@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
+use futures_util::StreamExt as _;
 use infra_functions::FuncContext;
 use infra_provider_sdk::schema::{Block, Nesting};
 use infra_provider_sdk::*;
@@ -20,7 +21,6 @@ use infra_state::InstanceKey;
 use infra_value::convert::convert;
 use infra_value::value::Kind;
 use infra_value::{AttrPath, Diagnostic, Marks, PathStep, Type, Value};
-use futures_util::StreamExt as _;
 use petgraph::graph::NodeIndex;
 use tokio::sync::Semaphore;
 
