@@ -73,9 +73,10 @@ impl AbsResource {
 impl fmt::Display for AbsResource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.module.is_root() {
-            write!(f, "{}.", self.module)?;
+            fmt::Display::fmt(&self.module, f)?;
+            f.write_str(".")?;
         }
-        write!(f, "{}", self.resource)
+        fmt::Display::fmt(&self.resource, f)
     }
 }
 
@@ -88,9 +89,9 @@ pub struct ResourceInstance {
 
 impl fmt::Display for ResourceInstance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.resource)?;
+        fmt::Display::fmt(&self.resource, f)?;
         if let Some(k) = &self.key {
-            write!(f, "{k}")?;
+            fmt::Display::fmt(k, f)?;
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
+use futures_util::StreamExt as _;
 use infra_functions::FuncContext;
 use infra_provider_sdk::schema::{Block, Nesting};
 use infra_provider_sdk::*;
@@ -201,10 +202,22 @@ pub struct Walker<'a> {
     /// Interrupted creates still to reconcile (plan only), by instance.
     pending_creates: Mutex<HashMap<ResourceInstance, PendingOp>>,
     recovered: Mutex<Vec<Recovery>>,
+    /// Whether any resource has `replace_triggered_by`, the only reader of
+    /// [`EvalState::changed`]: without one, planned instances are not recorded there (a set
+    /// insert and an address copy per instance for nothing).
+    records_changed: bool,
 }
 
 /// Graphs smaller than this are walked on one thread.
 const PARALLEL_WALK_MIN_NODES: usize = 64;
+
+/// How many instance futures of one resource exist at a time (at least `-parallelism`, so the
+/// semaphore, not this window, is what limits concurrent provider calls in apply).
+const INSTANCE_WINDOW: usize = 64;
+
+/// Up to this many instances, a resource's futures are all made and joined in place (without
+/// the window's task allocations: most resources have one instance).
+const SMALL_INSTANCE_COUNT: usize = 16;
 
 /// Reports in the order of the nodes that made them (stable: a node's own reports keep theirs).
 fn in_walk_order(mut reports: Vec<(u32, Diagnostic)>) -> Vec<Diagnostic> {
@@ -273,6 +286,7 @@ impl<'a> Walker<'a> {
             untargeted_outputs: Mutex::new(HashSet::new()),
             pending_creates: Mutex::new(HashMap::new()),
             recovered: Mutex::new(Vec::new()),
+            records_changed: config.all_modules().iter().any(|m| m.module.resources.values().any(|r| !r.lifecycle.replace_triggered_by.is_empty())),
         }
     }
 
@@ -1171,23 +1185,50 @@ impl<'a> Walker<'a> {
             work.push((key.clone(), cfg, failed, ci, each));
         }
         let deps = self.direct_resource_deps(node, &mi);
-        // One future per key, in key order; `None` where the configuration failed (or in validate).
-        let mut futs = Vec::with_capacity(work.len());
-        for (key, cfg, failed, ci, each) in work {
+        // One future per key, made only when a slot in the window is free; `None` where the
+        // configuration failed (or in validate). An instance future is a few KiB: making all of
+        // a 1000-instance resource's futures up front touched megabytes of fresh memory (page
+        // faults, most of the walk's growth) for no gain, since instances never wait on one
+        // another and provider calls that wait are limited to `-parallelism` by the semaphore.
+        let window = self.opts.parallelism.max(INSTANCE_WINDOW);
+        let instance_count = work.len();
+        let futs = work.into_iter().enumerate().map(|(index, (key, cfg, failed, ci, each))| {
             let inst = addr.instance(key);
             if failed {
-                futs.push(futures_util::future::Either::Left(std::future::ready(None)));
-                continue;
+                return futures_util::future::Either::Left(std::future::ready((index, None)));
             }
             if self.mode == WalkMode::Validate {
-                let diags = entry.provider.validate_resource(&ValidateResourceRequest { type_name: res.key.ty.clone(), config: cfg.clone() });
+                let diags = entry.provider.validate_resource(&ValidateResourceRequest { type_name: res.key.ty.clone(), config: cfg });
                 self.errors(diags.0);
-                futs.push(futures_util::future::Either::Left(std::future::ready(None)));
-                continue;
+                return futures_util::future::Either::Left(std::future::ready((index, None)));
             }
-            futs.push(futures_util::future::Either::Right(self.instance(mnode, inst, cfg, &res, &entry, &schema.block, deps.clone(), ci, each)));
+            // Boxed: the stream moves its futures into its own storage, and a boxed one moves as
+            // a pointer instead of a copy of its whole state.
+            let planned = Box::pin(self.instance(mnode, inst, cfg, &res, &entry, &schema.block, deps.clone(), ci, each));
+            futures_util::future::Either::Right(async move { (index, planned.await) })
+        });
+        // Each planned instance pushes one change: grow the list once, not by doubling (a
+        // change is hundreds of bytes, and each doubling copies all of them).
+        lock(&self.changes).reserve(instance_count);
+        // Each instance is claimed once: growing the set as they come rehashed every address
+        // (strings) at each doubling.
+        lock(&self.claimed).reserve(instance_count);
+        let mut results: Vec<Option<Value>> = vec![None; instance_count];
+        if instance_count <= SMALL_INSTANCE_COUNT {
+            // A few futures are cheaper to join in place than to run through a window.
+            for (index, v) in futures_util::future::join_all(futs).await {
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = v;
+                }
+            }
+        } else {
+            let mut finished = futures_util::stream::iter(futs).buffer_unordered(window);
+            while let Some((index, v)) = finished.next().await {
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = v;
+                }
+            }
         }
-        let results: Vec<Option<Value>> = futures_util::future::join_all(futs).await;
         let mut values = BTreeMap::new();
         for (key, v) in keys.iter().zip(results) {
             let v = v.unwrap_or_else(|| Value::unknown(schema.block.implied_type()));
@@ -1470,7 +1511,7 @@ impl<'a> Walker<'a> {
                 return None;
             }
         }
-        if action != Action::NoOp {
+        if action != Action::NoOp && self.records_changed {
             write(&self.eval).changed.insert(addr.clone());
         }
         let change = ResourceChange {
@@ -2086,6 +2127,11 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         return config.clone();
     }
     let Some(cfg) = config.as_entries() else { return config.clone() };
+    if proposed_is_config(schema, prior, cfg) {
+        // Shares the configuration's entries: rebuilding an equal object cost a map and a key
+        // copy per attribute, for every instance planned.
+        return config.clone();
+    }
     let mut out = BTreeMap::new();
     for (name, a) in &schema.attributes {
         let c = cfg.get(name).cloned().unwrap_or_else(|| Value::null(a.ty.clone()));
@@ -2108,6 +2154,30 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         out.insert(name.clone(), v);
     }
     Value::object(out).mark(config.marks())
+}
+
+/// Whether [`proposed_new`] would build an object equal to the configuration: the configuration
+/// has exactly the schema's attributes and blocks, no computed attribute left null takes a prior
+/// value, and no nested single block is merged with a prior one.
+fn proposed_is_config(schema: &Block, prior: &Value, cfg: &BTreeMap<String, Value>) -> bool {
+    if cfg.len() != schema.attributes.len() + schema.block_types.len() {
+        return false;
+    }
+    let kept = |name: &str, a: &infra_provider_sdk::schema::Attribute, c: &Value| !(a.computed && c.is_null()) || prior.is_null() || prior.get_attr(name).is_none();
+    if schema.block_types.is_empty() {
+        // Both maps are sorted by name: walked side by side, each name is compared once
+        // instead of searched for.
+        return schema.attributes.iter().zip(cfg.iter()).all(|((name, a), (key, c))| name == key && kept(name, a, c));
+    }
+    let attrs_kept = schema.attributes.iter().all(|(name, a)| match cfg.get(name) {
+        None => false,
+        Some(c) => kept(name, a, c),
+    });
+    attrs_kept
+        && schema.block_types.iter().all(|(name, nb)| match cfg.get(name) {
+            None => false,
+            Some(c) => !matches!(nb.nesting, Nesting::Single | Nesting::Group) || c.is_null(),
+        })
 }
 
 /// `ignore_changes`: ignored attributes take their prior values in the configuration.
@@ -2492,3 +2562,41 @@ impl<'w> Scope for WalkScope<'w> {
 
 #[allow(dead_code)]
 fn _unused(_: AttrPath, _: PathStep) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_provider_sdk::schema::Attribute;
+
+    fn schema() -> Block {
+        Block::new().attr("id", Attribute::computed(Type::String)).attr("input", Attribute::optional(Type::String))
+    }
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn proposed_new_shares_a_configuration_it_would_not_change() {
+        let config = object(&[("id", Value::null(Type::String)), ("input", Value::string("a"))]);
+        let proposed = proposed_new(&schema(), &Value::null(schema().implied_type()), &config);
+        assert!(std::ptr::eq(proposed.as_entries().unwrap(), config.as_entries().unwrap()));
+    }
+
+    #[test]
+    fn proposed_new_takes_prior_values_of_unset_computed_attributes() {
+        let config = object(&[("id", Value::null(Type::String)), ("input", Value::string("b"))]);
+        let prior = object(&[("id", Value::string("x")), ("input", Value::string("a"))]);
+        let proposed = proposed_new(&schema(), &prior, &config);
+        assert_eq!(proposed.get_attr("id").and_then(Value::as_str), Some("x"));
+        assert_eq!(proposed.get_attr("input").and_then(Value::as_str), Some("b"));
+    }
+
+    #[test]
+    fn proposed_new_fills_attributes_missing_from_the_configuration() {
+        let config = object(&[("input", Value::string("b"))]);
+        let proposed = proposed_new(&schema(), &Value::null(schema().implied_type()), &config);
+        assert!(proposed.get_attr("id").is_some_and(Value::is_null));
+        assert_eq!(proposed.len(), Some(2));
+    }
+}

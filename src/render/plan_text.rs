@@ -498,7 +498,10 @@ fn index_json(key: &Option<InstanceKey>) -> String {
 
 /// `resourceChangeComment`: the `# address will be …` lines above a resource block.
 fn resource_comment(buf: &mut String, rc: &ResourceChange, cause: Cause, color: bool) {
-    let addr = rc.addr.to_string();
+    // Written into a buffer with room for a typical address: `to_string` grows from empty,
+    // reallocating several times, once per planned instance.
+    let mut addr = String::with_capacity(64);
+    let _ = std::fmt::Write::write_fmt(&mut addr, format_args!("{}", rc.addr));
     let prev = rc.prev_addr.as_ref().filter(|p| **p != rc.addr).map(ToString::to_string);
     let mut printed_moved = false;
     let mut printed_imported = false;

@@ -612,14 +612,21 @@ impl<'a> Evaluator<'a> {
                                 Some(key) => {
                                     if f.grouping {
                                         groups.entry(key).or_default().push(val);
-                                    } else if out_obj.contains_key(&key) {
-                                        self.error(
-                                            ke.span,
-                                            "Duplicate object key",
-                                            format!("Two different items produced the key {key:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."),
-                                        );
                                     } else {
-                                        out_obj.insert(key, val);
+                                        // One search of the map per element, for the check and the insert.
+                                        match out_obj.entry(key) {
+                                            std::collections::btree_map::Entry::Occupied(taken) => {
+                                                let key = taken.key();
+                                                self.error(
+                                                    ke.span,
+                                                    "Duplicate object key",
+                                                    format!("Two different items produced the key {key:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."),
+                                                );
+                                            }
+                                            std::collections::btree_map::Entry::Vacant(slot) => {
+                                                slot.insert(val);
+                                            }
+                                        }
                                     }
                                 }
                                 None => {

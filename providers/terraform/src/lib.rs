@@ -38,8 +38,21 @@ fn attr(v: &Value, name: &str) -> Value {
 }
 
 fn with(v: &Value, name: &str, new: Value) -> Value {
+    with_all(v, [(name, new)])
+}
+
+/// `v` with the given attributes set, copying its entries once (planning a create sets two).
+/// An attribute already there keeps its key: only the value is replaced.
+fn with_all<const N: usize>(v: &Value, attrs: [(&str, Value); N]) -> Value {
     let mut m = v.as_entries().cloned().unwrap_or_default();
-    m.insert(name.to_string(), new);
+    for (name, new) in attrs {
+        match m.get_mut(name) {
+            Some(slot) => *slot = new,
+            None => {
+                m.insert(name.to_string(), new);
+            }
+        }
+    }
     Value::object(m).mark(v.marks())
 }
 
@@ -68,10 +81,10 @@ impl Provider for TerraformProvider {
         let trigger = attr(&proposed, "triggers_replace");
         let mut requires_replace = Vec::new();
         let planned = if req.prior_state.is_null() {
-            with(&with(&proposed, "id", Value::unknown(Type::String)), "output", pending_output(&input))
+            with_all(&proposed, [("id", Value::unknown(Type::String)), ("output", pending_output(&input))])
         } else if !attr(&req.prior_state, "triggers_replace").raw_equals(&trigger) {
             requires_replace.push(AttrPath::attr("triggers_replace"));
-            with(&with(&proposed, "id", Value::unknown(Type::String)), "output", pending_output(&input))
+            with_all(&proposed, [("id", Value::unknown(Type::String)), ("output", pending_output(&input))])
         } else if !attr(&req.prior_state, "input").raw_equals(&input) {
             with(&proposed, "output", Value::unknown(input.ty()))
         } else {
