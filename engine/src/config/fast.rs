@@ -20,6 +20,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use infra_value::value::Kind;
 use infra_value::{Number, Value};
 
 use super::body::{Attr, Body, NestedBlock};
@@ -51,7 +52,7 @@ pub fn parse_range(file: u32, text: &str, range: std::ops::Range<usize>) -> Opti
     if has_lone_cr(part.as_bytes()) {
         return None;
     }
-    let mut p = Parser { s: src, b: src.as_bytes(), pos: range.start, file, depth: 0, ops: 0 };
+    let mut p = Parser { s: src, b: src.as_bytes(), pos: range.start, file, depth: 0, ops: 0, names: Names::default() };
     let (attrs, blocks) = p.body()?;
     if p.pos != p.b.len() {
         return None;
@@ -135,6 +136,48 @@ struct Parser<'a> {
     depth: u32,
     /// Binary operators in the current attribute value.
     ops: usize,
+    /// Shared copies of the names and short strings read so far.
+    names: Names<'a>,
+}
+
+/// Shared copies of the identifiers (traversal roots and attributes, function names, `for`
+/// variables, object keys) and short string literals of one parse: a configuration repeats
+/// them (`terraform_data`, `var`, `output`, `format`, tag names) and one allocation each was
+/// a large share of parsing it. Only the allocation is shared; the AST is the same.
+#[derive(Default)]
+struct Names<'a> {
+    map: std::collections::HashMap<&'a str, Arc<str>, foldhash::fast::RandomState>,
+}
+
+/// Strings longer than this are not shared: long texts rarely repeat.
+const SHARED_MAX_LEN: usize = 48;
+
+impl<'a> Names<'a> {
+    fn get(&mut self, s: &'a str) -> Arc<str> {
+        if s.len() > SHARED_MAX_LEN {
+            return Arc::from(s);
+        }
+        self.map.entry(s).or_insert_with(|| Arc::from(s)).clone()
+    }
+
+    /// A string value of `s`: the shared text when it is ASCII (already NFC, as
+    /// [`Value::string`] would normalise it), else `Value::string`'s own.
+    fn value(&mut self, s: &'a str) -> Value {
+        if s.is_ascii() && s.len() <= SHARED_MAX_LEN {
+            Value::from_kind(Kind::String(self.get(s)))
+        } else {
+            Value::string(s)
+        }
+    }
+
+    /// The string value of a shared name (an identifier key).
+    fn value_of(&mut self, name: &Arc<str>) -> Value {
+        if name.is_ascii() {
+            Value::from_kind(Kind::String(name.clone()))
+        } else {
+            Value::string(&**name)
+        }
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -636,7 +679,7 @@ impl<'a> Parser<'a> {
                         }
                         _ => {
                             let name = self.ident()?;
-                            steps.push(Step::Attr(Arc::from(name), self.span(op_start)));
+                            steps.push(Step::Attr(self.names.get(name), self.span(op_start)));
                         }
                     }
                 }
@@ -763,7 +806,7 @@ impl<'a> Parser<'a> {
             *nl = true;
             let (args, expand_final) = self.call_args()?;
             return Some(Expr {
-                kind: ExprKind::Call { name: Arc::from(full.as_ref()), name_span: last_span, args, expand_final },
+                kind: ExprKind::Call { name: self.call_name(full), name_span: last_span, args, expand_final },
                 span: self.span(start),
             });
         }
@@ -772,9 +815,17 @@ impl<'a> Parser<'a> {
             "null" => ExprKind::Literal(Value::dynamic_null()),
             "true" => ExprKind::Literal(Value::bool(true)),
             "false" => ExprKind::Literal(Value::bool(false)),
-            _ => ExprKind::Traversal { root: Arc::from(name), root_span: name_span, steps: Vec::new() },
+            _ => ExprKind::Traversal { root: self.names.get(name), root_span: name_span, steps: Vec::new() },
         };
         Some(Expr { kind, span: name_span })
+    }
+
+    /// A function's name: shared unless it was joined from `::` parts.
+    fn call_name(&mut self, full: Cow<'a, str>) -> Arc<str> {
+        match full {
+            Cow::Borrowed(name) => self.names.get(name),
+            Cow::Owned(name) => Arc::from(name),
+        }
     }
 
     /// At `(`: a call's arguments, and whether the last one is expanded (`...`).
@@ -899,8 +950,8 @@ impl<'a> Parser<'a> {
         let (first, second, collection) = self.for_vars_and_collection()?;
         self.expect(b':')?;
         let (key_var, value_var) = match second {
-            Some(v) => (Some(Arc::from(first)), Arc::from(v)),
-            None => (None, Arc::from(first)),
+            Some(v) => (Some(self.names.get(first)), self.names.get(v)),
+            None => (None, self.names.get(first)),
         };
         Some((key_var, value_var, collection))
     }
@@ -957,7 +1008,7 @@ impl<'a> Parser<'a> {
             // A bare identifier key is its name as a string.
             let (key, ident) = match key.kind {
                 ExprKind::Traversal { root, root_span, steps } if steps.is_empty() => {
-                    (Expr::literal(Value::string(&*root), root_span), true)
+                    (Expr::literal(self.names.value_of(&root), root_span), true)
                 }
                 kind => (Expr { kind, span: key.span }, false),
             };
@@ -1002,7 +1053,11 @@ impl<'a> Parser<'a> {
         let first = self.literal(Mode::Quoted)?;
         if self.peek() == Some(b'"') {
             self.pos += 1;
-            return Some(Expr::literal(Value::string(first.as_ref()), self.span(start)));
+            let value = match first {
+                Cow::Borrowed(text) => self.names.value(text),
+                Cow::Owned(text) => Value::string(text),
+            };
+            return Some(Expr::literal(value, self.span(start)));
         }
         let mut els = Vec::new();
         if !first.is_empty() {
@@ -1176,8 +1231,8 @@ impl<'a> Parser<'a> {
         let e0 = self.directive_open("endfor")?;
         let e1 = self.directive_close()?;
         let (key_var, value_var) = match second {
-            Some(v) => (Some(Arc::from(first)), Arc::from(v)),
-            None => (None, Arc::from(first)),
+            Some(v) => (Some(self.names.get(first)), self.names.get(v)),
+            None => (None, self.names.get(first)),
         };
         Some(El::For { key_var, value_var, collection, strip: (s0, s1), body, body_span, endfor: (e0, e1) })
     }
