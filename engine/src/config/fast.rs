@@ -28,6 +28,19 @@ use crate::lang::ast::{BinOp, Expr, ExprKind, ForExpr, Step, TemplatePart, UnOp}
 use crate::lang::lower::{apply_directive_strips, apply_strips, build_tree, flush_heredoc, strip_first, strip_last, wrap_template, Tok};
 use crate::source::Span;
 
+/// The bytes [`Parser::literal`] acts on in some mode (template markers, quotes, escapes, line
+/// endings); every other byte is literal text in every mode.
+static LITERAL_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'$' as usize] = true;
+    t[b'%' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
 /// Nesting levels (counted where hcl-edit counts them) beyond which the parser declines.
 /// hcl-edit rejects input nested deeper than 64 levels; declining well before keeps this
 /// parser's recursion shallow and leaves the boundary cases to hcl-edit.
@@ -144,20 +157,47 @@ struct Parser<'a> {
 /// variables, object keys) and short string literals of one parse: a configuration repeats
 /// them (`terraform_data`, `var`, `output`, `format`, tag names) and one allocation each was
 /// a large share of parsing it. Only the allocation is shared; the AST is the same.
-#[derive(Default)]
+///
+/// A small direct-mapped cache rather than a hash map: a hash map's lookup cost about as much
+/// as the allocation it saved, while a repeated name is nearly always still in its slot.
 struct Names<'a> {
-    map: std::collections::HashMap<&'a str, Arc<str>, foldhash::fast::RandomState>,
+    slots: Vec<Option<(&'a str, Arc<str>)>>,
 }
+
+impl Default for Names<'_> {
+    fn default() -> Self {
+        Names { slots: vec![None; NAME_SLOTS] }
+    }
+}
+
+/// Slots of [`Names`] (a power of two).
+const NAME_SLOTS: usize = 512;
 
 /// Strings longer than this are not shared: long texts rarely repeat.
 const SHARED_MAX_LEN: usize = 48;
 
 impl<'a> Names<'a> {
     fn get(&mut self, s: &'a str) -> Arc<str> {
-        if s.len() > SHARED_MAX_LEN {
+        let b = s.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return Arc::from(s) };
+        if b.len() > SHARED_MAX_LEN {
             return Arc::from(s);
         }
-        self.map.entry(s).or_insert_with(|| Arc::from(s)).clone()
+        // The length and the first, middle and last bytes tell most names apart.
+        let mid = b.get(b.len() / 2).copied().unwrap_or(0);
+        let h = (b.len() as u32).wrapping_mul(0x9E37_79B1)
+            ^ u32::from(first).wrapping_mul(0x85EB_CA77)
+            ^ u32::from(mid).wrapping_mul(0xC2B2_AE3D)
+            ^ u32::from(last).wrapping_mul(0x27D4_EB2F);
+        let Some(slot) = self.slots.get_mut((h >> 7) as usize & (NAME_SLOTS - 1)) else { return Arc::from(s) };
+        if let Some((text, shared)) = slot {
+            if *text == s {
+                return shared.clone();
+            }
+        }
+        let shared: Arc<str> = Arc::from(s);
+        *slot = Some((s, shared.clone()));
+        shared
     }
 
     /// A string value of `s`: the shared text when it is ASCII (already NFC, as
@@ -506,7 +546,7 @@ impl<'a> Parser<'a> {
                 return self.conditional(*nl, e, start);
             }
             let comment = c0 == b'/' && (c1 == b'/' || c1 == b'*');
-            if !comment && ((c0 == b'=' && c1 == b'=') || b"!<>+-*/%&|".contains(&c0)) {
+            if !comment && ((c0 == b'=' && c1 == b'=') || matches!(c0, b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|')) {
                 self.pos = before;
                 e = self.binary_ops(*nl, e)?;
                 continue;
@@ -760,8 +800,10 @@ impl<'a> Parser<'a> {
         // hcl-edit's own reading must succeed as the one it takes: a finite float, or an
         // integer that fits a u64 or else a finite float.
         let unsigned = self.s.get(digits_start..self.pos)?;
-        let finite = unsigned.parse::<f64>().is_ok_and(f64::is_finite);
-        let readable = if float { finite } else { unsigned.parse::<u64>().is_ok() || finite };
+        // Most numbers are small integers: the float reading is needed only when the u64 one
+        // fails (parsing it first was a tenth of parsing a number-heavy file).
+        let finite = || unsigned.parse::<f64>().is_ok_and(f64::is_finite);
+        let readable = if float { finite() } else { unsigned.parse::<u64>().is_ok() || finite() };
         if !readable {
             return None;
         }
@@ -1244,7 +1286,12 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut owned: Option<String> = None;
         let mut seg = self.pos;
-        while let Some(c) = self.peek() {
+        loop {
+            // Bytes that mean nothing in any mode are skipped in one tight loop.
+            while self.b.get(self.pos).is_some_and(|&c| !LITERAL_SPECIAL[c as usize]) {
+                self.pos += 1;
+            }
+            let Some(c) = self.peek() else { break };
             match c {
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
                     let buf = owned.get_or_insert_with(String::new);

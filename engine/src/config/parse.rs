@@ -712,7 +712,12 @@ impl<'a> ModuleParser<'a> {
                 return;
             }
         }
-        let key = ResourceKey { mode, ty: block.labels[0].clone(), name: block.labels[1].clone() };
+        // The block is ours: its labels and body move into the resource (a clone was a large
+        // share of loading a big configuration).
+        let NestedBlock { mut body, span, type_span, labels, .. } = block;
+        let mut labels = labels.into_iter();
+        let (Some(ty), Some(name)) = (labels.next(), labels.next()) else { return };
+        let key = ResourceKey { mode, ty, name };
         if let Some(prev) = self.module.resources.get(&key) {
             let at = self.range_text(prev.decl_span);
             let (summary, detail) = match mode {
@@ -725,12 +730,9 @@ impl<'a> ModuleParser<'a> {
                     format!("A {} data resource named {:?} was already declared at {at}. Resource names must be unique per type in each module.", key.ty, key.name),
                 ),
             };
-            self.err(block.type_span, &summary, detail);
+            self.err(type_span, &summary, detail);
             return;
         }
-        // The block is ours: its body moves into the resource (a clone was a large share of
-        // loading a big configuration).
-        let NestedBlock { mut body, span, type_span, .. } = block;
         let count = body.attrs.remove("count").map(|a| a.expr);
         let for_each_attr = body.attrs.remove("for_each");
         let for_each_name_span = for_each_attr.as_ref().map(|a| a.name_span);
