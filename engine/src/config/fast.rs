@@ -240,7 +240,11 @@ impl<'a> Parser<'a> {
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.s.get(self.pos..)?.chars().next()
+        match self.peek()? {
+            // An ASCII byte is always a whole character (and a character boundary).
+            b if b.is_ascii() => Some(b as char),
+            _ => self.s.get(self.pos..)?.chars().next(),
+        }
     }
 
     fn span(&self, start: usize) -> Span {
@@ -297,8 +301,17 @@ impl<'a> Parser<'a> {
         self.depth = self.depth.saturating_sub(1);
     }
 
-    /// Spaces, tabs and `/* */` comments (hcl-edit's `sp`).
+    /// Spaces, tabs and `/* */` comments (hcl-edit's `sp`). Most calls find none: that case
+    /// is decided inline from one byte.
+    #[inline(always)]
     fn sp(&mut self) -> Option<()> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'/') => self.sp_slow(),
+            _ => Some(()),
+        }
+    }
+
+    fn sp_slow(&mut self) -> Option<()> {
         loop {
             while matches!(self.peek(), Some(b' ' | b'\t')) {
                 self.pos += 1;
@@ -311,8 +324,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Whitespace including line endings, and comments of every kind (hcl-edit's `ws`).
+    /// Whitespace including line endings, and comments of every kind (hcl-edit's `ws`). As
+    /// with [`Self::sp`], finding none is decided inline.
+    #[inline(always)]
     fn ws(&mut self) -> Option<()> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'#' | b'/') => self.ws_slow(),
+            _ => Some(()),
+        }
+    }
+
+    fn ws_slow(&mut self) -> Option<()> {
         loop {
             while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
                 self.pos += 1;
@@ -325,6 +347,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn ws_or_sp(&mut self, newlines: bool) -> Option<()> {
         if newlines {
             self.ws()

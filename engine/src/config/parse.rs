@@ -935,6 +935,11 @@ impl<'a> ModuleParser<'a> {
 }
 
 pub fn valid_identifier(s: &str) -> bool {
+    // ASCII names (nearly all) by bytes: for ASCII, `is_alphabetic`/`is_alphanumeric` are the
+    // ASCII classes.
+    if let Some((&first, rest)) = s.as_bytes().split_first().filter(|_| s.is_ascii()) {
+        return (first.is_ascii_alphabetic() || first == b'_') && rest.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c.is_alphabetic() || c == '_' => {}
