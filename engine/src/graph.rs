@@ -57,7 +57,9 @@ impl fmt::Display for Node {
 
 pub struct Graph {
     pub graph: DiGraph<Node, ()>,
-    pub index: HashMap<Node, NodeIndex>,
+    /// Nodes by identity (foldhash: hashing a node's names with the standard SipHash was a
+    /// visible share of building the graph, and the walk looks nodes up here too).
+    pub index: HashMap<Node, NodeIndex, foldhash::fast::RandomState>,
     /// Nodes in an order where dependencies come first (empty if there is a cycle).
     pub order: Vec<NodeIndex>,
     /// Resources whose configuration refers to themselves: valid to `validate` (the value is
@@ -170,7 +172,7 @@ pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
         b.edges_for_module(m);
     }
     let Builder { graph, mut diags, self_refs, .. } = b;
-    let mut index: HashMap<Node, NodeIndex> = HashMap::with_capacity(graph.node_count());
+    let mut index: HashMap<Node, NodeIndex, foldhash::fast::RandomState> = HashMap::with_capacity_and_hasher(graph.node_count(), Default::default());
     index.extend(graph.node_indices().map(|i| (graph[i].clone(), i)));
     let order = match petgraph::algo::toposort(&graph, None) {
         Ok(mut o) => {
