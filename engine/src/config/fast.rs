@@ -86,21 +86,47 @@ fn has_lone_cr(b: &[u8]) -> bool {
 
 /// hcl-edit's identifier rules (Unicode XID plus `_` and `-`); non-ASCII characters are
 /// checked through hcl-edit itself.
+#[inline]
 fn is_id_start(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic() || c == '_'
     } else {
-        hcl_edit::Ident::try_new(c.to_string()).is_ok()
+        non_ascii_id_start(c)
     }
 }
 
+#[inline]
 fn is_id_continue(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+        ID_CONTINUE_ASCII[c as usize]
     } else {
-        hcl_edit::Ident::try_new(format!("a{c}")).is_ok()
+        non_ascii_id_continue(c)
     }
 }
+
+#[cold]
+#[inline(never)]
+fn non_ascii_id_start(c: char) -> bool {
+    hcl_edit::Ident::try_new(c.to_string()).is_ok()
+}
+
+#[cold]
+#[inline(never)]
+fn non_ascii_id_continue(c: char) -> bool {
+    hcl_edit::Ident::try_new(format!("a{c}")).is_ok()
+}
+
+/// ASCII bytes that continue an identifier: letters, digits, `_` and `-`.
+static ID_CONTINUE_ASCII: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        i += 1;
+    }
+    t
+};
 
 /// Where a template literal ends, besides `${` and `%{`.
 #[derive(Clone, Copy)]
@@ -397,16 +423,15 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.pos += c.len_utf8();
-        while let Some(b) = self.peek() {
-            if b.is_ascii() {
-                if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-                    self.pos += 1;
-                    continue;
-                }
-                break;
-            }
-            match self.peek_char() {
-                Some(c) if is_id_continue(c) => self.pos += c.len_utf8(),
+        loop {
+            // The ASCII part in one tight loop; a non-ASCII character is checked on its own.
+            let rest = self.rest();
+            self.pos += rest.iter().position(|&b| !ID_CONTINUE_ASCII[b as usize]).unwrap_or(rest.len());
+            match self.peek() {
+                Some(b) if !b.is_ascii() => match self.peek_char() {
+                    Some(c) if is_id_continue(c) => self.pos += c.len_utf8(),
+                    _ => break,
+                },
                 _ => break,
             }
         }
