@@ -57,7 +57,9 @@ impl fmt::Display for Node {
 
 pub struct Graph {
     pub graph: DiGraph<Node, ()>,
-    pub index: HashMap<Node, NodeIndex>,
+    /// Nodes by identity (foldhash: hashing a node's names with the standard SipHash was a
+    /// visible share of building the graph, and the walk looks nodes up here too).
+    pub index: HashMap<Node, NodeIndex, foldhash::fast::RandomState>,
     /// Nodes in an order where dependencies come first (empty if there is a cycle).
     pub order: Vec<NodeIndex>,
     /// Resources whose configuration refers to themselves: valid to `validate` (the value is
@@ -89,41 +91,89 @@ impl Graph {
     }
 }
 
-struct Builder<'a> {
-    sources: &'a SourceMap,
+struct Builder<'c> {
+    sources: &'c SourceMap,
     diags: Vec<Diagnostic>,
     graph: DiGraph<Node, ()>,
-    index: HashMap<Node, NodeIndex>,
+    /// Every node by an identity borrowed from the configuration (module number, kind, names).
+    /// Building a [`Node`] (the module path and names, copied) and hashing it with the
+    /// standard hasher for every lookup was most of the graph's cost; [`Graph::index`] is
+    /// built from the graph once at the end.
+    lookup: HashMap<(u32, NodeRef<'c>), NodeIndex, foldhash::fast::RandomState>,
+    /// Module numbers by config path (the position in [`Config::all_modules`]).
+    module_ids: HashMap<&'c [String], u32, foldhash::fast::RandomState>,
     validating_variable: bool,
     self_refs: Vec<(String, Span)>,
 }
 
+/// A [`NodeKind`] borrowing its names.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum NodeRef<'c> {
+    Variable(&'c str),
+    Local(&'c str),
+    Output(&'c str),
+    Resource(Mode, &'c str, &'c str),
+    ModuleCall(&'c str),
+}
+
+impl NodeRef<'_> {
+    fn to_kind(self) -> NodeKind {
+        match self {
+            NodeRef::Variable(n) => NodeKind::Variable(n.to_string()),
+            NodeRef::Local(n) => NodeKind::Local(n.to_string()),
+            NodeRef::Output(n) => NodeKind::Output(n.to_string()),
+            NodeRef::Resource(mode, ty, name) => NodeKind::Resource(ResourceKey { mode, ty: ty.to_string(), name: name.to_string() }),
+            NodeRef::ModuleCall(n) => NodeKind::ModuleCall(n.to_string()),
+        }
+    }
+}
+
 pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
-    let mut b = Builder { sources, diags: Vec::new(), graph: DiGraph::new(), index: HashMap::new(), validating_variable: false, self_refs: Vec::new() };
+    let modules = config.all_modules();
+    let mut b = Builder {
+        sources,
+        diags: Vec::new(),
+        graph: DiGraph::new(),
+        lookup: HashMap::default(),
+        module_ids: HashMap::default(),
+        validating_variable: false,
+        self_refs: Vec::new(),
+    };
+    let objects: usize = modules
+        .iter()
+        .map(|m| m.module.variables.len() + m.module.locals.len() + m.module.outputs.len() + m.module.resources.len() + m.module.module_calls.len())
+        .sum();
+    b.lookup.reserve(objects);
+    b.graph.reserve_nodes(objects);
+    for (i, m) in modules.iter().copied().enumerate() {
+        b.module_ids.entry(m.path.as_slice()).or_insert(i as u32);
+    }
     // Step 1: nodes.
-    for m in config.all_modules() {
-        let path = m.path.clone();
+    for m in modules.iter().copied() {
+        let path = &m.path;
         for n in m.module.variables.keys() {
-            b.node(&path, NodeKind::Variable(n.clone()));
+            b.node(path, NodeRef::Variable(n));
         }
         for n in m.module.locals.keys() {
-            b.node(&path, NodeKind::Local(n.clone()));
+            b.node(path, NodeRef::Local(n));
         }
         for n in m.module.outputs.keys() {
-            b.node(&path, NodeKind::Output(n.clone()));
+            b.node(path, NodeRef::Output(n));
         }
         for k in m.module.resources.keys() {
-            b.node(&path, NodeKind::Resource(k.clone()));
+            b.node(path, NodeRef::Resource(k.mode, &k.ty, &k.name));
         }
         for n in m.module.module_calls.keys() {
-            b.node(&path, NodeKind::ModuleCall(n.clone()));
+            b.node(path, NodeRef::ModuleCall(n));
         }
     }
     // Step 2 and 3: edges.
-    for m in config.all_modules() {
+    for m in modules.iter().copied() {
         b.edges_for_module(m);
     }
-    let Builder { graph, index, mut diags, self_refs, .. } = b;
+    let Builder { graph, mut diags, self_refs, .. } = b;
+    let mut index: HashMap<Node, NodeIndex, foldhash::fast::RandomState> = HashMap::with_capacity_and_hasher(graph.node_count(), Default::default());
+    index.extend(graph.node_indices().map(|i| (graph[i].clone(), i)));
     let order = match petgraph::algo::toposort(&graph, None) {
         Ok(mut o) => {
             // toposort puts dependents first along our edge direction; reverse it.
@@ -152,15 +202,23 @@ pub fn build(config: &Config, sources: &SourceMap) -> (Graph, Vec<Diagnostic>) {
     (Graph { graph, index, order, self_refs }, diags)
 }
 
-impl<'a> Builder<'a> {
-    fn node(&mut self, module: &[String], kind: NodeKind) -> NodeIndex {
-        let n = Node { module: module.to_vec(), kind };
-        if let Some(i) = self.index.get(&n) {
+impl<'c> Builder<'c> {
+    /// The node of `key` in the module at `module`, added when it is not there yet.
+    fn node(&mut self, module: &'c [String], key: NodeRef<'c>) -> NodeIndex {
+        let id = self.module_id(module);
+        if let Some(i) = self.lookup.get(&(id, key)) {
             return *i;
         }
-        let i = self.graph.add_node(n.clone());
-        self.index.insert(n, i);
+        let i = self.graph.add_node(Node { module: module.to_vec(), kind: key.to_kind() });
+        self.lookup.insert((id, key), i);
         i
+    }
+
+    /// The number of the module at `path`; a path outside the tree (not expected: every node
+    /// lives in a module of the tree) gets a number of its own.
+    fn module_id(&mut self, path: &'c [String]) -> u32 {
+        let next = self.module_ids.len() as u32;
+        *self.module_ids.entry(path).or_insert(next)
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex) {
@@ -182,30 +240,34 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds edges from `from` to every object `expr` references within module `m`.
-    fn refs(&mut self, from: NodeIndex, m: &ModuleNode, expr: &Expr, allow_self: bool) {
+    fn refs(&mut self, from: NodeIndex, m: &'c ModuleNode, expr: &Expr, allow_self: bool) {
         for r in references(expr) {
             let target = match &r.target {
                 RefTarget::Var(n) => {
-                    if !m.module.variables.contains_key(&**n) {
+                    let Some((n, _)) = m.module.variables.get_key_value(&**n) else {
                         self.err(
                             r.span,
                             "Reference to undeclared input variable",
                             format!("An input variable with the name {n:?} has not been declared. This variable can be declared with a variable {n:?} {{}} block."),
                         );
                         continue;
-                    }
-                    NodeKind::Variable(n.to_string())
+                    };
+                    NodeRef::Variable(n)
                 }
                 RefTarget::Local(n) => {
-                    if !m.module.locals.contains_key(&**n) {
+                    let Some((n, _)) = m.module.locals.get_key_value(&**n) else {
                         self.err(r.span, "Reference to undeclared local value", format!("A local value with the name {n:?} has not been declared."));
                         continue;
-                    }
-                    NodeKind::Local(n.to_string())
+                    };
+                    NodeRef::Local(n)
                 }
                 RefTarget::Resource { data, ty, name } => {
-                    let key = ResourceKey { mode: if *data { Mode::Data } else { Mode::Managed }, ty: ty.to_string(), name: name.to_string() };
-                    if !m.module.resources.contains_key(&key) {
+                    // Every declared resource has its node from step 1: the node table answers
+                    // whether it is declared without building a key.
+                    let mode = if *data { Mode::Data } else { Mode::Managed };
+                    let id = self.module_id(&m.path);
+                    let found = self.lookup.get(&(id, NodeRef::Resource(mode, ty, name))).copied();
+                    let Some(t) = found else {
                         let what = if *data { "data resource" } else { "managed resource" };
                         self.err(
                             r.span,
@@ -213,8 +275,9 @@ impl<'a> Builder<'a> {
                             format!("A {what} {ty:?} {name:?} has not been declared in {}.", Self::module_desc(&m.path)),
                         );
                         continue;
-                    }
-                    NodeKind::Resource(key)
+                    };
+                    self.edge_to(from, t, r.span);
+                    continue;
                 }
                 RefTarget::Module { name, output } => {
                     let Some(child) = m.children.get(&**name) else {
@@ -227,30 +290,29 @@ impl<'a> Builder<'a> {
                         }
                         continue;
                     };
-                    let mut child_path = m.path.clone();
-                    child_path.push(name.to_string());
+                    let child: &'c ModuleNode = child;
                     match output {
                         Some(o) => {
-                            if !child.module.outputs.contains_key(&**o) {
+                            let Some((o, _)) = child.module.outputs.get_key_value(&**o) else {
                                 self.err(
                                     r.output_span.unwrap_or(r.span),
                                     "Unsupported attribute",
                                     format!("This object does not have an attribute named {o:?}."),
                                 );
                                 continue;
-                            }
-                            let t = self.node(&child_path, NodeKind::Output(o.to_string()));
+                            };
+                            let t = self.node(&child.path, NodeRef::Output(o));
                             self.edge(from, t);
                         }
                         None => {
-                            let outs: Vec<String> = child.module.outputs.keys().cloned().collect();
-                            for o in outs {
-                                let t = self.node(&child_path, NodeKind::Output(o));
+                            for o in child.module.outputs.keys() {
+                                let t = self.node(&child.path, NodeRef::Output(o));
                                 self.edge(from, t);
                             }
                         }
                     }
-                    let t = self.node(&m.path, NodeKind::ModuleCall(name.to_string()));
+                    let Some((name, _)) = m.children.get_key_value(&**name) else { continue };
+                    let t = self.node(&m.path, NodeRef::ModuleCall(name));
                     self.edge(from, t);
                     continue;
                 }
@@ -271,46 +333,51 @@ impl<'a> Builder<'a> {
                 RefTarget::CountIndex | RefTarget::EachKey | RefTarget::EachValue | RefTarget::Path(_) | RefTarget::Terraform(_) => continue,
             };
             let t = self.node(&m.path, target);
-            if t == from && self.validating_variable {
-                // A variable's validation rules refer to the variable itself.
-                continue;
-            }
-            if t == from {
-                let what = self.graph[from].to_string();
-                match &self.graph[from].kind {
-                    NodeKind::Local(_) => self.err(
-                        r.span,
-                        "Self-referencing local value",
-                        format!("Local value {what} cannot use its own result as part of its expression."),
-                    ),
-                    NodeKind::Resource(_) => self.self_refs.push((what, r.span)),
-                    _ => self.err(r.span, "Self-referential block", format!("Configuration for {what} may not refer to itself.")),
-                }
-                continue;
-            }
-            self.edge(from, t);
+            self.edge_to(from, t, r.span);
         }
     }
 
-    fn depends_on(&mut self, from: NodeIndex, m: &ModuleNode, exprs: &[Expr]) {
+    /// The edge from `from` to `t` made by a reference at `span`: none from a node to itself
+    /// (a variable's validation rules may refer to the variable; elsewhere it is an error, or
+    /// for a resource an error only when planning).
+    fn edge_to(&mut self, from: NodeIndex, t: NodeIndex, span: Span) {
+        if t == from && self.validating_variable {
+            // A variable's validation rules refer to the variable itself.
+            return;
+        }
+        if t == from {
+            let what = self.graph[from].to_string();
+            match &self.graph[from].kind {
+                NodeKind::Local(_) => self.err(
+                    span,
+                    "Self-referencing local value",
+                    format!("Local value {what} cannot use its own result as part of its expression."),
+                ),
+                NodeKind::Resource(_) => self.self_refs.push((what, span)),
+                _ => self.err(span, "Self-referential block", format!("Configuration for {what} may not refer to itself.")),
+            }
+            return;
+        }
+        self.edge(from, t);
+    }
+
+    fn depends_on(&mut self, from: NodeIndex, m: &'c ModuleNode, exprs: &[Expr]) {
         for e in exprs {
             self.refs(from, m, e, false);
         }
     }
 
-    fn edges_for_module(&mut self, m: &ModuleNode) {
-        let path = m.path.clone();
+    fn edges_for_module(&mut self, m: &'c ModuleNode) {
+        let path: &'c [String] = &m.path;
         let module = &m.module;
         // Everything inside a called module waits for the call's expansion.
-        let parent_call = if path.is_empty() {
-            None
-        } else {
-            let parent = path[..path.len() - 1].to_vec();
-            Some(self.node(&parent, NodeKind::ModuleCall(path[path.len() - 1].clone())))
+        let parent_call = match path.split_last() {
+            None => None,
+            Some((call, parent)) => Some(self.node(parent, NodeRef::ModuleCall(call))),
         };
         let mut own: Vec<NodeIndex> = Vec::new();
         for (n, v) in &module.variables {
-            let i = self.node(&path, NodeKind::Variable(n.clone()));
+            let i = self.node(path, NodeRef::Variable(n));
             own.push(i);
             self.validating_variable = true;
             for rule in &v.validations {
@@ -325,12 +392,12 @@ impl<'a> Builder<'a> {
             }
         }
         for (n, l) in &module.locals {
-            let i = self.node(&path, NodeKind::Local(n.clone()));
+            let i = self.node(path, NodeRef::Local(n));
             own.push(i);
             self.refs(i, m, &l.expr, false);
         }
         for (n, o) in &module.outputs {
-            let i = self.node(&path, NodeKind::Output(n.clone()));
+            let i = self.node(path, NodeRef::Output(n));
             own.push(i);
             self.refs(i, m, &o.expr, false);
             self.depends_on(i, m, &o.depends_on);
@@ -340,7 +407,7 @@ impl<'a> Builder<'a> {
             }
         }
         for (k, r) in &module.resources {
-            let i = self.node(&path, NodeKind::Resource(k.clone()));
+            let i = self.node(path, NodeRef::Resource(k.mode, &k.ty, &k.name));
             own.push(i);
             if let Some(c) = &r.count {
                 self.refs(i, m, c, false);
@@ -361,14 +428,17 @@ impl<'a> Builder<'a> {
                 self.refs(i, m, &p.error_message, true);
             }
             self.body_refs(i, m, &r.body);
-            for pc in &module.providers {
-                if pc.name == r.provider_local_name() {
-                    self.body_refs(i, m, &pc.body);
+            if !module.providers.is_empty() {
+                let local = r.provider_local_name();
+                for pc in &module.providers {
+                    if pc.name == local {
+                        self.body_refs(i, m, &pc.body);
+                    }
                 }
             }
         }
         for (n, call) in &module.module_calls {
-            let i = self.node(&path, NodeKind::ModuleCall(n.clone()));
+            let i = self.node(path, NodeRef::ModuleCall(n));
             own.push(i);
             if let Some(c) = &call.count {
                 self.refs(i, m, c, false);
@@ -378,19 +448,18 @@ impl<'a> Builder<'a> {
             }
             self.depends_on(i, m, &call.depends_on);
             // Inputs: the child's variable nodes depend on the argument expressions here.
-            let mut child_path = path.clone();
-            child_path.push(n.clone());
             if let Some(child) = m.children.get(n) {
+                let child: &'c ModuleNode = child;
                 for (arg, attr) in &call.inputs {
-                    if !child.module.variables.contains_key(arg) {
+                    let Some((arg, _)) = child.module.variables.get_key_value(arg) else {
                         self.err(
                             attr.name_span,
                             "Unsupported argument",
                             format!("An argument named {arg:?} is not expected here."),
                         );
                         continue;
-                    }
-                    let v = self.node(&child_path, NodeKind::Variable(arg.clone()));
+                    };
+                    let v = self.node(&child.path, NodeRef::Variable(arg));
                     self.edge(v, i);
                     self.refs_as(v, m, &attr.expr);
                 }
@@ -416,11 +485,11 @@ impl<'a> Builder<'a> {
 
     /// References from an expression evaluated in module `m` on behalf of node `from` (which
     /// may live in a child module: a module input variable).
-    fn refs_as(&mut self, from: NodeIndex, m: &ModuleNode, expr: &Expr) {
+    fn refs_as(&mut self, from: NodeIndex, m: &'c ModuleNode, expr: &Expr) {
         self.refs(from, m, expr, false)
     }
 
-    fn body_refs(&mut self, from: NodeIndex, m: &ModuleNode, body: &crate::config::Body) {
+    fn body_refs(&mut self, from: NodeIndex, m: &'c ModuleNode, body: &crate::config::Body) {
         for a in body.attrs.values() {
             self.refs(from, m, &a.expr, false);
         }

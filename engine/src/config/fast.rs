@@ -20,12 +20,26 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use infra_value::value::Kind;
 use infra_value::{Number, Value};
 
 use super::body::{Attr, Body, NestedBlock};
 use crate::lang::ast::{BinOp, Expr, ExprKind, ForExpr, Step, TemplatePart, UnOp};
 use crate::lang::lower::{apply_directive_strips, apply_strips, build_tree, flush_heredoc, strip_first, strip_last, wrap_template, Tok};
 use crate::source::Span;
+
+/// The bytes [`Parser::literal`] acts on in some mode (template markers, quotes, escapes, line
+/// endings); every other byte is literal text in every mode.
+static LITERAL_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'$' as usize] = true;
+    t[b'%' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
 
 /// Nesting levels (counted where hcl-edit counts them) beyond which the parser declines.
 /// hcl-edit rejects input nested deeper than 64 levels; declining well before keeps this
@@ -51,7 +65,7 @@ pub fn parse_range(file: u32, text: &str, range: std::ops::Range<usize>) -> Opti
     if has_lone_cr(part.as_bytes()) {
         return None;
     }
-    let mut p = Parser { s: src, b: src.as_bytes(), pos: range.start, file, depth: 0, ops: 0 };
+    let mut p = Parser { s: src, b: src.as_bytes(), pos: range.start, file, depth: 0, ops: 0, names: Names::default() };
     let (attrs, blocks) = p.body()?;
     if p.pos != p.b.len() {
         return None;
@@ -72,21 +86,47 @@ fn has_lone_cr(b: &[u8]) -> bool {
 
 /// hcl-edit's identifier rules (Unicode XID plus `_` and `-`); non-ASCII characters are
 /// checked through hcl-edit itself.
+#[inline]
 fn is_id_start(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic() || c == '_'
     } else {
-        hcl_edit::Ident::try_new(c.to_string()).is_ok()
+        non_ascii_id_start(c)
     }
 }
 
+#[inline]
 fn is_id_continue(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+        ID_CONTINUE_ASCII[c as usize]
     } else {
-        hcl_edit::Ident::try_new(format!("a{c}")).is_ok()
+        non_ascii_id_continue(c)
     }
 }
+
+#[cold]
+#[inline(never)]
+fn non_ascii_id_start(c: char) -> bool {
+    hcl_edit::Ident::try_new(c.to_string()).is_ok()
+}
+
+#[cold]
+#[inline(never)]
+fn non_ascii_id_continue(c: char) -> bool {
+    hcl_edit::Ident::try_new(format!("a{c}")).is_ok()
+}
+
+/// ASCII bytes that continue an identifier: letters, digits, `_` and `-`.
+static ID_CONTINUE_ASCII: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        i += 1;
+    }
+    t
+};
 
 /// Where a template literal ends, besides `${` and `%{`.
 #[derive(Clone, Copy)]
@@ -135,6 +175,75 @@ struct Parser<'a> {
     depth: u32,
     /// Binary operators in the current attribute value.
     ops: usize,
+    /// Shared copies of the names and short strings read so far.
+    names: Names<'a>,
+}
+
+/// Shared copies of the identifiers (traversal roots and attributes, function names, `for`
+/// variables, object keys) and short string literals of one parse: a configuration repeats
+/// them (`terraform_data`, `var`, `output`, `format`, tag names) and one allocation each was
+/// a large share of parsing it. Only the allocation is shared; the AST is the same.
+///
+/// A small direct-mapped cache rather than a hash map: a hash map's lookup cost about as much
+/// as the allocation it saved, while a repeated name is nearly always still in its slot.
+struct Names<'a> {
+    slots: Vec<Option<(&'a str, Arc<str>)>>,
+}
+
+impl Default for Names<'_> {
+    fn default() -> Self {
+        Names { slots: vec![None; NAME_SLOTS] }
+    }
+}
+
+/// Slots of [`Names`] (a power of two).
+const NAME_SLOTS: usize = 512;
+
+/// Strings longer than this are not shared: long texts rarely repeat.
+const SHARED_MAX_LEN: usize = 48;
+
+impl<'a> Names<'a> {
+    fn get(&mut self, s: &'a str) -> Arc<str> {
+        let b = s.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return Arc::from(s) };
+        if b.len() > SHARED_MAX_LEN {
+            return Arc::from(s);
+        }
+        // The length and the first, middle and last bytes tell most names apart.
+        let mid = b.get(b.len() / 2).copied().unwrap_or(0);
+        let h = (b.len() as u32).wrapping_mul(0x9E37_79B1)
+            ^ u32::from(first).wrapping_mul(0x85EB_CA77)
+            ^ u32::from(mid).wrapping_mul(0xC2B2_AE3D)
+            ^ u32::from(last).wrapping_mul(0x27D4_EB2F);
+        let Some(slot) = self.slots.get_mut((h >> 7) as usize & (NAME_SLOTS - 1)) else { return Arc::from(s) };
+        if let Some((text, shared)) = slot {
+            if *text == s {
+                return shared.clone();
+            }
+        }
+        let shared: Arc<str> = Arc::from(s);
+        *slot = Some((s, shared.clone()));
+        shared
+    }
+
+    /// A string value of `s`: the shared text when it is ASCII (already NFC, as
+    /// [`Value::string`] would normalise it), else `Value::string`'s own.
+    fn value(&mut self, s: &'a str) -> Value {
+        if s.is_ascii() && s.len() <= SHARED_MAX_LEN {
+            Value::from_kind(Kind::String(self.get(s)))
+        } else {
+            Value::string(s)
+        }
+    }
+
+    /// The string value of a shared name (an identifier key).
+    fn value_of(&mut self, name: &Arc<str>) -> Value {
+        if name.is_ascii() {
+            Value::from_kind(Kind::String(name.clone()))
+        } else {
+            Value::string(&**name)
+        }
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -157,7 +266,11 @@ impl<'a> Parser<'a> {
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.s.get(self.pos..)?.chars().next()
+        match self.peek()? {
+            // An ASCII byte is always a whole character (and a character boundary).
+            b if b.is_ascii() => Some(b as char),
+            _ => self.s.get(self.pos..)?.chars().next(),
+        }
     }
 
     fn span(&self, start: usize) -> Span {
@@ -214,8 +327,17 @@ impl<'a> Parser<'a> {
         self.depth = self.depth.saturating_sub(1);
     }
 
-    /// Spaces, tabs and `/* */` comments (hcl-edit's `sp`).
+    /// Spaces, tabs and `/* */` comments (hcl-edit's `sp`). Most calls find none: that case
+    /// is decided inline from one byte.
+    #[inline(always)]
     fn sp(&mut self) -> Option<()> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'/') => self.sp_slow(),
+            _ => Some(()),
+        }
+    }
+
+    fn sp_slow(&mut self) -> Option<()> {
         loop {
             while matches!(self.peek(), Some(b' ' | b'\t')) {
                 self.pos += 1;
@@ -228,8 +350,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Whitespace including line endings, and comments of every kind (hcl-edit's `ws`).
+    /// Whitespace including line endings, and comments of every kind (hcl-edit's `ws`). As
+    /// with [`Self::sp`], finding none is decided inline.
+    #[inline(always)]
     fn ws(&mut self) -> Option<()> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'#' | b'/') => self.ws_slow(),
+            _ => Some(()),
+        }
+    }
+
+    fn ws_slow(&mut self) -> Option<()> {
         loop {
             while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
                 self.pos += 1;
@@ -242,6 +373,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn ws_or_sp(&mut self, newlines: bool) -> Option<()> {
         if newlines {
             self.ws()
@@ -291,16 +423,15 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.pos += c.len_utf8();
-        while let Some(b) = self.peek() {
-            if b.is_ascii() {
-                if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-                    self.pos += 1;
-                    continue;
-                }
-                break;
-            }
-            match self.peek_char() {
-                Some(c) if is_id_continue(c) => self.pos += c.len_utf8(),
+        loop {
+            // The ASCII part in one tight loop; a non-ASCII character is checked on its own.
+            let rest = self.rest();
+            self.pos += rest.iter().position(|&b| !ID_CONTINUE_ASCII[b as usize]).unwrap_or(rest.len());
+            match self.peek() {
+                Some(b) if !b.is_ascii() => match self.peek_char() {
+                    Some(c) if is_id_continue(c) => self.pos += c.len_utf8(),
+                    _ => break,
+                },
                 _ => break,
             }
         }
@@ -463,7 +594,7 @@ impl<'a> Parser<'a> {
                 return self.conditional(*nl, e, start);
             }
             let comment = c0 == b'/' && (c1 == b'/' || c1 == b'*');
-            if !comment && ((c0 == b'=' && c1 == b'=') || b"!<>+-*/%&|".contains(&c0)) {
+            if !comment && ((c0 == b'=' && c1 == b'=') || matches!(c0, b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|')) {
                 self.pos = before;
                 e = self.binary_ops(*nl, e)?;
                 continue;
@@ -636,7 +767,7 @@ impl<'a> Parser<'a> {
                         }
                         _ => {
                             let name = self.ident()?;
-                            steps.push(Step::Attr(Arc::from(name), self.span(op_start)));
+                            steps.push(Step::Attr(self.names.get(name), self.span(op_start)));
                         }
                     }
                 }
@@ -717,8 +848,10 @@ impl<'a> Parser<'a> {
         // hcl-edit's own reading must succeed as the one it takes: a finite float, or an
         // integer that fits a u64 or else a finite float.
         let unsigned = self.s.get(digits_start..self.pos)?;
-        let finite = unsigned.parse::<f64>().is_ok_and(f64::is_finite);
-        let readable = if float { finite } else { unsigned.parse::<u64>().is_ok() || finite };
+        // Most numbers are small integers: the float reading is needed only when the u64 one
+        // fails (parsing it first was a tenth of parsing a number-heavy file).
+        let finite = || unsigned.parse::<f64>().is_ok_and(f64::is_finite);
+        let readable = if float { finite() } else { unsigned.parse::<u64>().is_ok() || finite() };
         if !readable {
             return None;
         }
@@ -763,7 +896,7 @@ impl<'a> Parser<'a> {
             *nl = true;
             let (args, expand_final) = self.call_args()?;
             return Some(Expr {
-                kind: ExprKind::Call { name: Arc::from(full.as_ref()), name_span: last_span, args, expand_final },
+                kind: ExprKind::Call { name: self.call_name(full), name_span: last_span, args, expand_final },
                 span: self.span(start),
             });
         }
@@ -772,9 +905,17 @@ impl<'a> Parser<'a> {
             "null" => ExprKind::Literal(Value::dynamic_null()),
             "true" => ExprKind::Literal(Value::bool(true)),
             "false" => ExprKind::Literal(Value::bool(false)),
-            _ => ExprKind::Traversal { root: Arc::from(name), root_span: name_span, steps: Vec::new() },
+            _ => ExprKind::Traversal { root: self.names.get(name), root_span: name_span, steps: Vec::new() },
         };
         Some(Expr { kind, span: name_span })
+    }
+
+    /// A function's name: shared unless it was joined from `::` parts.
+    fn call_name(&mut self, full: Cow<'a, str>) -> Arc<str> {
+        match full {
+            Cow::Borrowed(name) => self.names.get(name),
+            Cow::Owned(name) => Arc::from(name),
+        }
     }
 
     /// At `(`: a call's arguments, and whether the last one is expanded (`...`).
@@ -899,8 +1040,8 @@ impl<'a> Parser<'a> {
         let (first, second, collection) = self.for_vars_and_collection()?;
         self.expect(b':')?;
         let (key_var, value_var) = match second {
-            Some(v) => (Some(Arc::from(first)), Arc::from(v)),
-            None => (None, Arc::from(first)),
+            Some(v) => (Some(self.names.get(first)), self.names.get(v)),
+            None => (None, self.names.get(first)),
         };
         Some((key_var, value_var, collection))
     }
@@ -957,7 +1098,7 @@ impl<'a> Parser<'a> {
             // A bare identifier key is its name as a string.
             let (key, ident) = match key.kind {
                 ExprKind::Traversal { root, root_span, steps } if steps.is_empty() => {
-                    (Expr::literal(Value::string(&*root), root_span), true)
+                    (Expr::literal(self.names.value_of(&root), root_span), true)
                 }
                 kind => (Expr { kind, span: key.span }, false),
             };
@@ -1002,7 +1143,11 @@ impl<'a> Parser<'a> {
         let first = self.literal(Mode::Quoted)?;
         if self.peek() == Some(b'"') {
             self.pos += 1;
-            return Some(Expr::literal(Value::string(first.as_ref()), self.span(start)));
+            let value = match first {
+                Cow::Borrowed(text) => self.names.value(text),
+                Cow::Owned(text) => Value::string(text),
+            };
+            return Some(Expr::literal(value, self.span(start)));
         }
         let mut els = Vec::new();
         if !first.is_empty() {
@@ -1176,8 +1321,8 @@ impl<'a> Parser<'a> {
         let e0 = self.directive_open("endfor")?;
         let e1 = self.directive_close()?;
         let (key_var, value_var) = match second {
-            Some(v) => (Some(Arc::from(first)), Arc::from(v)),
-            None => (None, Arc::from(first)),
+            Some(v) => (Some(self.names.get(first)), self.names.get(v)),
+            None => (None, self.names.get(first)),
         };
         Some(El::For { key_var, value_var, collection, strip: (s0, s1), body, body_span, endfor: (e0, e1) })
     }
@@ -1189,7 +1334,12 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut owned: Option<String> = None;
         let mut seg = self.pos;
-        while let Some(c) = self.peek() {
+        loop {
+            // Bytes that mean nothing in any mode are skipped in one tight loop.
+            while self.b.get(self.pos).is_some_and(|&c| !LITERAL_SPECIAL[c as usize]) {
+                self.pos += 1;
+            }
+            let Some(c) = self.peek() else { break };
             match c {
                 b'$' | b'%' if self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{') => {
                     let buf = owned.get_or_insert_with(String::new);

@@ -89,7 +89,7 @@ pub fn parse_module_dir(dir: &Path, display_dir: &str, sources: &SourceMap, diag
             })
             .collect()
     };
-    let mut parser = ModuleParser { sources, diags, module: &mut module };
+    let mut parser = ModuleParser { sources, diags, module: &mut module, resources: Vec::new(), resource_hashes: Default::default() };
     let mut primary: Vec<Body> = Vec::new();
     let mut overrides: Vec<Body> = Vec::new();
     for (fname, body, file_diags) in parsed {
@@ -109,6 +109,7 @@ pub fn parse_module_dir(dir: &Path, display_dir: &str, sources: &SourceMap, diag
     for body in primary {
         parser.top_level(body);
     }
+    parser.finish();
     module
 }
 
@@ -316,6 +317,13 @@ struct ModuleParser<'a> {
     sources: &'a SourceMap,
     diags: &'a mut Vec<Diagnostic>,
     module: &'a mut Module,
+    /// The resources in declaration order, moved into [`Module::resources`] at once by
+    /// [`ModuleParser::finish`]: inserting into the sorted map one by one (comparing long
+    /// keys with a common prefix at every level) was a third of decoding a big module, while
+    /// building it from all entries is one sort.
+    resources: Vec<(ResourceKey, Arc<Resource>)>,
+    /// Positions in `resources` by a hash of the key: finds a duplicate without the map.
+    resource_hashes: std::collections::HashMap<u64, usize, foldhash::fast::FixedState>,
 }
 
 impl<'a> ModuleParser<'a> {
@@ -325,6 +333,30 @@ impl<'a> ModuleParser<'a> {
 
     fn range_text(&self, span: Span) -> String {
         self.sources.range(span).map(|r| short_range(&r)).unwrap_or_default()
+    }
+
+    /// The resource already declared under `key`, if any.
+    fn declared_resource(&self, key: &ResourceKey) -> Option<&Arc<Resource>> {
+        let first = *self.resource_hashes.get(&resource_hash(key))?;
+        // A matching hash is nearly always the same key; otherwise, or when another key shares
+        // the hash, the declarations are searched in order.
+        match self.resources.get(first) {
+            Some((k, r)) if k == key => Some(r),
+            _ => self.resources.iter().find(|(k, _)| k == key).map(|(_, r)| r),
+        }
+    }
+
+    /// Moves the resources decoded so far into the module.
+    fn finish(&mut self) {
+        let decoded = std::mem::take(&mut self.resources);
+        self.resource_hashes.clear();
+        if self.module.resources.is_empty() {
+            // No key repeats (duplicates were reported and dropped), so the order the map is
+            // built in does not matter.
+            self.module.resources = decoded.into_iter().collect();
+        } else {
+            self.module.resources.extend(decoded);
+        }
     }
 
     fn top_level(&mut self, body: Body) {
@@ -712,8 +744,13 @@ impl<'a> ModuleParser<'a> {
                 return;
             }
         }
-        let key = ResourceKey { mode, ty: block.labels[0].clone(), name: block.labels[1].clone() };
-        if let Some(prev) = self.module.resources.get(&key) {
+        // The block is ours: its labels and body move into the resource (a clone was a large
+        // share of loading a big configuration).
+        let NestedBlock { mut body, span, type_span, labels, .. } = block;
+        let mut labels = labels.into_iter();
+        let (Some(ty), Some(name)) = (labels.next(), labels.next()) else { return };
+        let key = ResourceKey { mode, ty, name };
+        if let Some(prev) = self.declared_resource(&key) {
             let at = self.range_text(prev.decl_span);
             let (summary, detail) = match mode {
                 Mode::Managed => (
@@ -725,12 +762,9 @@ impl<'a> ModuleParser<'a> {
                     format!("A {} data resource named {:?} was already declared at {at}. Resource names must be unique per type in each module.", key.ty, key.name),
                 ),
             };
-            self.err(block.type_span, &summary, detail);
+            self.err(type_span, &summary, detail);
             return;
         }
-        // The block is ours: its body moves into the resource (a clone was a large share of
-        // loading a big configuration).
-        let NestedBlock { mut body, span, type_span, .. } = block;
         let count = body.attrs.remove("count").map(|a| a.expr);
         let for_each_attr = body.attrs.remove("for_each");
         let for_each_name_span = for_each_attr.as_ref().map(|a| a.name_span);
@@ -778,7 +812,9 @@ impl<'a> ModuleParser<'a> {
             span,
             decl_span: type_span,
         };
-        self.module.resources.insert(key, Arc::new(res));
+        let hash = resource_hash(&key);
+        self.resource_hashes.entry(hash).or_insert(self.resources.len());
+        self.resources.push((key, Arc::new(res)));
     }
 
     fn lifecycle(&mut self, b: &NestedBlock, lc: &mut Lifecycle, mode: Mode) {
@@ -932,7 +968,17 @@ impl<'a> ModuleParser<'a> {
     }
 }
 
+fn resource_hash(key: &ResourceKey) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(key)
+}
+
 pub fn valid_identifier(s: &str) -> bool {
+    // ASCII names (nearly all) by bytes: for ASCII, `is_alphabetic`/`is_alphanumeric` are the
+    // ASCII classes.
+    if let Some((&first, rest)) = s.as_bytes().split_first().filter(|_| s.is_ascii()) {
+        return (first.is_ascii_alphabetic() || first == b'_') && rest.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c.is_alphabetic() || c == '_' => {}
