@@ -252,6 +252,14 @@ fn render_outputs(plan: &Plan, color: bool) -> String {
     let o = Opts { color, ..Opts::default() };
     let mut lines = Vec::new();
     for oc in outs {
+        // An output whose planned value is known and identical to its prior one renders no
+        // line whatever its sensitivity (one flag for both sides): skip building its diff,
+        // which for a large aggregate output was most of rendering a no-change plan.
+        if let (Some(before), Some(after)) = (&oc.before, &oc.after) {
+            if after.is_wholly_known() && before.raw_equals(after) {
+                continue;
+            }
+        }
         // `MarshalOutputChanges`: sensitivity is one flag for the whole value.
         let deep_sensitive = |v: &Option<Value>| v.as_ref().is_some_and(|v| v.deep_marks().contains(Marks::SENSITIVE));
         let sensitive = if oc.sensitive || deep_sensitive(&oc.before) || deep_sensitive(&oc.after) { Flags::True } else { Flags::False };

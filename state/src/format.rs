@@ -197,16 +197,19 @@ fn strip_position(err: &serde_json::Error) -> String {
 
 /// The checks Terraform's `prepareStateV4` makes beyond JSON structure.
 fn validate(state: &StateFile) -> Result<(), ReadError> {
+    // Instances are told apart by their parts, borrowed; the address text is only built for
+    // a message (building it for every instance was a tenth of reading a large state).
     let mut seen = HashSet::new();
     for resource in &state.resources {
         for instance in &resource.instances {
-            let addr = resource.instance_address(instance.index_key.as_ref());
+            let addr = || resource.instance_address(instance.index_key.as_ref());
             if let Some(deposed) = &instance.deposed {
                 if deposed.len() != 8 {
                     return Err(ReadError::Invalid {
                         summary: "Invalid resource instance metadata in state".into(),
                         detail: format!(
-                            "Instance {addr} has an object with deposed key \"{deposed}\", which is not correctly formatted."
+                            "Instance {} has an object with deposed key \"{deposed}\", which is not correctly formatted.",
+                            addr()
                         ),
                     });
                 }
@@ -214,11 +217,19 @@ fn validate(state: &StateFile) -> Result<(), ReadError> {
             if !(instance.attributes.is_object() || instance.attributes.is_null()) {
                 return Err(ReadError::Invalid {
                     summary: "Invalid resource instance attributes in state".into(),
-                    detail: format!("Instance {addr} has attributes that are not a JSON object."),
+                    detail: format!("Instance {} has attributes that are not a JSON object.", addr()),
                 });
             }
-            let key = (addr.clone(), instance.deposed.clone());
+            let key = (
+                resource.module.as_deref(),
+                &resource.mode,
+                resource.type_.as_str(),
+                resource.name.as_str(),
+                instance.index_key.as_ref(),
+                instance.deposed.as_deref(),
+            );
             if !seen.insert(key) {
+                let addr = addr();
                 let detail = match &instance.deposed {
                     Some(dk) => format!(
                         "Instance {addr} deposed object \"{dk}\" appears multiple times in the state file."
