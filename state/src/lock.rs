@@ -260,7 +260,14 @@ impl LocalLock {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(Error::io("removing lock info file", &self.info_path, e)),
         };
-        // Closing the descriptor releases the flock.
+        // Unlocked explicitly, not only by closing: a flock belongs to the open file, which
+        // lives on while any copy of its descriptor does — and a child process another thread
+        // forks holds a copy until its exec closes it. Closing alone left the lock held for
+        // that moment, long enough for the next acquire in this process to fail.
+        // SAFETY: flock on the descriptor this lock owns, open until the drop below.
+        unsafe {
+            libc::flock(file.as_raw_fd(), libc::LOCK_UN);
+        }
         drop(file);
         removed
     }
