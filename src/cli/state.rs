@@ -378,6 +378,7 @@ impl Store {
 /// read, so the read is a guess — the backend `infra init` recorded, or the local default when
 /// it recorded none — that [`Prefetch::take`] keeps only when the configuration names that
 /// same backend; otherwise the command opens, locks and reads as if there had been no guess.
+/// Only a local backend is guessed (see [`Prefetch::read`]).
 ///
 /// The guess changes nothing a command does or reports: it locks before it reads, as the
 /// command would (without waiting: a held lock ends the guess, and the command then waits
@@ -434,6 +435,12 @@ impl Prefetch {
             Some(recorded) => recorded.settings,
             None => backend::BackendSettings::implicit_local(),
         };
+        // Local files only: a remote backend's guess could wait on the network (a connect
+        // timeout, an SDK's retries) for a backend the configuration no longer names, and a
+        // command that stops early waits for its guess to release its lock.
+        if settings.kind != "local" {
+            return None;
+        }
         let store = Store::open_with(dir, Ok(settings.clone()), SourceMap::new());
         if let Ok(mut op) = store.operation.lock() {
             *op = Some(operation.to_string());
