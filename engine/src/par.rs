@@ -63,10 +63,14 @@ pub fn map_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&[T]
     let mut chunks = items.chunks(items.len().div_ceil(threads));
     let first = chunks.next().unwrap_or(&[]);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks.map(|chunk| scope.spawn(move || {
+        let workers: Vec<_> = chunks
+            .map(|chunk| {
+                scope.spawn(move || {
                     thread_started();
                     f(chunk)
-                })).collect();
+                })
+            })
+            .collect();
         let mut out = Vec::with_capacity(workers.len() + 1);
         out.push(f(first));
         for worker in workers {

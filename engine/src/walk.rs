@@ -1214,19 +1214,18 @@ impl<'a> Walker<'a> {
         // (strings) at each doubling.
         lock(&self.claimed).reserve(instance_count);
         let mut results: Vec<Option<Value>> = vec![None; instance_count];
+        let mut put = |(index, v): (usize, Option<Value>)| {
+            if let Some(slot) = results.get_mut(index) {
+                *slot = v;
+            }
+        };
         if instance_count <= SMALL_INSTANCE_COUNT {
             // A few futures are cheaper to join in place than to run through a window.
-            for (index, v) in futures_util::future::join_all(futs).await {
-                if let Some(slot) = results.get_mut(index) {
-                    *slot = v;
-                }
-            }
+            futures_util::future::join_all(futs).await.into_iter().for_each(&mut put);
         } else {
             let mut finished = futures_util::stream::iter(futs).buffer_unordered(window);
-            while let Some((index, v)) = finished.next().await {
-                if let Some(slot) = results.get_mut(index) {
-                    *slot = v;
-                }
+            while let Some(done) = finished.next().await {
+                put(done);
             }
         }
         let mut values = BTreeMap::new();

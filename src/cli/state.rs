@@ -156,9 +156,7 @@ impl Store {
     /// Locks the state unless `-lock=false`, waiting up to `-lock-timeout`. On failure prints
     /// the reason (naming the holder) and returns exit code 1.
     pub fn lock_if(&self, args: &Args, operation: &str) -> Result<Option<LockGuard>, i32> {
-        if let Ok(mut op) = self.operation.lock() {
-            *op = Some(operation.to_string());
-        }
+        self.record_operation(operation);
         let opened = match self.opened() {
             Ok(o) => o,
             Err(d) => {
@@ -185,6 +183,13 @@ impl Store {
                 print_diags(&self.sources, &[state_diag("Error acquiring the state lock", &e)]);
                 Err(1)
             }
+        }
+    }
+
+    /// Remembers the operation this store is used for (see [`Store::operation`]).
+    fn record_operation(&self, operation: &str) {
+        if let Ok(mut op) = self.operation.lock() {
+            *op = Some(operation.to_string());
         }
     }
 
@@ -403,7 +408,7 @@ struct Prefetched {
     pending: Vec<Intent>,
 }
 
-/// What [`Prefetch::take`] hands to the command: the open store, its lock (unless `-lock=false`),
+/// What [`Prefetch::finish`] hands to the command: the open store, its lock (unless `-lock=false`),
 /// and the loaded state as [`Store::load`] returns it.
 pub struct Loaded {
     pub lock: Option<LockGuard>,
@@ -442,9 +447,7 @@ impl Prefetch {
             return None;
         }
         let store = Store::open_with(dir, Ok(settings.clone()), SourceMap::new());
-        if let Ok(mut op) = store.operation.lock() {
-            *op = Some(operation.to_string());
-        }
+        store.record_operation(operation);
         let lock = match lock {
             true => Some(Store::lock(store.opened.as_ref().ok()?, operation, Duration::ZERO).ok()?),
             false => None,
