@@ -1,10 +1,14 @@
 //! `infra`: the command-line interface. Parses arguments, calls the engine, renders views.
 //! Commands are thin: all logic lives in the engine and state crates.
 
+mod alloc;
 mod cli;
 mod memory;
 mod render;
 mod values;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Pool = alloc::Pool;
 
 fn main() {
     infra_engine::timings::start();
