@@ -175,6 +175,10 @@ pub struct Walker<'a> {
     /// The saved plan being applied, if any: its actions must match.
     pub saved_plan: Option<&'a Plan>,
     cwd: PathBuf,
+    /// What functions see (working directory, plan timestamp, whether planning), the same for
+    /// every evaluation of the walk: built once, not copied per evaluation (two allocations
+    /// per instance of a resource with many).
+    func: FuncContext,
     prior: Mutex<WorkingState>,
     working: Mutex<WorkingState>,
     /// Read while expressions are evaluated (by several threads at once for a resource with
@@ -267,6 +271,7 @@ impl<'a> Walker<'a> {
             hooks,
             persister,
             saved_plan: None,
+            func: FuncContext { base_dir: cwd.clone(), plan_timestamp: opts.plan_timestamp.clone(), planning: mode != WalkMode::Apply },
             cwd,
             prior: Mutex::new(prior),
             working: Mutex::new(working),
@@ -669,11 +674,11 @@ impl<'a> Walker<'a> {
         resources > 0
     }
 
-    fn func_context(&self, m: &ModuleNode) -> FuncContext {
+    fn func_context(&self, m: &ModuleNode) -> &FuncContext {
         // Relative paths in file functions resolve against the working directory, as in
         // Terraform; configurations anchor them with path.module.
         let _ = m;
-        FuncContext { base_dir: self.cwd.clone(), plan_timestamp: self.opts.plan_timestamp.clone(), planning: self.mode != WalkMode::Apply }
+        &self.func
     }
 
     // ----- the graph walk -----
@@ -1281,11 +1286,18 @@ impl<'a> Walker<'a> {
         ci: Option<Value>,
         each: Option<(Value, Value)>,
     ) -> Option<Value> {
-        lock(&self.claimed).insert(addr.clone());
         let type_name = res.key.ty.clone();
         let mut prior_inst = lock(&self.prior).instance(&addr).cloned();
+        // Only addresses of the prior state are looked up in `claimed` (the rest of them are
+        // orphans): an instance without a prior object is not claimed, which for a resource
+        // planned from nothing saved an address copy and a set insert per instance.
+        if prior_inst.is_some() {
+            lock(&self.claimed).insert(addr.clone());
+        }
         // A create a previous run left unfinished: what the provider finds becomes the prior.
         if prior_inst.is_none() && res.key.mode == Mode::Managed && !lock(&self.pending_creates).is_empty() {
+            // Recovery may add the instance to the prior state: claimed either way.
+            lock(&self.claimed).insert(addr.clone());
             prior_inst = self.recover_create(&addr, entry, schema, deps.clone()).await;
         }
         let prev_addr = lock(&self.moved_from).get(&addr).cloned();
@@ -1513,57 +1525,69 @@ impl<'a> Walker<'a> {
         if action != Action::NoOp && self.records_changed {
             write(&self.eval).changed.insert(addr.clone());
         }
+        if self.mode != WalkMode::Apply {
+            // A plan's last uses of the instance's values: the working state, then the change,
+            // which takes the address and the rest by move (a copy of each per instance
+            // otherwise).
+            lock(&self.working).set_instance(&addr, &entry.addr, StateInstance {
+                value: planned.clone(),
+                private: None,
+                dependencies: deps,
+                tainted: false,
+                schema_version: 0,
+                create_before_destroy: cbd,
+            });
+            lock(&self.changes).push(ResourceChange {
+                addr,
+                prev_addr,
+                provider: entry.addr.clone(),
+                action,
+                reason,
+                before: prior,
+                after: planned.clone(),
+                requires_replace,
+                importing,
+                private: planned_private,
+                schema_known: true,
+            });
+            return Some(planned);
+        }
         let change = ResourceChange {
             addr: addr.clone(),
             prev_addr: prev_addr.clone(),
             provider: entry.addr.clone(),
             action,
             reason,
-            // Only an apply reads the prior value again below.
-            before: if self.mode == WalkMode::Apply { prior.clone() } else { std::mem::replace(&mut prior, Value::dynamic_null()) },
+            // Only an apply gets here, and it reads the prior value again below.
+            before: prior.clone(),
             after: planned.clone(),
             requires_replace,
             importing: importing.clone(),
             private: planned_private.clone(),
             schema_known: true,
         };
-        if self.mode == WalkMode::Apply {
-            if let Some(saved) = self.saved_plan {
-                let recorded = saved.changes.iter().find(|c| c.addr == addr);
-                let expected = recorded.map(|c| c.action).unwrap_or(Action::NoOp);
-                if expected != action {
-                    self.error(Diagnostic::error(
-                        "Provider produced inconsistent final plan",
-                        format!("When expanding the plan for {addr} to include new values learned so far during apply, the planned action changed from {expected:?} to {action:?}. This is a bug in the provider or the plan is stale; run plan again."),
-                    ));
-                    return None;
-                }
-                // The saved plan is what was reviewed: a value it recorded as known must not
-                // have changed (values it recorded as unknown may have become known).
-                if let Some(path) = recorded.filter(|c| c.action != Action::Delete).and_then(|c| crate::plan::first_difference(&c.after, &planned)) {
-                    let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
-                    self.error(Diagnostic::error(
-                        "Saved plan does not match",
-                        format!("When applying the saved plan, the planned new value for {addr} differs from the one recorded in the plan{at}. The saved plan is no longer what would be applied; run plan again."),
-                    ));
-                    return None;
-                }
+        if let Some(saved) = self.saved_plan {
+            let recorded = saved.changes.iter().find(|c| c.addr == addr);
+            let expected = recorded.map(|c| c.action).unwrap_or(Action::NoOp);
+            if expected != action {
+                self.error(Diagnostic::error(
+                    "Provider produced inconsistent final plan",
+                    format!("When expanding the plan for {addr} to include new values learned so far during apply, the planned action changed from {expected:?} to {action:?}. This is a bug in the provider or the plan is stale; run plan again."),
+                ));
+                return None;
+            }
+            // The saved plan is what was reviewed: a value it recorded as known must not
+            // have changed (values it recorded as unknown may have become known).
+            if let Some(path) = recorded.filter(|c| c.action != Action::Delete).and_then(|c| crate::plan::first_difference(&c.after, &planned)) {
+                let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
+                self.error(Diagnostic::error(
+                    "Saved plan does not match",
+                    format!("When applying the saved plan, the planned new value for {addr} differs from the one recorded in the plan{at}. The saved plan is no longer what would be applied; run plan again."),
+                ));
+                return None;
             }
         }
         lock(&self.changes).push(change);
-
-        if self.mode != WalkMode::Apply {
-            let mut w = lock(&self.working);
-            w.set_instance(&addr, &entry.addr, StateInstance {
-                value: planned.clone(),
-                private: None,
-                dependencies: deps.clone(),
-                tainted: false,
-                schema_version: 0,
-                create_before_destroy: cbd,
-            });
-            return Some(planned);
-        }
 
         // ----- apply -----
         let schema_ty = schema.implied_type();
@@ -2397,7 +2421,7 @@ struct WalkScope<'w> {
     count_index: Option<Value>,
     each: Option<(Value, Value)>,
     self_value: Option<Value>,
-    func: FuncContext,
+    func: &'w FuncContext,
 }
 
 impl<'w> WalkScope<'w> {
@@ -2555,7 +2579,7 @@ impl<'w> Scope for WalkScope<'w> {
     }
 
     fn func_context(&self) -> &FuncContext {
-        &self.func
+        self.func
     }
 }
 

@@ -93,7 +93,14 @@ impl BlockSchema {
             return false;
         }
         // Both are sorted by bytes and free of duplicates.
-        self.attrs.keys().map(String::as_str).eq(change.all_keys())
+        match change.key_maps() {
+            // One map (a create or a delete): its keys, compared in place.
+            Some((Some(m), None) | (None, Some(m))) => self.attrs.len() == m.len() && self.attrs.keys().zip(m.keys()).all(|(x, y)| x == y),
+            Some((None, None)) => self.attrs.is_empty(),
+            // The keys are those of two maps: merged in order, without collecting.
+            Some((a, b)) => self.attrs.keys().map(String::as_str).eq(view::union_keys(a, b)),
+            None => self.attrs.keys().map(String::as_str).eq(change.all_keys()),
+        }
     }
 
     /// `containsNonLegacyFeatures`: legacy (SDKv2-style) schemas treat `""` as null.
@@ -293,9 +300,15 @@ impl<'a> Change<'a> {
     fn child_key(&self, key: &str) -> Change<'a> {
         // The five views mostly read two values (the unknown and sensitive trees are those of
         // `before` and `after`): each value's entry is looked up once, not once per view.
+        let before_entry = self.before.value().and_then(|v| view::entry(v, key));
+        let after_entry = self.after.value().and_then(|v| view::entry(v, key));
+        self.child_key_found(key, before_entry, after_entry)
+    }
+
+    /// [`Change::child_key`] given the entries at `key` of the values `before` and `after` read
+    /// (`None` when absent, or when that side reads no value).
+    fn child_key_found(&self, key: &str, before_entry: Option<&'a Value>, after_entry: Option<&'a Value>) -> Change<'a> {
         let (before_value, after_value) = (self.before.value(), self.after.value());
-        let before_entry = before_value.and_then(|v| view::entry(v, key));
-        let after_entry = after_value.and_then(|v| view::entry(v, key));
         let look = |v: &'a Value| match (after_value, before_value) {
             (Some(a), _) if std::ptr::eq(a, v) => after_entry,
             (_, Some(b)) if std::ptr::eq(b, v) => before_entry,
@@ -354,6 +367,10 @@ impl<'a> Change<'a> {
     /// the value `after` reads (or empty), their keys are among that value's keys, so the
     /// value's keys are taken once instead of filtering it three times; likewise for `before`.
     pub fn all_keys(&self) -> Vec<&'a str> {
+        if let Some((a, b)) = self.key_maps() {
+            // Already in order: merged without sorting.
+            return view::union_keys(a, b).collect();
+        }
         let mut keys = Vec::new();
         let after_done = self.after.value().is_some_and(|a| {
             let ok = (self.unknown.is_unknown_of(a) || (self.unknown.is_empty() && view::no_unknown_entries(a)))
@@ -380,6 +397,36 @@ impl<'a> Change<'a> {
             self.before_sensitive.keys_into(&mut keys);
         }
         Change::sorted(keys)
+    }
+
+    /// The maps whose keys are [`Change::all_keys`] when they are the entry keys of `after`
+    /// and `before` alone (the common case [`Change::all_keys`] takes first, or a side that is
+    /// null with empty trees): lets a caller walk them in order instead of collecting them.
+    pub fn key_maps(&self) -> Option<(Option<&'a BTreeMap<String, Value>>, Option<&'a BTreeMap<String, Value>>)> {
+        let after = match self.after.value() {
+            Some(a) => {
+                let ok = (self.unknown.is_unknown_of(a) || (self.unknown.is_empty() && view::no_unknown_entries(a)))
+                    && (self.after_sensitive.is_sensitive_of(a) || self.after_sensitive.is_empty());
+                if !ok {
+                    return None;
+                }
+                view::entry_map(a)
+            }
+            None if matches!(self.after, Val::Null) && self.unknown.has_no_keys() && self.after_sensitive.has_no_keys() => None,
+            None => return None,
+        };
+        let before = match self.before.value() {
+            Some(b) => {
+                let ok = (self.before_sensitive.is_sensitive_of(b) || self.before_sensitive.is_empty()) && view::no_unknown_entries(b);
+                if !ok {
+                    return None;
+                }
+                view::entry_map(b)
+            }
+            None if matches!(self.before, Val::Null) && self.before_sensitive.has_no_keys() => None,
+            None => return None,
+        };
+        Some((after, before))
     }
 
     /// `CheckForSensitive`.
@@ -609,6 +656,31 @@ fn transform_map<'a>(
     (out, current)
 }
 
+/// [`transform_map`] over [`Change::all_keys`]. When those are the keys of the values' own
+/// maps ([`Change::key_maps`]), the maps are walked in order beside each other, and each
+/// child's entries come from the walk instead of a search per key (for an output aggregating
+/// a thousand instances, a search of a thousand keys per key).
+fn transform_all_keys<'a>(change: &Change<'a>, mut process: impl FnMut(&Change<'a>) -> Diff<'a>) -> (Keyed<'a, Diff<'a>>, Action) {
+    let Some((after, before)) = change.key_maps() else {
+        return transform_map(change, change.all_keys(), process);
+    };
+    let mut current = Action::NoOp;
+    let (b, a) = (change.before.is_object(), change.after.is_object());
+    if b && !a {
+        current = Action::Delete;
+    }
+    if !b && a {
+        current = Action::Create;
+    }
+    let mut out = Vec::with_capacity(after.map_or(0, |m| m.len()).max(before.map_or(0, |m| m.len())));
+    for (k, after_entry, before_entry) in view::union_entries(after, before) {
+        let d = process(&change.child_key_found(k, before_entry, after_entry));
+        current = compare_actions(current, d.action);
+        out.push((k, d));
+    }
+    (out, current)
+}
+
 /// `ComputeDiffForType`.
 fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
     let mut change = change.clone();
@@ -652,7 +724,7 @@ fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
             diff(Renderer::Object { attrs, override_null_suffix: true }, current, replace)
         }
         Type::Map(et) => {
-            let (elems, action) = transform_map(&change, change.all_keys(), |c| diff_type(c, et));
+            let (elems, action) = transform_all_keys(&change, |c| diff_type(c, et));
             diff(Renderer::Map { elems }, action, replace)
         }
         Type::List(et) => {
@@ -776,7 +848,7 @@ fn json_update<'a>(change: &Change<'a>, t: JType) -> Diff<'a> {
         JType::String => prim(Prim::String),
         JType::Number => prim(Prim::Number),
         JType::Object => {
-            let (attrs, action) = transform_map(change, change.all_keys(), json_transform);
+            let (attrs, action) = transform_all_keys(change, json_transform);
             diff(Renderer::Object { attrs, override_null_suffix: true }, action, false)
         }
         JType::Array => {
@@ -1056,6 +1128,14 @@ fn push_warnings(buf: &mut String, d: &Diff<'_>, indent: usize, o: Opts) {
 
 /// `hclsyntax.ValidIdentifier`.
 fn valid_identifier(s: &str) -> bool {
+    if s.is_ascii() {
+        // Byte tests, for the ASCII names nearly all attributes have (the `char` tests below
+        // answer the same for ASCII, through Unicode tables).
+        return match s.as_bytes().split_first() {
+            Some((c, rest)) if c.is_ascii_alphabetic() || *c == b'_' => rest.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'),
+            _ => false,
+        };
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c.is_alphabetic() || c == '_' => {}
