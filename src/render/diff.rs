@@ -1153,6 +1153,70 @@ pub(crate) fn attribute_name(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// Printable ASCII other than `"` and `\`: what [`push_go_quote`] writes as is.
+fn plain_ascii(s: &str) -> bool {
+    // Eight bytes at a time (word tricks: a byte below 0x20, with the high bit, or equal to
+    // 0x7f, `"` or `\`), since every string of a plan is tested: byte by byte this was most
+    // of writing a string value.
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let has = |v: u64, b: u8| has_zero(v ^ (ONES * u64::from(b)));
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        // A byte below 0x20 (exact for bytes without the high bit, which is tested apart).
+        let below_space = v.wrapping_sub(ONES * 0x20) & !v & HIGH != 0;
+        if v & HIGH != 0 || below_space || has(v, 0x7f) || has(v, b'"') || has(v, b'\\') {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+}
+
+/// `attribute_name(name).len()`, without building the quoted name (an aggregate output's
+/// keys are rarely identifiers: `"0"`, `"1"`, …).
+fn attribute_name_len(name: &str) -> usize {
+    if valid_identifier(name) {
+        name.len()
+    } else if plain_ascii(name) {
+        name.len() + 2
+    } else {
+        go_quote(name).len()
+    }
+}
+
+/// `go_quote(s).len()`, without building the quoted text when it is `s` in quotes.
+fn go_quote_len(s: &str) -> usize {
+    if plain_ascii(s) {
+        s.len() + 2
+    } else {
+        go_quote(s).len()
+    }
+}
+
+/// `push_padded(buf, &attribute_name(name), width)`, written in place.
+fn push_padded_name(buf: &mut String, name: &str, width: usize) {
+    if valid_identifier(name) {
+        push_padded(buf, name, width);
+        return;
+    }
+    push_padded_quoted(buf, name, width);
+}
+
+/// `push_padded(buf, &go_quote(s), width)`, written in place.
+fn push_padded_quoted(buf: &mut String, name: &str, width: usize) {
+    let start = buf.len();
+    push_go_quote(buf, name);
+    let written = &buf[start..];
+    let chars = if written.is_ascii() { written.len() } else { written.chars().count() };
+    for _ in chars..width {
+        buf.push(' ');
+    }
+}
+
 /// Go's `strconv.Quote` (`%q`), which Terraform uses for strings in plans.
 pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -1165,7 +1229,7 @@ fn push_go_quote(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Printable ASCII other than `"` and `\` is written as is (most strings in a plan).
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+    if plain_ascii(s) {
         out.push_str(s);
         out.push('"');
         return;
@@ -1547,7 +1611,7 @@ impl Diff<'_> {
         }
         let mut ao = o.cloned();
         ao.override_null_suffix = override_null_suffix;
-        let width = attrs.iter().map(|(k, _)| attribute_name(k).len()).max().unwrap_or(0);
+        let width = attrs.iter().map(|(k, _)| attribute_name_len(k)).max().unwrap_or(0);
         buf.push('{');
         buf.push_str(forces(self.replace, o));
         buf.push('\n');
@@ -1564,7 +1628,7 @@ impl Diff<'_> {
             push_warnings(buf, attr, indent + 1, if important { this } else { o });
             push_indent(buf, indent + 1);
             buf.push_str(sym(attr.action, this));
-            push_padded(buf, &attribute_name(key), width);
+            push_padded_name(buf, key, width);
             buf.push_str(" = ");
             attr.render_to(buf, indent + 1, this);
             buf.push('\n');
@@ -1593,7 +1657,7 @@ impl Diff<'_> {
             buf.push_str(forces(self.replace, o));
             return;
         }
-        let width = elems.iter().map(|(k, _)| go_quote(k).len()).max().unwrap_or(0);
+        let width = elems.iter().map(|(k, _)| go_quote_len(k)).max().unwrap_or(0);
         let mut eo = o.cloned();
         eo.override_null_suffix = self.action == Action::Delete;
         buf.push('{');
@@ -1608,7 +1672,7 @@ impl Diff<'_> {
             push_warnings(buf, e, indent + 1, o);
             push_indent(buf, indent + 1);
             buf.push_str(sym(e.action, eo));
-            push_padded(buf, &go_quote(key), width);
+            push_padded_quoted(buf, key, width);
             buf.push_str(" = ");
             e.render_to(buf, indent + 1, eo);
             if matches!(e.renderer, Renderer::Object { .. }) {
@@ -1723,7 +1787,7 @@ impl Diff<'_> {
             buf.push_str(forces(self.replace, o));
             return;
         }
-        let width = attrs.iter().map(|(k, _)| attribute_name(k).len()).max().unwrap_or(0);
+        let width = attrs.iter().map(|(k, _)| attribute_name_len(k)).max().unwrap_or(0);
         let mut io = o.cloned();
         io.show_unchanged_children = true;
         let ao = o.cloned();
@@ -1749,7 +1813,7 @@ impl Diff<'_> {
             push_warnings(buf, attr, indent + 1, o);
             push_indent(buf, indent + 1);
             buf.push_str(sym(attr.action, ao));
-            push_padded(buf, &attribute_name(key), width);
+            push_padded_name(buf, key, width);
             buf.push_str(" = ");
             attr.render_to(buf, indent + 1, ao);
             buf.push('\n');
@@ -1873,6 +1937,23 @@ mod tests {
         assert!(!schema.synthesized_fits(&change(Val::Json(&values), Val::Null, Flags::False)), "output is not among the values");
         let more = serde_json::json!({"id": "x", "input": 1, "extra": 2});
         assert!(!schema.synthesized_fits(&change(Val::Null, Val::Json(&more), Flags::Json(&unknown))), "extra is not in the schema");
+    }
+
+    #[test]
+    fn plain_ascii_matches_the_byte_test() {
+        let slow = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+        let mut samples: Vec<String> = vec![String::new(), "item-00001-c4ca4238a0b923820dcc509a6f75849b".into(), "é".into(), "abcdefgh\u{7f}".into()];
+        for b in 0u8..=0x7f {
+            for at in [0usize, 3, 7, 8, 12] {
+                let mut v = vec![b'a'; 16];
+                v[at] = b;
+                samples.push(String::from_utf8(v).unwrap_or_default());
+            }
+        }
+        samples.push("0123456789abcdef\u{e9}".into());
+        for s in &samples {
+            assert_eq!(plain_ascii(s), slow(s), "{s:?}");
+        }
     }
 
     #[test]
