@@ -1286,7 +1286,8 @@ impl<'a> Walker<'a> {
         ci: Option<Value>,
         each: Option<(Value, Value)>,
     ) -> Option<Value> {
-        let type_name = res.key.ty.clone();
+        // Borrowed: each provider request takes its own copy (most plans make one request).
+        let type_name: &str = &res.key.ty;
         let mut prior_inst = lock(&self.prior).instance(&addr).cloned();
         // Only addresses of the prior state are looked up in `claimed` (the rest of them are
         // orphans): an instance without a prior object is not claimed, which for a resource
@@ -1315,7 +1316,7 @@ impl<'a> Walker<'a> {
         if prior.is_null() {
             if let Some((_, id)) = self.imports.iter().find(|(a, _)| *a == addr) {
                 self.hooks.start(&addr.to_string(), OpKind::Import, Some(id));
-                let resp = entry.provider.import_resource(ImportResourceRequest { type_name: type_name.clone(), id: id.clone() }).await;
+                let resp = entry.provider.import_resource(ImportResourceRequest { type_name: type_name.to_string(), id: id.clone() }).await;
                 if resp.diagnostics.has_errors() {
                     self.errors(resp.diagnostics.0.into_iter().map(|d| d.with_address(addr.to_string())));
                     return None;
@@ -1323,7 +1324,7 @@ impl<'a> Walker<'a> {
                 if let Some(imp) = resp.imported.into_iter().next() {
                     let read = entry
                         .provider
-                        .read_resource(ReadResourceRequest { type_name: type_name.clone(), current_state: imp.state.clone(), private: imp.private.clone() })
+                        .read_resource(ReadResourceRequest { type_name: type_name.to_string(), current_state: imp.state.clone(), private: imp.private.clone() })
                         .await;
                     if read.diagnostics.has_errors() {
                         self.errors(read.diagnostics.0);
@@ -1353,7 +1354,7 @@ impl<'a> Walker<'a> {
             let started = std::time::Instant::now();
             let resp = entry
                 .provider
-                .read_resource(ReadResourceRequest { type_name: type_name.clone(), current_state: prior.clone(), private: private.clone() })
+                .read_resource(ReadResourceRequest { type_name: type_name.to_string(), current_state: prior.clone(), private: private.clone() })
                 .await;
             if resp.diagnostics.has_errors() {
                 self.errors(resp.diagnostics.0.into_iter().map(|d| d.with_address(addr.to_string())));
@@ -1423,7 +1424,7 @@ impl<'a> Walker<'a> {
         let resp = entry
             .provider
             .plan_resource(PlanResourceRequest {
-                type_name: type_name.clone(),
+                type_name: type_name.to_string(),
                 prior_state: prior.clone(),
                 proposed_new_state: proposed.clone(),
                 config: config.clone(),
@@ -1467,7 +1468,7 @@ impl<'a> Walker<'a> {
             let r2 = entry
                 .provider
                 .plan_resource(PlanResourceRequest {
-                    type_name: type_name.clone(),
+                    type_name: type_name.to_string(),
                     prior_state: Value::null(schema.implied_type()),
                     proposed_new_state: fresh.clone(),
                     config: config.clone(),
@@ -1606,7 +1607,7 @@ impl<'a> Walker<'a> {
             }
             _ => {
                 if action == Action::DeleteThenCreate {
-                    match self.call_apply(&addr, entry, &type_name, &current, &Value::null(schema_ty.clone()), &Value::dynamic_null(), &private, Action::Delete, OpKind::Delete, deps.clone(), cbd, &schema_ty).await {
+                    match self.call_apply(&addr, entry, type_name, &current, &Value::null(schema_ty.clone()), &Value::dynamic_null(), &private, Action::Delete, OpKind::Delete, deps.clone(), cbd, &schema_ty).await {
                         Some(_) => current = Value::null(schema_ty.clone()),
                         None => return None,
                     }
@@ -1616,13 +1617,13 @@ impl<'a> Walker<'a> {
                     _ => (current.clone(), OpKind::Update),
                 };
                 let old = current.clone();
-                let new = self.call_apply(&addr, entry, &type_name, &from, &planned, &config, &planned_private, action, op, deps.clone(), cbd, &schema_ty).await?;
+                let new = self.call_apply(&addr, entry, type_name, &from, &planned, &config, &planned_private, action, op, deps.clone(), cbd, &schema_ty).await?;
                 if action == Action::CreateThenDelete {
                     // The old object goes after the new one exists.
                     let resp = entry
                         .provider
                         .apply_resource(ApplyResourceRequest {
-                            type_name: type_name.clone(),
+                            type_name: type_name.to_string(),
                             prior_state: old,
                             planned_state: Value::null(schema_ty.clone()),
                             config: Value::dynamic_null(),
