@@ -212,6 +212,14 @@ pub struct Walker<'a> {
     records_changed: bool,
 }
 
+/// An instance's address as text, written into a buffer with room for a typical address
+/// (`to_string` grows from empty, reallocating two or three times, once per refreshed instance).
+fn address_text(addr: &ResourceInstance) -> String {
+    let mut text = String::with_capacity(64);
+    let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{addr}"));
+    text
+}
+
 /// Graphs smaller than this are walked on one thread.
 const PARALLEL_WALK_MIN_NODES: usize = 64;
 
@@ -1349,7 +1357,7 @@ impl<'a> Walker<'a> {
         // Refresh.
         if !prior.is_null() && self.opts.refresh && importing.is_none() {
             let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
-            let addr_text = addr.to_string();
+            let addr_text = address_text(&addr);
             self.hooks.start(&addr_text, OpKind::Refresh, id.as_deref());
             let started = std::time::Instant::now();
             let resp = entry
@@ -2155,6 +2163,23 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         // Shares the configuration's entries: rebuilding an equal object cost a map and a key
         // copy per attribute, for every instance planned.
         return config.clone();
+    }
+    if schema.block_types.is_empty() && cfg.len() == schema.attributes.len() && schema.attributes.keys().zip(cfg.keys()).all(|(a, k)| a == k) {
+        // The configuration has exactly the schema's attributes (as decoded bodies do): its
+        // entries are copied at once and the computed ones left null take their prior values,
+        // instead of a search and an insert per attribute (an update of every instance of a
+        // planned resource with prior state gets here).
+        let mut out = cfg.clone();
+        if !prior.is_null() {
+            for ((name, a), slot) in schema.attributes.iter().zip(out.values_mut()) {
+                if a.computed && slot.is_null() {
+                    if let Some(p) = prior.get_attr(name) {
+                        *slot = p.clone();
+                    }
+                }
+            }
+        }
+        return Value::object(out).mark(config.marks());
     }
     let mut out = BTreeMap::new();
     for (name, a) in &schema.attributes {
