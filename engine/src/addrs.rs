@@ -90,10 +90,33 @@ pub struct ResourceInstance {
 impl fmt::Display for ResourceInstance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.resource, f)?;
-        if let Some(k) = &self.key {
-            fmt::Display::fmt(k, f)?;
+        match &self.key {
+            // `[N]`, as `InstanceKey`'s `Display` writes it, without a formatting pass per
+            // `count` instance.
+            Some(InstanceKey::Int(i)) => {
+                let mut buf = [0u8; 22];
+                let mut at = buf.len() - 1;
+                buf[at] = b']';
+                let mut rest = i.unsigned_abs();
+                loop {
+                    at -= 1;
+                    buf[at] = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                    if rest == 0 {
+                        break;
+                    }
+                }
+                if *i < 0 {
+                    at -= 1;
+                    buf[at] = b'-';
+                }
+                at -= 1;
+                buf[at] = b'[';
+                f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?)
+            }
+            Some(k) => fmt::Display::fmt(k, f),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -213,5 +236,21 @@ impl<'a> Parser<'a> {
         };
         self.expect(b']')?;
         Ok(Some(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written `[N]` is the key's own text, for every sign and width.
+    #[test]
+    fn instance_display_writes_int_keys_as_the_key_does() {
+        let res = AbsResource { module: ModuleInstance::root(), resource: ResourceKey { mode: Mode::Data, ty: "t".into(), name: "n".into() } };
+        for i in [0, 7, 10, 999, -1, -12345, i64::MAX, i64::MIN] {
+            assert_eq!(res.instance(Some(InstanceKey::Int(i))).to_string(), format!("data.t.n{}", InstanceKey::Int(i)));
+        }
+        assert_eq!(res.instance(Some(InstanceKey::Str("a\"b".into()))).to_string(), format!("data.t.n{}", InstanceKey::Str("a\"b".into())));
+        assert_eq!(res.instance(None).to_string(), "data.t.n");
     }
 }

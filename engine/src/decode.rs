@@ -18,7 +18,11 @@ use crate::lang::eval::Evaluator;
 const META: &[&str] = &["count", "for_each", "depends_on", "provider", "lifecycle"];
 
 pub fn decode_body(ev: &mut Evaluator<'_>, body: &Body, schema: &Block) -> Value {
-    let mut out = BTreeMap::new();
+    // Collected in order (attributes, then block types, each sorted), then built into the map
+    // in one pass: inserting one by one searched and grew the map per entry, for every
+    // instance decoded. Names are unique within each; a block type named like an attribute
+    // would win, as the later insert did.
+    let mut out: Vec<(String, Value)> = Vec::with_capacity(schema.attributes.len() + schema.block_types.len());
     for (name, attr) in &body.attrs {
         if META.contains(&name.as_str()) {
             continue;
@@ -56,7 +60,7 @@ pub fn decode_body(ev: &mut Evaluator<'_>, body: &Body, schema: &Block) -> Value
             }
         };
         let v = if a.sensitive && !v.is_null() { v.mark_sensitive() } else { v };
-        out.insert(name.clone(), v);
+        out.push((name.clone(), v));
     }
     for b in &body.blocks {
         let known = schema.block_types.contains_key(&b.ty)
@@ -122,9 +126,9 @@ pub fn decode_body(ev: &mut Evaluator<'_>, body: &Body, schema: &Block) -> Value
                 Nesting::Map => Value::map(ety, items.into_iter().map(|(k, v)| (k.unwrap_or_default(), v)).collect()),
             }
         };
-        out.insert(name.clone(), v);
+        out.push((name.clone(), v));
     }
-    Value::object(out)
+    Value::object(out.into_iter().collect())
 }
 
 fn empty_group(b: &Block) -> Value {

@@ -175,6 +175,10 @@ pub struct Walker<'a> {
     /// The saved plan being applied, if any: its actions must match.
     pub saved_plan: Option<&'a Plan>,
     cwd: PathBuf,
+    /// What functions see (working directory, plan timestamp, whether planning), the same for
+    /// every evaluation of the walk: built once, not copied per evaluation (two allocations
+    /// per instance of a resource with many).
+    func: FuncContext,
     prior: Mutex<WorkingState>,
     working: Mutex<WorkingState>,
     /// Read while expressions are evaluated (by several threads at once for a resource with
@@ -206,6 +210,14 @@ pub struct Walker<'a> {
     /// [`EvalState::changed`]: without one, planned instances are not recorded there (a set
     /// insert and an address copy per instance for nothing).
     records_changed: bool,
+}
+
+/// An instance's address as text, written into a buffer with room for a typical address
+/// (`to_string` grows from empty, reallocating two or three times, once per refreshed instance).
+fn address_text(addr: &ResourceInstance) -> String {
+    let mut text = String::with_capacity(64);
+    let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{addr}"));
+    text
 }
 
 /// Graphs smaller than this are walked on one thread.
@@ -267,6 +279,7 @@ impl<'a> Walker<'a> {
             hooks,
             persister,
             saved_plan: None,
+            func: FuncContext { base_dir: cwd.clone(), plan_timestamp: opts.plan_timestamp.clone(), planning: mode != WalkMode::Apply },
             cwd,
             prior: Mutex::new(prior),
             working: Mutex::new(working),
@@ -669,11 +682,11 @@ impl<'a> Walker<'a> {
         resources > 0
     }
 
-    fn func_context(&self, m: &ModuleNode) -> FuncContext {
+    fn func_context(&self, m: &ModuleNode) -> &FuncContext {
         // Relative paths in file functions resolve against the working directory, as in
         // Terraform; configurations anchor them with path.module.
         let _ = m;
-        FuncContext { base_dir: self.cwd.clone(), plan_timestamp: self.opts.plan_timestamp.clone(), planning: self.mode != WalkMode::Apply }
+        &self.func
     }
 
     // ----- the graph walk -----
@@ -1281,11 +1294,19 @@ impl<'a> Walker<'a> {
         ci: Option<Value>,
         each: Option<(Value, Value)>,
     ) -> Option<Value> {
-        lock(&self.claimed).insert(addr.clone());
-        let type_name = res.key.ty.clone();
+        // Borrowed: each provider request takes its own copy (most plans make one request).
+        let type_name: &str = &res.key.ty;
         let mut prior_inst = lock(&self.prior).instance(&addr).cloned();
+        // Only addresses of the prior state are looked up in `claimed` (the rest of them are
+        // orphans): an instance without a prior object is not claimed, which for a resource
+        // planned from nothing saved an address copy and a set insert per instance.
+        if prior_inst.is_some() {
+            lock(&self.claimed).insert(addr.clone());
+        }
         // A create a previous run left unfinished: what the provider finds becomes the prior.
         if prior_inst.is_none() && res.key.mode == Mode::Managed && !lock(&self.pending_creates).is_empty() {
+            // Recovery may add the instance to the prior state: claimed either way.
+            lock(&self.claimed).insert(addr.clone());
             prior_inst = self.recover_create(&addr, entry, schema, deps.clone()).await;
         }
         let prev_addr = lock(&self.moved_from).get(&addr).cloned();
@@ -1303,7 +1324,7 @@ impl<'a> Walker<'a> {
         if prior.is_null() {
             if let Some((_, id)) = self.imports.iter().find(|(a, _)| *a == addr) {
                 self.hooks.start(&addr.to_string(), OpKind::Import, Some(id));
-                let resp = entry.provider.import_resource(ImportResourceRequest { type_name: type_name.clone(), id: id.clone() }).await;
+                let resp = entry.provider.import_resource(ImportResourceRequest { type_name: type_name.to_string(), id: id.clone() }).await;
                 if resp.diagnostics.has_errors() {
                     self.errors(resp.diagnostics.0.into_iter().map(|d| d.with_address(addr.to_string())));
                     return None;
@@ -1311,7 +1332,7 @@ impl<'a> Walker<'a> {
                 if let Some(imp) = resp.imported.into_iter().next() {
                     let read = entry
                         .provider
-                        .read_resource(ReadResourceRequest { type_name: type_name.clone(), current_state: imp.state.clone(), private: imp.private.clone() })
+                        .read_resource(ReadResourceRequest { type_name: type_name.to_string(), current_state: imp.state.clone(), private: imp.private.clone() })
                         .await;
                     if read.diagnostics.has_errors() {
                         self.errors(read.diagnostics.0);
@@ -1336,12 +1357,12 @@ impl<'a> Walker<'a> {
         // Refresh.
         if !prior.is_null() && self.opts.refresh && importing.is_none() {
             let id = prior.get_attr("id").and_then(|v| v.as_str()).map(String::from);
-            let addr_text = addr.to_string();
+            let addr_text = address_text(&addr);
             self.hooks.start(&addr_text, OpKind::Refresh, id.as_deref());
             let started = std::time::Instant::now();
             let resp = entry
                 .provider
-                .read_resource(ReadResourceRequest { type_name: type_name.clone(), current_state: prior.clone(), private: private.clone() })
+                .read_resource(ReadResourceRequest { type_name: type_name.to_string(), current_state: prior.clone(), private: private.clone() })
                 .await;
             if resp.diagnostics.has_errors() {
                 self.errors(resp.diagnostics.0.into_iter().map(|d| d.with_address(addr.to_string())));
@@ -1411,7 +1432,7 @@ impl<'a> Walker<'a> {
         let resp = entry
             .provider
             .plan_resource(PlanResourceRequest {
-                type_name: type_name.clone(),
+                type_name: type_name.to_string(),
                 prior_state: prior.clone(),
                 proposed_new_state: proposed.clone(),
                 config: config.clone(),
@@ -1455,7 +1476,7 @@ impl<'a> Walker<'a> {
             let r2 = entry
                 .provider
                 .plan_resource(PlanResourceRequest {
-                    type_name: type_name.clone(),
+                    type_name: type_name.to_string(),
                     prior_state: Value::null(schema.implied_type()),
                     proposed_new_state: fresh.clone(),
                     config: config.clone(),
@@ -1513,57 +1534,69 @@ impl<'a> Walker<'a> {
         if action != Action::NoOp && self.records_changed {
             write(&self.eval).changed.insert(addr.clone());
         }
+        if self.mode != WalkMode::Apply {
+            // A plan's last uses of the instance's values: the working state, then the change,
+            // which takes the address and the rest by move (a copy of each per instance
+            // otherwise).
+            lock(&self.working).set_instance(&addr, &entry.addr, StateInstance {
+                value: planned.clone(),
+                private: None,
+                dependencies: deps,
+                tainted: false,
+                schema_version: 0,
+                create_before_destroy: cbd,
+            });
+            lock(&self.changes).push(ResourceChange {
+                addr,
+                prev_addr,
+                provider: entry.addr.clone(),
+                action,
+                reason,
+                before: prior,
+                after: planned.clone(),
+                requires_replace,
+                importing,
+                private: planned_private,
+                schema_known: true,
+            });
+            return Some(planned);
+        }
         let change = ResourceChange {
             addr: addr.clone(),
             prev_addr: prev_addr.clone(),
             provider: entry.addr.clone(),
             action,
             reason,
-            // Only an apply reads the prior value again below.
-            before: if self.mode == WalkMode::Apply { prior.clone() } else { std::mem::replace(&mut prior, Value::dynamic_null()) },
+            // Only an apply gets here, and it reads the prior value again below.
+            before: prior.clone(),
             after: planned.clone(),
             requires_replace,
             importing: importing.clone(),
             private: planned_private.clone(),
             schema_known: true,
         };
-        if self.mode == WalkMode::Apply {
-            if let Some(saved) = self.saved_plan {
-                let recorded = saved.changes.iter().find(|c| c.addr == addr);
-                let expected = recorded.map(|c| c.action).unwrap_or(Action::NoOp);
-                if expected != action {
-                    self.error(Diagnostic::error(
-                        "Provider produced inconsistent final plan",
-                        format!("When expanding the plan for {addr} to include new values learned so far during apply, the planned action changed from {expected:?} to {action:?}. This is a bug in the provider or the plan is stale; run plan again."),
-                    ));
-                    return None;
-                }
-                // The saved plan is what was reviewed: a value it recorded as known must not
-                // have changed (values it recorded as unknown may have become known).
-                if let Some(path) = recorded.filter(|c| c.action != Action::Delete).and_then(|c| crate::plan::first_difference(&c.after, &planned)) {
-                    let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
-                    self.error(Diagnostic::error(
-                        "Saved plan does not match",
-                        format!("When applying the saved plan, the planned new value for {addr} differs from the one recorded in the plan{at}. The saved plan is no longer what would be applied; run plan again."),
-                    ));
-                    return None;
-                }
+        if let Some(saved) = self.saved_plan {
+            let recorded = saved.changes.iter().find(|c| c.addr == addr);
+            let expected = recorded.map(|c| c.action).unwrap_or(Action::NoOp);
+            if expected != action {
+                self.error(Diagnostic::error(
+                    "Provider produced inconsistent final plan",
+                    format!("When expanding the plan for {addr} to include new values learned so far during apply, the planned action changed from {expected:?} to {action:?}. This is a bug in the provider or the plan is stale; run plan again."),
+                ));
+                return None;
+            }
+            // The saved plan is what was reviewed: a value it recorded as known must not
+            // have changed (values it recorded as unknown may have become known).
+            if let Some(path) = recorded.filter(|c| c.action != Action::Delete).and_then(|c| crate::plan::first_difference(&c.after, &planned)) {
+                let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
+                self.error(Diagnostic::error(
+                    "Saved plan does not match",
+                    format!("When applying the saved plan, the planned new value for {addr} differs from the one recorded in the plan{at}. The saved plan is no longer what would be applied; run plan again."),
+                ));
+                return None;
             }
         }
         lock(&self.changes).push(change);
-
-        if self.mode != WalkMode::Apply {
-            let mut w = lock(&self.working);
-            w.set_instance(&addr, &entry.addr, StateInstance {
-                value: planned.clone(),
-                private: None,
-                dependencies: deps.clone(),
-                tainted: false,
-                schema_version: 0,
-                create_before_destroy: cbd,
-            });
-            return Some(planned);
-        }
 
         // ----- apply -----
         let schema_ty = schema.implied_type();
@@ -1582,7 +1615,7 @@ impl<'a> Walker<'a> {
             }
             _ => {
                 if action == Action::DeleteThenCreate {
-                    match self.call_apply(&addr, entry, &type_name, &current, &Value::null(schema_ty.clone()), &Value::dynamic_null(), &private, Action::Delete, OpKind::Delete, deps.clone(), cbd, &schema_ty).await {
+                    match self.call_apply(&addr, entry, type_name, &current, &Value::null(schema_ty.clone()), &Value::dynamic_null(), &private, Action::Delete, OpKind::Delete, deps.clone(), cbd, &schema_ty).await {
                         Some(_) => current = Value::null(schema_ty.clone()),
                         None => return None,
                     }
@@ -1592,13 +1625,13 @@ impl<'a> Walker<'a> {
                     _ => (current.clone(), OpKind::Update),
                 };
                 let old = current.clone();
-                let new = self.call_apply(&addr, entry, &type_name, &from, &planned, &config, &planned_private, action, op, deps.clone(), cbd, &schema_ty).await?;
+                let new = self.call_apply(&addr, entry, type_name, &from, &planned, &config, &planned_private, action, op, deps.clone(), cbd, &schema_ty).await?;
                 if action == Action::CreateThenDelete {
                     // The old object goes after the new one exists.
                     let resp = entry
                         .provider
                         .apply_resource(ApplyResourceRequest {
-                            type_name: type_name.clone(),
+                            type_name: type_name.to_string(),
                             prior_state: old,
                             planned_state: Value::null(schema_ty.clone()),
                             config: Value::dynamic_null(),
@@ -2131,6 +2164,23 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         // copy per attribute, for every instance planned.
         return config.clone();
     }
+    if schema.block_types.is_empty() && cfg.len() == schema.attributes.len() && schema.attributes.keys().zip(cfg.keys()).all(|(a, k)| a == k) {
+        // The configuration has exactly the schema's attributes (as decoded bodies do): its
+        // entries are copied at once and the computed ones left null take their prior values,
+        // instead of a search and an insert per attribute (an update of every instance of a
+        // planned resource with prior state gets here).
+        let mut out = cfg.clone();
+        if !prior.is_null() {
+            for ((name, a), slot) in schema.attributes.iter().zip(out.values_mut()) {
+                if a.computed && slot.is_null() {
+                    if let Some(p) = prior.get_attr(name) {
+                        *slot = p.clone();
+                    }
+                }
+            }
+        }
+        return Value::object(out).mark(config.marks());
+    }
     let mut out = BTreeMap::new();
     for (name, a) in &schema.attributes {
         let c = cfg.get(name).cloned().unwrap_or_else(|| Value::null(a.ty.clone()));
@@ -2397,7 +2447,7 @@ struct WalkScope<'w> {
     count_index: Option<Value>,
     each: Option<(Value, Value)>,
     self_value: Option<Value>,
-    func: FuncContext,
+    func: &'w FuncContext,
 }
 
 impl<'w> WalkScope<'w> {
@@ -2555,7 +2605,7 @@ impl<'w> Scope for WalkScope<'w> {
     }
 
     fn func_context(&self) -> &FuncContext {
-        &self.func
+        self.func
     }
 }
 

@@ -54,34 +54,46 @@ enum Enc {
     Base64,
 }
 
-fn digest(bytes: &[u8], algo: Algo, enc: Enc) -> String {
-    let sum: Vec<u8> = match algo {
-        Algo::Md5 => md5::Md5::digest(bytes).to_vec(),
-        Algo::Sha1 => sha1::Sha1::digest(bytes).to_vec(),
-        Algo::Sha256 => sha2::Sha256::digest(bytes).to_vec(),
-        Algo::Sha512 => sha2::Sha512::digest(bytes).to_vec(),
+/// The digest of `bytes` as a string value. Built on the stack: the sum and its hex text are
+/// at most 64 and 128 bytes, and `md5(...)` in a resource with many instances is called once per
+/// instance (a vector and a string allocated per call, then copied into the value).
+fn digest(bytes: &[u8], algo: Algo, enc: Enc) -> Value {
+    let mut buf = [0u8; 64];
+    let n = match algo {
+        Algo::Md5 => put(&mut buf, &md5::Md5::digest(bytes)),
+        Algo::Sha1 => put(&mut buf, &sha1::Sha1::digest(bytes)),
+        Algo::Sha256 => put(&mut buf, &sha2::Sha256::digest(bytes)),
+        Algo::Sha512 => put(&mut buf, &sha2::Sha512::digest(bytes)),
     };
+    let sum = &buf[..n];
     match enc {
         Enc::Hex => {
             const DIGITS: &[u8; 16] = b"0123456789abcdef";
-            let mut hex = String::with_capacity(sum.len() * 2);
-            for b in &sum {
-                hex.push(char::from(DIGITS[usize::from(b >> 4)]));
-                hex.push(char::from(DIGITS[usize::from(b & 0xf)]));
+            let mut hex = [0u8; 128];
+            for (i, b) in sum.iter().enumerate() {
+                hex[2 * i] = DIGITS[usize::from(b >> 4)];
+                hex[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
             }
-            hex
+            Value::string(std::str::from_utf8(&hex[..2 * n]).unwrap_or_default())
         }
-        Enc::Base64 => base64::engine::general_purpose::STANDARD.encode(sum),
+        Enc::Base64 => Value::string(base64::engine::general_purpose::STANDARD.encode(sum)),
     }
 }
 
+/// Copies a digest into `buf` (large enough for SHA-512), returning its length.
+fn put(buf: &mut [u8; 64], sum: &[u8]) -> usize {
+    let n = sum.len().min(buf.len());
+    buf[..n].copy_from_slice(&sum[..n]);
+    n
+}
+
 fn digest_string(args: &[Value], algo: Algo, enc: Enc) -> Value {
-    Value::string(digest(text(&args[0]).as_bytes(), algo, enc))
+    digest(text(&args[0]).as_bytes(), algo, enc)
 }
 
 fn digest_file(args: &[Value], ctx: &FuncContext, algo: Algo, enc: Enc) -> Result<Value, FuncError> {
     let bytes = read_for_hash(ctx, text(&args[0]))?;
-    Ok(Value::string(digest(&bytes, algo, enc)))
+    Ok(digest(&bytes, algo, enc))
 }
 
 /// Go's bcrypt: `$2a$` hashes, a cost below 4 means the default 10, above 31 is an error.

@@ -93,7 +93,14 @@ impl BlockSchema {
             return false;
         }
         // Both are sorted by bytes and free of duplicates.
-        self.attrs.keys().map(String::as_str).eq(change.all_keys())
+        match change.key_maps() {
+            // One map (a create or a delete): its keys, compared in place.
+            Some((Some(m), None) | (None, Some(m))) => self.attrs.len() == m.len() && self.attrs.keys().zip(m.keys()).all(|(x, y)| x == y),
+            Some((None, None)) => self.attrs.is_empty(),
+            // The keys are those of two maps: merged in order, without collecting.
+            Some((a, b)) => self.attrs.keys().map(String::as_str).eq(view::union_keys(a, b)),
+            None => self.attrs.keys().map(String::as_str).eq(change.all_keys()),
+        }
     }
 
     /// `containsNonLegacyFeatures`: legacy (SDKv2-style) schemas treat `""` as null.
@@ -293,9 +300,15 @@ impl<'a> Change<'a> {
     fn child_key(&self, key: &str) -> Change<'a> {
         // The five views mostly read two values (the unknown and sensitive trees are those of
         // `before` and `after`): each value's entry is looked up once, not once per view.
+        let before_entry = self.before.value().and_then(|v| view::entry(v, key));
+        let after_entry = self.after.value().and_then(|v| view::entry(v, key));
+        self.child_key_found(key, before_entry, after_entry)
+    }
+
+    /// [`Change::child_key`] given the entries at `key` of the values `before` and `after` read
+    /// (`None` when absent, or when that side reads no value).
+    fn child_key_found(&self, key: &str, before_entry: Option<&'a Value>, after_entry: Option<&'a Value>) -> Change<'a> {
         let (before_value, after_value) = (self.before.value(), self.after.value());
-        let before_entry = before_value.and_then(|v| view::entry(v, key));
-        let after_entry = after_value.and_then(|v| view::entry(v, key));
         let look = |v: &'a Value| match (after_value, before_value) {
             (Some(a), _) if std::ptr::eq(a, v) => after_entry,
             (_, Some(b)) if std::ptr::eq(b, v) => before_entry,
@@ -354,6 +367,10 @@ impl<'a> Change<'a> {
     /// the value `after` reads (or empty), their keys are among that value's keys, so the
     /// value's keys are taken once instead of filtering it three times; likewise for `before`.
     pub fn all_keys(&self) -> Vec<&'a str> {
+        if let Some((a, b)) = self.key_maps() {
+            // Already in order: merged without sorting.
+            return view::union_keys(a, b).collect();
+        }
         let mut keys = Vec::new();
         let after_done = self.after.value().is_some_and(|a| {
             let ok = (self.unknown.is_unknown_of(a) || (self.unknown.is_empty() && view::no_unknown_entries(a)))
@@ -380,6 +397,36 @@ impl<'a> Change<'a> {
             self.before_sensitive.keys_into(&mut keys);
         }
         Change::sorted(keys)
+    }
+
+    /// The maps whose keys are [`Change::all_keys`] when they are the entry keys of `after`
+    /// and `before` alone (the common case [`Change::all_keys`] takes first, or a side that is
+    /// null with empty trees): lets a caller walk them in order instead of collecting them.
+    pub fn key_maps(&self) -> Option<(Option<&'a BTreeMap<String, Value>>, Option<&'a BTreeMap<String, Value>>)> {
+        let after = match self.after.value() {
+            Some(a) => {
+                let ok = (self.unknown.is_unknown_of(a) || (self.unknown.is_empty() && view::no_unknown_entries(a)))
+                    && (self.after_sensitive.is_sensitive_of(a) || self.after_sensitive.is_empty());
+                if !ok {
+                    return None;
+                }
+                view::entry_map(a)
+            }
+            None if matches!(self.after, Val::Null) && self.unknown.has_no_keys() && self.after_sensitive.has_no_keys() => None,
+            None => return None,
+        };
+        let before = match self.before.value() {
+            Some(b) => {
+                let ok = (self.before_sensitive.is_sensitive_of(b) || self.before_sensitive.is_empty()) && view::no_unknown_entries(b);
+                if !ok {
+                    return None;
+                }
+                view::entry_map(b)
+            }
+            None if matches!(self.before, Val::Null) && self.before_sensitive.has_no_keys() => None,
+            None => return None,
+        };
+        Some((after, before))
     }
 
     /// `CheckForSensitive`.
@@ -609,6 +656,31 @@ fn transform_map<'a>(
     (out, current)
 }
 
+/// [`transform_map`] over [`Change::all_keys`]. When those are the keys of the values' own
+/// maps ([`Change::key_maps`]), the maps are walked in order beside each other, and each
+/// child's entries come from the walk instead of a search per key (for an output aggregating
+/// a thousand instances, a search of a thousand keys per key).
+fn transform_all_keys<'a>(change: &Change<'a>, mut process: impl FnMut(&Change<'a>) -> Diff<'a>) -> (Keyed<'a, Diff<'a>>, Action) {
+    let Some((after, before)) = change.key_maps() else {
+        return transform_map(change, change.all_keys(), process);
+    };
+    let mut current = Action::NoOp;
+    let (b, a) = (change.before.is_object(), change.after.is_object());
+    if b && !a {
+        current = Action::Delete;
+    }
+    if !b && a {
+        current = Action::Create;
+    }
+    let mut out = Vec::with_capacity(after.map_or(0, |m| m.len()).max(before.map_or(0, |m| m.len())));
+    for (k, after_entry, before_entry) in view::union_entries(after, before) {
+        let d = process(&change.child_key_found(k, before_entry, after_entry));
+        current = compare_actions(current, d.action);
+        out.push((k, d));
+    }
+    (out, current)
+}
+
 /// `ComputeDiffForType`.
 fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
     let mut change = change.clone();
@@ -652,7 +724,7 @@ fn diff_type<'a>(change: &Change<'a>, ty: &'a Type) -> Diff<'a> {
             diff(Renderer::Object { attrs, override_null_suffix: true }, current, replace)
         }
         Type::Map(et) => {
-            let (elems, action) = transform_map(&change, change.all_keys(), |c| diff_type(c, et));
+            let (elems, action) = transform_all_keys(&change, |c| diff_type(c, et));
             diff(Renderer::Map { elems }, action, replace)
         }
         Type::List(et) => {
@@ -776,7 +848,7 @@ fn json_update<'a>(change: &Change<'a>, t: JType) -> Diff<'a> {
         JType::String => prim(Prim::String),
         JType::Number => prim(Prim::Number),
         JType::Object => {
-            let (attrs, action) = transform_map(change, change.all_keys(), json_transform);
+            let (attrs, action) = transform_all_keys(change, json_transform);
             diff(Renderer::Object { attrs, override_null_suffix: true }, action, false)
         }
         JType::Array => {
@@ -1056,6 +1128,14 @@ fn push_warnings(buf: &mut String, d: &Diff<'_>, indent: usize, o: Opts) {
 
 /// `hclsyntax.ValidIdentifier`.
 fn valid_identifier(s: &str) -> bool {
+    if s.is_ascii() {
+        // Byte tests, for the ASCII names nearly all attributes have (the `char` tests below
+        // answer the same for ASCII, through Unicode tables).
+        return match s.as_bytes().split_first() {
+            Some((c, rest)) if c.is_ascii_alphabetic() || *c == b'_' => rest.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'),
+            _ => false,
+        };
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c.is_alphabetic() || c == '_' => {}
@@ -1073,6 +1153,70 @@ pub(crate) fn attribute_name(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// Printable ASCII other than `"` and `\`: what [`push_go_quote`] writes as is.
+fn plain_ascii(s: &str) -> bool {
+    // Eight bytes at a time (word tricks: a byte below 0x20, with the high bit, or equal to
+    // 0x7f, `"` or `\`), since every string of a plan is tested: byte by byte this was most
+    // of writing a string value.
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let has = |v: u64, b: u8| has_zero(v ^ (ONES * u64::from(b)));
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        // A byte below 0x20 (exact for bytes without the high bit, which is tested apart).
+        let below_space = v.wrapping_sub(ONES * 0x20) & !v & HIGH != 0;
+        if v & HIGH != 0 || below_space || has(v, 0x7f) || has(v, b'"') || has(v, b'\\') {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+}
+
+/// `attribute_name(name).len()`, without building the quoted name (an aggregate output's
+/// keys are rarely identifiers: `"0"`, `"1"`, …).
+fn attribute_name_len(name: &str) -> usize {
+    if valid_identifier(name) {
+        name.len()
+    } else if plain_ascii(name) {
+        name.len() + 2
+    } else {
+        go_quote(name).len()
+    }
+}
+
+/// `go_quote(s).len()`, without building the quoted text when it is `s` in quotes.
+fn go_quote_len(s: &str) -> usize {
+    if plain_ascii(s) {
+        s.len() + 2
+    } else {
+        go_quote(s).len()
+    }
+}
+
+/// `push_padded(buf, &attribute_name(name), width)`, written in place.
+fn push_padded_name(buf: &mut String, name: &str, width: usize) {
+    if valid_identifier(name) {
+        push_padded(buf, name, width);
+        return;
+    }
+    push_padded_quoted(buf, name, width);
+}
+
+/// `push_padded(buf, &go_quote(s), width)`, written in place.
+fn push_padded_quoted(buf: &mut String, name: &str, width: usize) {
+    let start = buf.len();
+    push_go_quote(buf, name);
+    let written = &buf[start..];
+    let chars = if written.is_ascii() { written.len() } else { written.chars().count() };
+    for _ in chars..width {
+        buf.push(' ');
+    }
+}
+
 /// Go's `strconv.Quote` (`%q`), which Terraform uses for strings in plans.
 pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -1085,7 +1229,7 @@ fn push_go_quote(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Printable ASCII other than `"` and `\` is written as is (most strings in a plan).
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+    if plain_ascii(s) {
         out.push_str(s);
         out.push('"');
         return;
@@ -1467,7 +1611,7 @@ impl Diff<'_> {
         }
         let mut ao = o.cloned();
         ao.override_null_suffix = override_null_suffix;
-        let width = attrs.iter().map(|(k, _)| attribute_name(k).len()).max().unwrap_or(0);
+        let width = attrs.iter().map(|(k, _)| attribute_name_len(k)).max().unwrap_or(0);
         buf.push('{');
         buf.push_str(forces(self.replace, o));
         buf.push('\n');
@@ -1484,7 +1628,7 @@ impl Diff<'_> {
             push_warnings(buf, attr, indent + 1, if important { this } else { o });
             push_indent(buf, indent + 1);
             buf.push_str(sym(attr.action, this));
-            push_padded(buf, &attribute_name(key), width);
+            push_padded_name(buf, key, width);
             buf.push_str(" = ");
             attr.render_to(buf, indent + 1, this);
             buf.push('\n');
@@ -1513,7 +1657,7 @@ impl Diff<'_> {
             buf.push_str(forces(self.replace, o));
             return;
         }
-        let width = elems.iter().map(|(k, _)| go_quote(k).len()).max().unwrap_or(0);
+        let width = elems.iter().map(|(k, _)| go_quote_len(k)).max().unwrap_or(0);
         let mut eo = o.cloned();
         eo.override_null_suffix = self.action == Action::Delete;
         buf.push('{');
@@ -1528,7 +1672,7 @@ impl Diff<'_> {
             push_warnings(buf, e, indent + 1, o);
             push_indent(buf, indent + 1);
             buf.push_str(sym(e.action, eo));
-            push_padded(buf, &go_quote(key), width);
+            push_padded_quoted(buf, key, width);
             buf.push_str(" = ");
             e.render_to(buf, indent + 1, eo);
             if matches!(e.renderer, Renderer::Object { .. }) {
@@ -1643,7 +1787,7 @@ impl Diff<'_> {
             buf.push_str(forces(self.replace, o));
             return;
         }
-        let width = attrs.iter().map(|(k, _)| attribute_name(k).len()).max().unwrap_or(0);
+        let width = attrs.iter().map(|(k, _)| attribute_name_len(k)).max().unwrap_or(0);
         let mut io = o.cloned();
         io.show_unchanged_children = true;
         let ao = o.cloned();
@@ -1669,7 +1813,7 @@ impl Diff<'_> {
             push_warnings(buf, attr, indent + 1, o);
             push_indent(buf, indent + 1);
             buf.push_str(sym(attr.action, ao));
-            push_padded(buf, &attribute_name(key), width);
+            push_padded_name(buf, key, width);
             buf.push_str(" = ");
             attr.render_to(buf, indent + 1, ao);
             buf.push('\n');
@@ -1793,6 +1937,23 @@ mod tests {
         assert!(!schema.synthesized_fits(&change(Val::Json(&values), Val::Null, Flags::False)), "output is not among the values");
         let more = serde_json::json!({"id": "x", "input": 1, "extra": 2});
         assert!(!schema.synthesized_fits(&change(Val::Null, Val::Json(&more), Flags::Json(&unknown))), "extra is not in the schema");
+    }
+
+    #[test]
+    fn plain_ascii_matches_the_byte_test() {
+        let slow = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+        let mut samples: Vec<String> = vec![String::new(), "item-00001-c4ca4238a0b923820dcc509a6f75849b".into(), "é".into(), "abcdefgh\u{7f}".into()];
+        for b in 0u8..=0x7f {
+            for at in [0usize, 3, 7, 8, 12] {
+                let mut v = vec![b'a'; 16];
+                v[at] = b;
+                samples.push(String::from_utf8(v).unwrap_or_default());
+            }
+        }
+        samples.push("0123456789abcdef\u{e9}".into());
+        for s in &samples {
+            assert_eq!(plain_ascii(s), slow(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -14,6 +14,8 @@
 //! byte for byte. The `Json` variants keep the differ working on JSON where JSON is what there
 //! is (a string holding JSON, a block's `after_unknown`).
 
+use std::collections::BTreeMap;
+
 use infra_value::json::number_to_json;
 use infra_value::value::Kind;
 use infra_value::Value;
@@ -314,6 +316,15 @@ impl<'a> Flags<'a> {
         matches!(self, Flags::False)
     }
 
+    /// Whether [`Flags::keys_into`] adds nothing (answered cheaply: `false` is no answer).
+    pub fn has_no_keys(self) -> bool {
+        match self {
+            Flags::False | Flags::True => true,
+            Flags::Json(j) => j.as_object().is_none_or(|m| m.is_empty()),
+            Flags::Unknown(v) | Flags::Sensitive(v) => entry_map(v).is_none_or(|m| m.is_empty()),
+        }
+    }
+
     pub fn is_true(self) -> bool {
         match self {
             Flags::False => false,
@@ -401,6 +412,58 @@ pub(crate) fn all_entry_keys_into<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     if let Kind::Map(_, m) | Kind::Object(m) = v.kind() {
         out.extend(m.keys().map(String::as_str));
     }
+}
+
+/// The entries of a map or object value.
+pub(crate) fn entry_map(v: &Value) -> Option<&BTreeMap<String, Value>> {
+    match v.kind() {
+        Kind::Map(_, m) | Kind::Object(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// The keys of two maps, in order and without duplicates (both maps are sorted by key), as
+/// collecting their keys, sorting and deduplicating them would give.
+pub(crate) fn union_keys<'a>(
+    a: Option<&'a BTreeMap<String, Value>>,
+    b: Option<&'a BTreeMap<String, Value>>,
+) -> impl Iterator<Item = &'a str> {
+    let mut a = a.into_iter().flat_map(|m| m.keys().map(String::as_str)).peekable();
+    let mut b = b.into_iter().flat_map(|m| m.keys().map(String::as_str)).peekable();
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) => match x.cmp(y) {
+            std::cmp::Ordering::Less => a.next(),
+            std::cmp::Ordering::Greater => b.next(),
+            std::cmp::Ordering::Equal => {
+                b.next();
+                a.next()
+            }
+        },
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
+/// [`union_keys`] with each key's entries in the first and the second map.
+#[allow(clippy::type_complexity)]
+pub(crate) fn union_entries<'a>(
+    a: Option<&'a BTreeMap<String, Value>>,
+    b: Option<&'a BTreeMap<String, Value>>,
+) -> impl Iterator<Item = (&'a str, Option<&'a Value>, Option<&'a Value>)> {
+    let mut a = a.into_iter().flat_map(|m| m.iter()).peekable();
+    let mut b = b.into_iter().flat_map(|m| m.iter()).peekable();
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some((x, _)), Some((y, _))) => match x.cmp(y) {
+            std::cmp::Ordering::Less => a.next().map(|(k, v)| (k.as_str(), Some(v), None)),
+            std::cmp::Ordering::Greater => b.next().map(|(k, v)| (k.as_str(), None, Some(v))),
+            std::cmp::Ordering::Equal => {
+                let (_, w) = b.next()?;
+                a.next().map(|(k, v)| (k.as_str(), Some(v), Some(w)))
+            }
+        },
+        (Some(_), None) => a.next().map(|(k, v)| (k.as_str(), Some(v), None)),
+        (None, _) => b.next().map(|(k, v)| (k.as_str(), None, Some(v))),
+    })
 }
 
 /// Whether `unknown_as_bool(v)` is anything but `false`.

@@ -70,7 +70,7 @@ pub fn convert(value: &Value, want: &Type) -> Result<Value, ConversionError> {
         (Type::String, Kind::String(_)) | (Type::Number, Kind::Number(_)) | (Type::Bool, Kind::Bool(_)) => {
             return Ok(value.clone());
         }
-        (Type::String, Kind::Number(n)) => return Ok(Value::string(n.to_string()).mark(value.marks())),
+        (Type::String, Kind::Number(n)) => return Ok(n.with_text(|t| Value::string(t)).mark(value.marks())),
         _ => {}
     }
     let have = value.ty();
@@ -552,7 +552,7 @@ impl Conversion {
                 }
             }),
             ConvKind::NumberToString => match value.kind() {
-                Kind::Number(n) => Ok(Value::string(n.to_string())),
+                Kind::Number(n) => Ok(n.with_text(|t| Value::string(t))),
                 _ => Err(path_error(path, "a number is required")),
             },
             ConvKind::BoolToString => match value.kind() {

@@ -129,6 +129,49 @@ pub struct Decimal {
 }
 
 impl Number {
+    /// Calls `f` with the number's text ([`fmt::Display`]), formatted on the stack when it is
+    /// short (integers such as `count.index` are): `to_string` allocates a `String`, grown in
+    /// steps, that callers building a string value or a map key then copy once more.
+    pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        /// Up to 64 bytes in place; longer texts (fractions print many digits) move to a
+        /// `String` at the first piece that does not fit.
+        struct Text {
+            buf: [u8; 64],
+            len: usize,
+            spill: Option<String>,
+        }
+        impl fmt::Write for Text {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                if let Some(spill) = &mut self.spill {
+                    spill.push_str(s);
+                    return Ok(());
+                }
+                let end = self.len + s.len();
+                if end <= self.buf.len() {
+                    self.buf[self.len..end].copy_from_slice(s.as_bytes());
+                    self.len = end;
+                } else {
+                    // Whole pieces were copied, so the bytes so far are text.
+                    let mut spill = String::with_capacity(end * 2);
+                    spill.push_str(std::str::from_utf8(&self.buf[..self.len]).map_err(|_| fmt::Error)?);
+                    spill.push_str(s);
+                    self.spill = Some(spill);
+                }
+                Ok(())
+            }
+        }
+        let mut small = [0u8; 21];
+        if let Some(text) = self.small_integer_text(&mut small) {
+            return f(text);
+        }
+        let mut text = Text { buf: [0; 64], len: 0, spill: None };
+        let _ = fmt::Write::write_fmt(&mut text, format_args!("{self}"));
+        match &text.spill {
+            Some(s) => f(s),
+            None => f(std::str::from_utf8(&text.buf[..text.len]).unwrap_or_default()),
+        }
+    }
+
     /// An integer as Terraform's functions return one (64-bit precision, like cty's
     /// `NumberIntVal`).
     pub fn from_i64(i: i64) -> Number {
@@ -1136,31 +1179,42 @@ impl Hash for Number {
 }
 
 /// Terraform's text of a number (Go's `Text('f', -1)`): see the module docs.
+impl Number {
+    /// The text of an integer whose text is its digits, written into `buf`; `None` for any
+    /// other number.
+    fn small_integer_text<'b>(&self, buf: &'b mut [u8; 21]) -> Option<&'b str> {
+        let Repr::Small { value, prec } = &self.0 else { return None };
+        // When the integer's bit length fits the precision, half a unit in the last place is
+        // at most 1/2 and the shortest decimal is the integer itself.
+        if 64 - value.unsigned_abs().leading_zeros() > *prec {
+            return None;
+        }
+        // Written by hand: `write!(f, "{value}")` goes through a second formatting pass and
+        // integer padding, several times the cost for the short integers (`count.index`,
+        // lengths) that are printed most.
+        let mut at = buf.len();
+        let mut rest = value.unsigned_abs();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if *value < 0 {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        std::str::from_utf8(&buf[at..]).ok()
+    }
+}
+
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Repr::Small { value, prec } = &self.0 {
-            // When the integer's bit length fits the precision, half a unit in the last place is
-            // at most 1/2 and the shortest decimal is the integer itself.
-            if 64 - value.unsigned_abs().leading_zeros() <= *prec {
-                // Written by hand: `write!(f, "{value}")` goes through a second formatting pass
-                // and integer padding, several times the cost for the short integers
-                // (`count.index`, lengths) that are printed most.
-                let mut buf = [0u8; 20];
-                let mut at = buf.len();
-                let mut rest = value.unsigned_abs();
-                loop {
-                    at -= 1;
-                    buf[at] = b'0' + (rest % 10) as u8;
-                    rest /= 10;
-                    if rest == 0 {
-                        break;
-                    }
-                }
-                if *value < 0 {
-                    f.write_str("-")?;
-                }
-                return f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?);
-            }
+        let mut buf = [0u8; 21];
+        if let Some(text) = self.small_integer_text(&mut buf) {
+            return f.write_str(text);
         }
         let x = self.to_float();
         match x.shortest_digits() {

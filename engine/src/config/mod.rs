@@ -115,10 +115,14 @@ pub struct ResourceKey {
 
 impl std::fmt::Display for ResourceKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.mode {
-            Mode::Managed => write!(f, "{}.{}", self.ty, self.name),
-            Mode::Data => write!(f, "data.{}.{}", self.ty, self.name),
+        // Pieces written as they are: an address is formatted per planned instance (plan
+        // lines, diagnostics, hooks), and `write!` parses its template each time.
+        if self.mode == Mode::Data {
+            f.write_str("data.")?;
         }
+        f.write_str(&self.ty)?;
+        f.write_str(".")?;
+        f.write_str(&self.name)
     }
 }
 

@@ -991,7 +991,7 @@ fn object_key(kv: &Value) -> Option<String> {
     match kv.kind() {
         Kind::String(s) => Some(s.to_string()),
         // A number's text is ASCII, so it is already NFC, as `convert` would make it.
-        Kind::Number(n) => Some(n.to_string()),
+        Kind::Number(n) => Some(n.with_text(|t| t.to_string())),
         _ => convert(kv, &Type::String).ok().and_then(|s| s.as_str().map(String::from)),
     }
 }
