@@ -26,6 +26,9 @@
 //! through the engine's thread-start hook, so that their heaps get huge pages too. On a
 //! 1 000-resource no-change plan that took the page faults from ~5 700 to ~1 800 and the CPU
 //! time by a sixth; a page fault costs ~3 µs on the virtual machines this was measured on.
+//!
+//! Blocks of up to 1 KiB do not reach glibc one by one: `crate::alloc` serves them from
+//! per-thread lists refilled with 64 KiB chunks, which glibc places in these heaps.
 
 /// The heap grows by at least this much at a time (address space only: pages are backed when
 /// first touched).
