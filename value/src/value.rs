@@ -317,6 +317,35 @@ impl Value {
         self.marks == other.marks && (self.shares_content(other) || (self.total_cmp(other) == Ordering::Equal && self.same_type(other)))
     }
 
+    /// `self.raw_equals(other) && self.is_wholly_known()` in one walk over both values, for the
+    /// usual case of a no-change plan (an object found identical to its prior one). Exact when
+    /// it says true; it may say false where the two would hold (marks that differ only inside
+    /// the value, set elements stored in different orders), so callers that need the exact
+    /// answer ask the slower road after a false.
+    pub fn same_and_known(&self, other: &Value) -> bool {
+        if self.marks != other.marks {
+            return false;
+        }
+        match (&self.kind, &other.kind) {
+            (Kind::Unknown(_), _) | (_, Kind::Unknown(_)) => false,
+            (Kind::List(a, x), Kind::List(b, y)) | (Kind::Set(a, x), Kind::Set(b, y)) => {
+                a == b && (Arc::ptr_eq(x, y) && x.iter().all(Value::is_wholly_known) || x.len() == y.len() && x.iter().zip(y.iter()).all(|(v, w)| v.same_and_known(w)))
+            }
+            (Kind::Tuple(x), Kind::Tuple(y)) => {
+                Arc::ptr_eq(x, y) && x.iter().all(Value::is_wholly_known) || x.len() == y.len() && x.iter().zip(y.iter()).all(|(v, w)| v.same_and_known(w))
+            }
+            (Kind::Map(a, x), Kind::Map(b, y)) => {
+                a == b && (Arc::ptr_eq(x, y) && x.values().all(Value::is_wholly_known) || x.len() == y.len() && x.iter().zip(y.iter()).all(|((k, v), (l, w))| k == l && v.same_and_known(w)))
+            }
+            (Kind::Object(x), Kind::Object(y)) => {
+                Arc::ptr_eq(x, y) && x.values().all(Value::is_wholly_known)
+                    || x.len() == y.len() && x.iter().zip(y.iter()).all(|((k, v), (l, w))| k == l && v.same_and_known(w))
+            }
+            // Null, bool, number, string (or two different kinds): exact and cheap.
+            _ => self.raw_equals(other),
+        }
+    }
+
     /// Both values are the same collection (one allocation, shared by clones) of the same type:
     /// identical without looking inside. A refreshed object a provider returned unchanged is one.
     fn shares_content(&self, other: &Value) -> bool {

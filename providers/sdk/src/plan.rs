@@ -76,7 +76,7 @@ pub fn changed_force_new(block: &Block, prior: &Value, planned: &Value) -> Vec<A
 /// ignored.
 pub fn differs(a: &Value, b: &Value) -> bool {
     // Identical known values — every instance of a no-change plan — need no unmarking.
-    if a.raw_equals(b) && a.is_wholly_known() {
+    if a.same_and_known(b) || a.raw_equals(b) && a.is_wholly_known() {
         return false;
     }
     let (a, _) = a.unmark_deep();
