@@ -212,7 +212,7 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
             out.insert(name.clone(), missing_attribute(at));
         }
         match attrs.next_if(|(name, _)| name.as_str() == key.as_ref()) {
-            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, types)?),
+            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, name, types)?),
             Some((name, at)) => out.insert(name.clone(), reader.value(at)?),
             None => reader.skip_value().map(|_| None)?,
         };
@@ -226,9 +226,21 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
 }
 
 /// Types of `any` attributes by their JSON text: the instances of one resource mostly store the
-/// same types, and parsing each again was a good part of decoding them.
+/// same types, and parsing each again was a good part of decoding them. Beside, per attribute
+/// name, the type text last read for it: the guess of [`decode_dynamic_member`].
 #[derive(Default)]
-struct TypeCache(std::sync::Mutex<std::collections::HashMap<String, Type, std::hash::BuildHasherDefault<TextHasher>>>);
+struct TypeCache {
+    by_text: std::sync::Mutex<TextMap<Type>>,
+    last_by_name: std::sync::Mutex<TextMap<Arc<TypeGuess>>>,
+}
+
+type TextMap<V> = std::collections::HashMap<String, V, std::hash::BuildHasherDefault<TextHasher>>;
+
+/// A type text as a state stored it, and the type it encodes.
+struct TypeGuess {
+    text: String,
+    ty: Type,
+}
 
 /// A hasher for the type texts of [`TypeCache`], eight bytes a step (the default SipHash was a
 /// good part of a lookup). Not resistant to chosen collisions, which would only slow a lookup
@@ -257,12 +269,24 @@ impl std::hash::Hasher for TextHasher {
 impl TypeCache {
     /// The type `text` encodes (exactly as [`type_from_json`] reads it), `None` if it is not one.
     fn get(&self, text: &str) -> Option<Type> {
-        if let Some(t) = self.0.lock().ok()?.get(text) {
+        if let Some(t) = self.by_text.lock().ok()?.get(text) {
             return Some(t.clone());
         }
         let t = type_from_json_str(text).ok()?;
-        self.0.lock().ok()?.insert(text.to_owned(), t.clone());
+        self.by_text.lock().ok()?.insert(text.to_owned(), t.clone());
         Some(t)
+    }
+
+    /// The type text last read for the attribute `name` (by any instance), with its type.
+    fn guess(&self, name: &str) -> Option<Arc<TypeGuess>> {
+        self.last_by_name.lock().ok()?.get(name).cloned()
+    }
+
+    /// Remembers `text` (a type text [`TypeCache::get`] read as `ty`) as the attribute's last.
+    fn remember(&self, name: &str, text: &str, ty: &Type) {
+        if let Ok(mut last) = self.last_by_name.lock() {
+            last.insert(name.to_owned(), Arc::new(TypeGuess { text: text.to_owned(), ty: ty.clone() }));
+        }
     }
 }
 
@@ -274,28 +298,68 @@ fn missing_attribute(ty: &Type) -> Value {
     }
 }
 
-/// [`decode_dynamic`] of the reader's current member, or `None` where the fast decoders cannot
-/// decide (an object without `"type"` among them).
-fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, types: &TypeCache) -> Option<Value> {
+/// [`decode_dynamic`] of the reader's current member (the attribute `name`), or `None` where
+/// the fast decoders cannot decide (an object without `"type"` among them).
+///
+/// Terraform stores `"value"` before `"type"`, so the value's type is not known when its text
+/// is reached. It is guessed: the type last read for the same attribute (the instances of a
+/// resource, and neighbouring resources, mostly store the same one), and the value is decoded
+/// with it in the same pass. The guess stands only if the `"type"` text is then exactly the
+/// guess's text, byte for byte — the text the guessed type was read from, so the type read
+/// from it would be the guess. Otherwise (or where the value does not decode as the guess),
+/// the value's text is decoded again with the type read: no answer depends on the guess.
+fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, name: &str, types: &TypeCache) -> Option<Value> {
     if reader.peek_value()? != b'{' {
         return reader.value(&Type::Dynamic);
     }
-    let (value_text, type_text) = reader.nested(|inner| {
-        let (mut value_text, mut type_text) = (None, None);
+    let guess = types.guess(name);
+    let (value_text, guessed, type_text) = reader.nested(|inner| {
+        let (mut value_text, mut guessed, mut type_text) = (None, None, None);
         while let Some(key) = inner.next_key()? {
             match key.as_ref() {
-                // Only delimited here: both texts are checked as they are decoded below (a type
-                // text found in the cache is one that was).
-                "value" if value_text.is_none() => value_text = Some(inner.value_text()?),
-                "type" if type_text.is_none() => type_text = Some(inner.value_text()?),
+                "value" if value_text.is_none() => {
+                    // Only delimited where not decoded: the text is then checked as it is
+                    // decoded below.
+                    let checkpoint = inner.clone();
+                    match guess.as_deref().filter(|_| type_text.is_none()).and_then(|g| inner.value_and_text(&g.ty)) {
+                        Some((value, text)) => {
+                            value_text = Some(text);
+                            guessed = Some(value);
+                        }
+                        None => {
+                            *inner = checkpoint;
+                            value_text = Some(inner.value_text()?);
+                        }
+                    }
+                }
+                "type" if type_text.is_none() => {
+                    // The guess's text is one that was read as a type: the value is that.
+                    let is_guess = match (&guessed, guess.as_deref()) {
+                        (Some(_), Some(g)) => inner.value_is(&g.text)?,
+                        _ => false,
+                    };
+                    if is_guess {
+                        type_text = Some(None);
+                    } else {
+                        guessed = None;
+                        type_text = Some(Some(inner.value_text()?));
+                    }
+                }
                 "value" | "type" => return None,
                 _ => {}
             }
         }
-        Some((value_text, type_text?))
+        Some((value_text, guessed, type_text?))
     })?;
-    let ty = types.get(type_text)?;
-    try_value_from_json_str(value_text.unwrap_or("null"), &ty)
+    match (type_text, guessed) {
+        (None, Some(value)) => Some(value),
+        (Some(type_text), _) => {
+            let ty = types.get(type_text)?;
+            types.remember(name, type_text, &ty);
+            try_value_from_json_str(value_text.unwrap_or("null"), &ty)
+        }
+        (None, None) => None,
+    }
 }
 
 fn decode_dynamic(raw: &Json) -> Result<Value, String> {
@@ -551,6 +615,77 @@ mod tests {
             assert_eq!(decoded(sf, &lookup), decoded(&all_parsed, &lookup), "{what} as {ty:?}");
         }
         as_text
+    }
+
+    /// The guess of `decode_dynamic_member` never changes an answer: attribute texts decode
+    /// the same after any other text primed the guess (right or wrong: another type, the same
+    /// type spelled otherwise, a value that also decodes as the guess, keys in another order,
+    /// duplicates, escapes, deep nesting, malformed text) as with no guess, and as the parsed
+    /// JSON decodes.
+    #[test]
+    fn a_guessed_type_never_changes_a_decoding() {
+        let object_type = r#"["object",{"a":"string","b":["list","number"]}]"#;
+        let pretty_object_type = "[\n  \"object\",\n  {\n    \"a\": \"string\",\n    \"b\": [\"list\", \"number\"]\n  }\n]";
+        let deep = format!("{}1{}", "[".repeat(99), "]".repeat(99));
+        let deep_type = format!("{}\"number\"{}", "[\"list\",".repeat(99), "]".repeat(99));
+        let inputs: Vec<String> = vec![
+            format!(r#"{{"value": {{"a": "x", "b": [1, 2]}}, "type": {object_type}}}"#),
+            format!(r#"{{"value": {{"a": "x", "b": [1, 2]}}, "type": {pretty_object_type}}}"#),
+            format!(r#"{{"type": {object_type}, "value": {{"a": "x", "b": [1, 2]}}}}"#),
+            r#"{"value": {"a": "x"}, "type": ["object",{"a":"string"}]}"#.to_string(),
+            r#"{"value": {"a": "x", "b": [1, 2], "c": true}, "type": ["object",{"a":"string","b":["list","number"],"c":"bool"}]}"#.to_string(),
+            r#"{"value": {"a": 1, "b": []}, "type": ["object",{"a":"number","b":["list","number"]}]}"#.to_string(),
+            r#"{"value": "s", "type": "string"}"#.to_string(),
+            r#"{"value": 12, "type": "string"}"#.to_string(),
+            r#"{"value": 12, "type": "number"}"#.to_string(),
+            r#"{"value": "12", "type": "number"}"#.to_string(),
+            r#"{"value": "caf\u00e9 \ud83d\ude00 \"q\" é", "type": "string"}"#.to_string(),
+            r#"{"value": [true], "type": ["list","bool"]}"#.to_string(),
+            r#"{"value": [true], "type": ["set","bool"]}"#.to_string(),
+            r#"{"value": null, "type": "string"}"#.to_string(),
+            r#"{"type": "string"}"#.to_string(),
+            r#"{"value": "v"}"#.to_string(),
+            r#"{"value": "v", "type": "string", "value": "w"}"#.to_string(),
+            r#"{"value": "v", "type": "string", "type": "number"}"#.to_string(),
+            r#"{"value": "v", "type": "nonsense"}"#.to_string(),
+            r#"{"value": "v", "type": "string", "extra": [1, {"x": null}]}"#.to_string(),
+            r#"{"extra": 1, "value": "v", "type": "string"}"#.to_string(),
+            r#""plain""#.to_string(),
+            "[1, 2]".to_string(),
+            "null".to_string(),
+            format!(r#"{{"value": {deep}, "type": {deep_type}}}"#),
+            // Malformed (the state reader refuses these; the decoder must still not be fooled).
+            format!(r#"{{"value": {{"a": "x", "b": [1,, 2]}}, "type": {object_type}}}"#),
+            format!(r#"{{"value": {{"a": "x", "b": [1, 2]}}, "type": {object_type}"#),
+            r#"{"value": "s", "type": "string"x}"#.to_string(),
+            r#"{"value": "s", "type": "string""#.to_string(),
+            r#"{"value": "s", "type": "strin"}"#.to_string(),
+            r#"{"value": "s\x", "type": "string"}"#.to_string(),
+            r#"{"value": 01, "type": "number"}"#.to_string(),
+        ];
+        let schema = Type::object([("id".to_string(), Type::String), ("input".to_string(), Type::Dynamic), ("output".to_string(), Type::Dynamic)].into());
+        let attributes = |input: &str| format!(r#"{{"id": "x", "input": {input}, "output": {input}}}"#);
+        let decode = |text: &str, types: &TypeCache| format!("{:?}", decode_attributes_text(text, &schema, types));
+        let mut guessed = 0;
+        for primer in &inputs {
+            for input in &inputs {
+                let text = attributes(input);
+                let primed = TypeCache::default();
+                decode(&attributes(primer), &primed);
+                guessed += usize::from(primed.guess("input").is_some());
+                let expected = decode(&text, &TypeCache::default());
+                assert_eq!(decode(&text, &primed), expected, "{input} after {primer}");
+                // And again with the guess from this very text.
+                assert_eq!(decode(&text, &primed), expected, "{input} after {primer}, twice");
+                if let Ok(json) = serde_json::from_str::<Json>(&text) {
+                    let slow = decode_attributes(&json, &schema).ok();
+                    if expected != "None" {
+                        assert_eq!(expected, format!("{slow:?}"), "{input}: as the parsed JSON decodes");
+                    }
+                }
+            }
+        }
+        assert!(guessed > inputs.len() * 10, "guesses were made ({guessed})");
     }
 
     #[test]

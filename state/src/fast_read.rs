@@ -59,6 +59,38 @@ fn first_time(seen: &mut u32, bit: u32) -> Option<()> {
     Some(())
 }
 
+/// The text of a string that [`Reader::skip_string`] checked (between its quotes), unescaped:
+/// every escape is one of JSON's, and none is of a surrogate.
+fn unescape(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(rest.get(..i)?);
+        let (c, len) = match *rest.as_bytes().get(i + 1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => {
+                let mut code = 0u32;
+                for &digit in rest.as_bytes().get(i + 2..i + 6)? {
+                    code = code << 4 | char::from(digit).to_digit(16)?;
+                }
+                (char::from_u32(code)?, 6)
+            }
+            _ => return None,
+        };
+        out.push(c);
+        rest = rest.get(i + len..)?;
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 impl<'a> Reader<'a> {
     fn state_file(&mut self) -> Option<StateFile> {
         let (mut seen, mut version) = (0u32, None);
@@ -345,19 +377,18 @@ impl<'a> Reader<'a> {
         self.literal(b"null").is_some()
     }
 
-    /// A string, unescaped (`serde_json` unescapes one with escapes).
+    /// A string, unescaped.
     fn string(&mut self) -> Option<String> {
         if self.peek()? != b'"' {
             return None;
         }
-        let start = self.pos;
-        match self.plain_string() {
-            Some(s) => Some(s.to_owned()),
-            None => {
-                self.pos = start;
-                self.delegate()
-            }
+        let start = self.pos + 1;
+        self.skip_string()?;
+        let text = self.text.get(start..self.pos - 1)?;
+        if !text.contains('\\') {
+            return Some(text.to_owned());
         }
+        unescape(text)
     }
 
     /// `null` or a string (an `Option<String>` field).
@@ -574,13 +605,17 @@ impl<'a> Reader<'a> {
     }
 
     fn skip_ws(&mut self) {
+        const SPACES: u64 = u64::from_ne_bytes(*b"        ");
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
-            // Pretty-printed text indents with runs of spaces: eight at a time.
+            // Pretty-printed text indents with runs of spaces: eight at a time, and the run's
+            // end found in its last eight.
             while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
                 let mut word = [0u8; 8];
                 word.copy_from_slice(chunk);
-                if u64::from_ne_bytes(word) != u64::from_ne_bytes(*b"        ") {
+                let not_spaces = u64::from_le_bytes(word) ^ SPACES;
+                if not_spaces != 0 {
+                    self.pos += (not_spaces.trailing_zeros() / 8) as usize;
                     break;
                 }
                 self.pos += 8;

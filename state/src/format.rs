@@ -435,7 +435,7 @@ mod tests {
         let resource = [
             "", r#" "module": "module.m","#, r#" "module": "","#, r#" "module": null,"#, r#" "module": 1,"#, r#" "each": "list","#,
             r#" "each": null,"#, r#" "each": "","#, r#" "mode": "data","#, r#" "mode": "d\u0061ta","#, r#" "mode": "other","#,
-            r#" "name": "n\"q","#, r#" "type": null,"#, r#" "instances": null,"#, r#" "provider": "p", "provider": "p","#,
+            r#" "name": "n\"q","#, r#" "name": "\b\f\n\r\t\/\\ \u00e9\u20AC\u0000 é","#, r#" "type": null,"#, r#" "instances": null,"#, r#" "provider": "p", "provider": "p","#,
         ];
         let instance = [
             "", r#" "index_key": 2,"#, r#" "index_key": "k","#, r#" "index_key": "k\"q","#, r#" "index_key": -1,"#, r#" "index_key": 1.0,"#,

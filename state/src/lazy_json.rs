@@ -13,11 +13,13 @@
 //! parsed value, never the raw text: the file is pretty-printed at a different indentation, and
 //! Go's escaping may differ from the text read, so only re-serialising gives the exact bytes.
 //!
-//! Only `read_state` captures text (see [`capture_raw`]); every other deserialisation (journal
-//! records, tests, `serde_json::from_value`) parses into a `Value` as before. `read_state` also
-//! makes sure the captured text is JSON that `serde_json` parses into a `Value` (the raw capture
-//! is more lenient about nesting depth and lone UTF-16 surrogates, see [`parses_as_value`]), so
-//! the deferred parse cannot fail.
+//! Only `read_state` captures text: its own reader cuts the text out of the file after checking
+//! it (`crate::fast_read`, [`LazyJson::from_checked_text`]), and for a file that reader leaves to
+//! `serde_json`, a raw capture keeps it (see [`capture_raw`]); every other deserialisation
+//! (journal records, tests, `serde_json::from_value`) parses into a `Value` as before.
+//! `read_state` also makes sure the text kept is JSON that `serde_json` parses into a `Value`
+//! (the raw capture is more lenient about nesting depth and lone UTF-16 surrogates, see
+//! [`parses_as_value`]; the fast reader refuses both), so the deferred parse cannot fail.
 
 use std::cell::Cell;
 use std::fmt;

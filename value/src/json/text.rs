@@ -62,7 +62,9 @@ pub fn type_from_json_str(text: &str) -> Result<Type, String> {
 /// is then of no further use.
 ///
 /// After [`next_key`](Self::next_key) gives a key, at most one of the value methods reads that
-/// member's value; a value not read is skipped by the next `next_key`.
+/// member's value; a value not read is skipped by the next `next_key`. A clone is a
+/// checkpoint: a caller that tries one reading of a value can go back to it and try another.
+#[derive(Clone)]
 pub struct JsonObjectReader<'a> {
     scanner: Scanner<'a>,
     state: ReaderState,
@@ -146,6 +148,35 @@ impl<'a> JsonObjectReader<'a> {
     pub fn value(&mut self, ty: &Type) -> Option<Value> {
         self.take_value()?;
         self.scanner.value(ty).ok()
+    }
+
+    /// [`value`](Self::value), with the text the value was read from (no whitespace around).
+    pub fn value_and_text(&mut self, ty: &Type) -> Option<(Value, &'a str)> {
+        self.take_value()?;
+        let start = self.scanner.skip_ws_pos();
+        let value = self.scanner.value(ty).ok()?;
+        Some((value, &self.scanner.text[start..self.scanner.pos]))
+    }
+
+    /// Whether the current member's value is `text`, byte for byte (after whitespace): read if
+    /// it is, left unread if not. `text` must be a whole JSON string, array or object — one
+    /// that was checked before — so that the value, starting with it, ends where it ends;
+    /// text that cannot be one (by its first and last bytes) is refused (`None`).
+    pub fn value_is(&mut self, text: &str) -> Option<bool> {
+        match (text.as_bytes().first(), text.as_bytes().last()) {
+            (Some(b'"'), Some(b'"')) | (Some(b'['), Some(b']')) | (Some(b'{'), Some(b'}')) if text.len() >= 2 => {}
+            _ => return None,
+        }
+        if self.state != ReaderState::Value {
+            return None;
+        }
+        let start = self.scanner.skip_ws_pos();
+        if !self.scanner.bytes[start..].starts_with(text.as_bytes()) {
+            return Some(false);
+        }
+        self.scanner.pos += text.len();
+        self.state = ReaderState::AfterValue;
+        Some(true)
     }
 
     /// The current member's value as a type in cty's JSON encoding, as
