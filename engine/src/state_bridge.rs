@@ -204,6 +204,7 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
     let mut attrs = ot.attrs.iter().peekable();
     let mut out = BTreeMap::new();
     let mut previous: Option<std::borrow::Cow<'_, str>> = None;
+    let mut last_dynamic = None;
     while let Some(key) = reader.next_key()? {
         if previous.as_ref().is_some_and(|p| *p >= key) {
             return None;
@@ -212,7 +213,7 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
             out.insert(name.clone(), missing_attribute(at));
         }
         match attrs.next_if(|(name, _)| name.as_str() == key.as_ref()) {
-            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, name, types)?),
+            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, name, types, &mut last_dynamic)?),
             Some((name, at)) => out.insert(name.clone(), reader.value(at)?),
             None => reader.skip_value().map(|_| None)?,
         };
@@ -298,8 +299,44 @@ fn missing_attribute(ty: &Type) -> Value {
     }
 }
 
+/// An `any` attribute of the object being decoded: its value's text, its type's text, and the
+/// value. Objects often store one value twice (`terraform_data`'s `output` repeats its
+/// `input`): the same texts are the same value, decoded once.
+struct DecodedDynamic<'a> {
+    value_text: &'a str,
+    type_text: TypeText<'a>,
+    value: Value,
+}
+
+/// A type text that was read as a type: in the object's text, or a guess's.
+#[derive(Clone)]
+enum TypeText<'a> {
+    InText(&'a str),
+    Guess(Arc<TypeGuess>),
+}
+
+impl TypeText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            TypeText::InText(text) => text,
+            TypeText::Guess(guess) => &guess.text,
+        }
+    }
+}
+
+/// Whether the reader's current value is `text` — a text decoded before, which is a whole JSON
+/// value — read if it is. Only strings, arrays and objects are compared (a number's text can
+/// be the start of another's).
+fn value_is_text(reader: &mut JsonObjectReader<'_>, text: &str) -> Option<bool> {
+    match text.as_bytes().first() {
+        Some(b'"' | b'[' | b'{') => reader.value_is(text),
+        _ => Some(false),
+    }
+}
+
 /// [`decode_dynamic`] of the reader's current member (the attribute `name`), or `None` where
-/// the fast decoders cannot decide (an object without `"type"` among them).
+/// the fast decoders cannot decide (an object without `"type"` among them). `last` is the
+/// object's `any` attribute decoded before this one, and then this one.
 ///
 /// Terraform stores `"value"` before `"type"`, so the value's type is not known when its text
 /// is reached. It is guessed: the type last read for the same attribute (the instances of a
@@ -308,23 +345,37 @@ fn missing_attribute(ty: &Type) -> Value {
 /// guess's text, byte for byte — the text the guessed type was read from, so the type read
 /// from it would be the guess. Otherwise (or where the value does not decode as the guess),
 /// the value's text is decoded again with the type read: no answer depends on the guess.
-fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, name: &str, types: &TypeCache) -> Option<Value> {
+/// Likewise a value and type texts equal to `last`'s, byte for byte, are `last`'s value.
+fn decode_dynamic_member<'a>(reader: &mut JsonObjectReader<'a>, name: &str, types: &TypeCache, last: &mut Option<DecodedDynamic<'a>>) -> Option<Value> {
     if reader.peek_value()? != b'{' {
         return reader.value(&Type::Dynamic);
     }
     let guess = types.guess(name);
-    let (value_text, guessed, type_text) = reader.nested(|inner| {
-        let (mut value_text, mut guessed, mut type_text) = (None, None, None);
+    let (value_text, decoded, type_text) = reader.nested(|inner| {
+        // `decoded`: the value, decoded as the type `candidate` (the last member's, or the
+        // guess) before the type text was seen; it stands if the type text is the candidate's.
+        let (mut value_text, mut decoded, mut candidate, mut type_text) = (None, None, None, None);
         while let Some(key) = inner.next_key()? {
             match key.as_ref() {
                 "value" if value_text.is_none() => {
+                    if type_text.is_none() {
+                        if let Some(l) = last.as_ref() {
+                            if value_is_text(inner, l.value_text)? {
+                                value_text = Some(l.value_text);
+                                decoded = Some(l.value.clone());
+                                candidate = Some(l.type_text.clone());
+                                continue;
+                            }
+                        }
+                    }
                     // Only delimited where not decoded: the text is then checked as it is
                     // decoded below.
                     let checkpoint = inner.clone();
-                    match guess.as_deref().filter(|_| type_text.is_none()).and_then(|g| inner.value_and_text(&g.ty)) {
-                        Some((value, text)) => {
+                    match guess.as_ref().filter(|_| type_text.is_none()).and_then(|g| Some((g, inner.value_and_text(&g.ty)?))) {
+                        Some((g, (value, text))) => {
                             value_text = Some(text);
-                            guessed = Some(value);
+                            decoded = Some(value);
+                            candidate = Some(TypeText::Guess(g.clone()));
                         }
                         None => {
                             *inner = checkpoint;
@@ -333,33 +384,37 @@ fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, name: &str, types: &
                     }
                 }
                 "type" if type_text.is_none() => {
-                    // The guess's text is one that was read as a type: the value is that.
-                    let is_guess = match (&guessed, guess.as_deref()) {
-                        (Some(_), Some(g)) => inner.value_is(&g.text)?,
-                        _ => false,
+                    // A candidate's text is one that was read as a type: the value is that.
+                    let is_candidate = match &candidate {
+                        Some(c) => inner.value_is(c.as_str())?,
+                        None => false,
                     };
-                    if is_guess {
-                        type_text = Some(None);
+                    if is_candidate {
+                        type_text = candidate.take();
                     } else {
-                        guessed = None;
-                        type_text = Some(Some(inner.value_text()?));
+                        decoded = None;
+                        type_text = Some(TypeText::InText(inner.value_text()?));
                     }
                 }
                 "value" | "type" => return None,
                 _ => {}
             }
         }
-        Some((value_text, guessed, type_text?))
+        Some((value_text, decoded, type_text?))
     })?;
-    match (type_text, guessed) {
-        (None, Some(value)) => Some(value),
-        (Some(type_text), _) => {
-            let ty = types.get(type_text)?;
-            types.remember(name, type_text, &ty);
-            try_value_from_json_str(value_text.unwrap_or("null"), &ty)
+    let value_text = value_text.unwrap_or("null");
+    let value = match (&type_text, decoded) {
+        (TypeText::Guess(_), Some(value)) => value,
+        (TypeText::InText(_), Some(value)) => value,
+        (TypeText::InText(text), None) => {
+            let ty = types.get(text)?;
+            types.remember(name, text, &ty);
+            try_value_from_json_str(value_text, &ty)?
         }
-        (None, None) => None,
-    }
+        (TypeText::Guess(_), None) => return None,
+    };
+    *last = Some(DecodedDynamic { value_text, type_text, value: value.clone() });
+    Some(value)
 }
 
 fn decode_dynamic(raw: &Json) -> Result<Value, String> {
@@ -617,11 +672,11 @@ mod tests {
         as_text
     }
 
-    /// The guess of `decode_dynamic_member` never changes an answer: attribute texts decode
+    /// The guesses of `decode_dynamic_member` never change an answer: attribute texts decode
     /// the same after any other text primed the guess (right or wrong: another type, the same
     /// type spelled otherwise, a value that also decodes as the guess, keys in another order,
-    /// duplicates, escapes, deep nesting, malformed text) as with no guess, and as the parsed
-    /// JSON decodes.
+    /// duplicates, escapes, deep nesting, malformed text), with `output` the same as `input` or
+    /// not, as with no guess, and as the parsed JSON decodes.
     #[test]
     fn a_guessed_type_never_changes_a_decoding() {
         let object_type = r#"["object",{"a":"string","b":["list","number"]}]"#;
@@ -664,14 +719,13 @@ mod tests {
             r#"{"value": 01, "type": "number"}"#.to_string(),
         ];
         let schema = Type::object([("id".to_string(), Type::String), ("input".to_string(), Type::Dynamic), ("output".to_string(), Type::Dynamic)].into());
-        let attributes = |input: &str| format!(r#"{{"id": "x", "input": {input}, "output": {input}}}"#);
+        let attributes = |input: &str, output: &str| format!(r#"{{"id": "x", "input": {input}, "output": {output}}}"#);
         let decode = |text: &str, types: &TypeCache| format!("{:?}", decode_attributes_text(text, &schema, types));
         let mut guessed = 0;
         for primer in &inputs {
-            for input in &inputs {
-                let text = attributes(input);
+            for (input, text) in inputs.iter().flat_map(|input| [(input, attributes(input, input)), (input, attributes(input, primer)), (input, attributes(primer, input))]) {
                 let primed = TypeCache::default();
-                decode(&attributes(primer), &primed);
+                decode(&attributes(primer, primer), &primed);
                 guessed += usize::from(primed.guess("input").is_some());
                 let expected = decode(&text, &TypeCache::default());
                 assert_eq!(decode(&text, &primed), expected, "{input} after {primer}");
