@@ -256,13 +256,17 @@ impl<'a> Scanner<'a> {
     }
 
     fn skip_ws(&mut self) {
+        const SPACES: u64 = u64::from_ne_bytes(*b"        ");
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
-            // Pretty-printed text indents with runs of spaces: eight at a time.
+            // Pretty-printed text indents with runs of spaces: eight at a time, and the run's
+            // end found in its last eight.
             while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
                 let mut word = [0u8; 8];
                 word.copy_from_slice(chunk);
-                if u64::from_ne_bytes(word) != u64::from_ne_bytes(*b"        ") {
+                let not_spaces = u64::from_le_bytes(word) ^ SPACES;
+                if not_spaces != 0 {
+                    self.pos += (not_spaces.trailing_zeros() / 8) as usize;
                     break;
                 }
                 self.pos += 8;
