@@ -204,6 +204,7 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
     let mut attrs = ot.attrs.iter().peekable();
     let mut out = BTreeMap::new();
     let mut previous: Option<std::borrow::Cow<'_, str>> = None;
+    let mut last_dynamic = None;
     while let Some(key) = reader.next_key()? {
         if previous.as_ref().is_some_and(|p| *p >= key) {
             return None;
@@ -212,7 +213,7 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
             out.insert(name.clone(), missing_attribute(at));
         }
         match attrs.next_if(|(name, _)| name.as_str() == key.as_ref()) {
-            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, types)?),
+            Some((name, Type::Dynamic)) => out.insert(name.clone(), decode_dynamic_member(&mut reader, name, types, &mut last_dynamic)?),
             Some((name, at)) => out.insert(name.clone(), reader.value(at)?),
             None => reader.skip_value().map(|_| None)?,
         };
@@ -226,9 +227,21 @@ fn decode_attributes_text(text: &str, ty: &Type, types: &TypeCache) -> Option<Va
 }
 
 /// Types of `any` attributes by their JSON text: the instances of one resource mostly store the
-/// same types, and parsing each again was a good part of decoding them.
+/// same types, and parsing each again was a good part of decoding them. Beside, per attribute
+/// name, the type text last read for it: the guess of [`decode_dynamic_member`].
 #[derive(Default)]
-struct TypeCache(std::sync::Mutex<std::collections::HashMap<String, Type, std::hash::BuildHasherDefault<TextHasher>>>);
+struct TypeCache {
+    by_text: std::sync::Mutex<TextMap<Type>>,
+    last_by_name: std::sync::Mutex<TextMap<Arc<TypeGuess>>>,
+}
+
+type TextMap<V> = std::collections::HashMap<String, V, std::hash::BuildHasherDefault<TextHasher>>;
+
+/// A type text as a state stored it, and the type it encodes.
+struct TypeGuess {
+    text: String,
+    ty: Type,
+}
 
 /// A hasher for the type texts of [`TypeCache`], eight bytes a step (the default SipHash was a
 /// good part of a lookup). Not resistant to chosen collisions, which would only slow a lookup
@@ -257,12 +270,24 @@ impl std::hash::Hasher for TextHasher {
 impl TypeCache {
     /// The type `text` encodes (exactly as [`type_from_json`] reads it), `None` if it is not one.
     fn get(&self, text: &str) -> Option<Type> {
-        if let Some(t) = self.0.lock().ok()?.get(text) {
+        if let Some(t) = self.by_text.lock().ok()?.get(text) {
             return Some(t.clone());
         }
         let t = type_from_json_str(text).ok()?;
-        self.0.lock().ok()?.insert(text.to_owned(), t.clone());
+        self.by_text.lock().ok()?.insert(text.to_owned(), t.clone());
         Some(t)
+    }
+
+    /// The type text last read for the attribute `name` (by any instance), with its type.
+    fn guess(&self, name: &str) -> Option<Arc<TypeGuess>> {
+        self.last_by_name.lock().ok()?.get(name).cloned()
+    }
+
+    /// Remembers `text` (a type text [`TypeCache::get`] read as `ty`) as the attribute's last.
+    fn remember(&self, name: &str, text: &str, ty: &Type) {
+        if let Ok(mut last) = self.last_by_name.lock() {
+            last.insert(name.to_owned(), Arc::new(TypeGuess { text: text.to_owned(), ty: ty.clone() }));
+        }
     }
 }
 
@@ -274,28 +299,122 @@ fn missing_attribute(ty: &Type) -> Value {
     }
 }
 
-/// [`decode_dynamic`] of the reader's current member, or `None` where the fast decoders cannot
-/// decide (an object without `"type"` among them).
-fn decode_dynamic_member(reader: &mut JsonObjectReader<'_>, types: &TypeCache) -> Option<Value> {
+/// An `any` attribute of the object being decoded: its value's text, its type's text, and the
+/// value. Objects often store one value twice (`terraform_data`'s `output` repeats its
+/// `input`): the same texts are the same value, decoded once.
+struct DecodedDynamic<'a> {
+    value_text: &'a str,
+    type_text: TypeText<'a>,
+    value: Value,
+}
+
+/// A type text that was read as a type: in the object's text, or a guess's.
+#[derive(Clone)]
+enum TypeText<'a> {
+    InText(&'a str),
+    Guess(Arc<TypeGuess>),
+}
+
+impl TypeText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            TypeText::InText(text) => text,
+            TypeText::Guess(guess) => &guess.text,
+        }
+    }
+}
+
+/// Whether the reader's current value is `text` — a text decoded before, which is a whole JSON
+/// value — read if it is. Only strings, arrays and objects are compared (a number's text can
+/// be the start of another's).
+fn value_is_text(reader: &mut JsonObjectReader<'_>, text: &str) -> Option<bool> {
+    match text.as_bytes().first() {
+        Some(b'"' | b'[' | b'{') => reader.value_is(text),
+        _ => Some(false),
+    }
+}
+
+/// [`decode_dynamic`] of the reader's current member (the attribute `name`), or `None` where
+/// the fast decoders cannot decide (an object without `"type"` among them). `last` is the
+/// object's `any` attribute decoded before this one, and then this one.
+///
+/// Terraform stores `"value"` before `"type"`, so the value's type is not known when its text
+/// is reached. It is guessed: the type last read for the same attribute (the instances of a
+/// resource, and neighbouring resources, mostly store the same one), and the value is decoded
+/// with it in the same pass. The guess stands only if the `"type"` text is then exactly the
+/// guess's text, byte for byte — the text the guessed type was read from, so the type read
+/// from it would be the guess. Otherwise (or where the value does not decode as the guess),
+/// the value's text is decoded again with the type read: no answer depends on the guess.
+/// Likewise a value and type texts equal to `last`'s, byte for byte, are `last`'s value.
+fn decode_dynamic_member<'a>(reader: &mut JsonObjectReader<'a>, name: &str, types: &TypeCache, last: &mut Option<DecodedDynamic<'a>>) -> Option<Value> {
     if reader.peek_value()? != b'{' {
         return reader.value(&Type::Dynamic);
     }
-    let (value_text, type_text) = reader.nested(|inner| {
-        let (mut value_text, mut type_text) = (None, None);
+    let guess = types.guess(name);
+    let (value_text, decoded, type_text) = reader.nested(|inner| {
+        // `decoded`: the value, decoded as the type `candidate` (the last member's, or the
+        // guess) before the type text was seen; it stands if the type text is the candidate's.
+        let (mut value_text, mut decoded, mut candidate, mut type_text) = (None, None, None, None);
         while let Some(key) = inner.next_key()? {
             match key.as_ref() {
-                // Only delimited here: both texts are checked as they are decoded below (a type
-                // text found in the cache is one that was).
-                "value" if value_text.is_none() => value_text = Some(inner.value_text()?),
-                "type" if type_text.is_none() => type_text = Some(inner.value_text()?),
+                "value" if value_text.is_none() => {
+                    if type_text.is_none() {
+                        if let Some(l) = last.as_ref() {
+                            if value_is_text(inner, l.value_text)? {
+                                value_text = Some(l.value_text);
+                                decoded = Some(l.value.clone());
+                                candidate = Some(l.type_text.clone());
+                                continue;
+                            }
+                        }
+                    }
+                    // Only delimited where not decoded: the text is then checked as it is
+                    // decoded below.
+                    let checkpoint = inner.clone();
+                    match guess.as_ref().filter(|_| type_text.is_none()).and_then(|g| Some((g, inner.value_and_text(&g.ty)?))) {
+                        Some((g, (value, text))) => {
+                            value_text = Some(text);
+                            decoded = Some(value);
+                            candidate = Some(TypeText::Guess(g.clone()));
+                        }
+                        None => {
+                            *inner = checkpoint;
+                            value_text = Some(inner.value_text()?);
+                        }
+                    }
+                }
+                "type" if type_text.is_none() => {
+                    // A candidate's text is one that was read as a type: the value is that.
+                    let is_candidate = match &candidate {
+                        Some(c) => inner.value_is(c.as_str())?,
+                        None => false,
+                    };
+                    if is_candidate {
+                        type_text = candidate.take();
+                    } else {
+                        decoded = None;
+                        type_text = Some(TypeText::InText(inner.value_text()?));
+                    }
+                }
                 "value" | "type" => return None,
                 _ => {}
             }
         }
-        Some((value_text, type_text?))
+        Some((value_text, decoded, type_text?))
     })?;
-    let ty = types.get(type_text)?;
-    try_value_from_json_str(value_text.unwrap_or("null"), &ty)
+    let value_text = value_text.unwrap_or("null");
+    let value = match (&type_text, decoded) {
+        (TypeText::Guess(_), Some(value)) => value,
+        (TypeText::InText(_), Some(value)) => value,
+        (TypeText::InText(text), None) => {
+            let ty = types.get(text)?;
+            types.remember(name, text, &ty);
+            try_value_from_json_str(value_text, &ty)?
+        }
+        (TypeText::Guess(_), None) => return None,
+    };
+    *last = Some(DecodedDynamic { value_text, type_text, value: value.clone() });
+    Some(value)
 }
 
 fn decode_dynamic(raw: &Json) -> Result<Value, String> {
@@ -551,6 +670,76 @@ mod tests {
             assert_eq!(decoded(sf, &lookup), decoded(&all_parsed, &lookup), "{what} as {ty:?}");
         }
         as_text
+    }
+
+    /// The guesses of `decode_dynamic_member` never change an answer: attribute texts decode
+    /// the same after any other text primed the guess (right or wrong: another type, the same
+    /// type spelled otherwise, a value that also decodes as the guess, keys in another order,
+    /// duplicates, escapes, deep nesting, malformed text), with `output` the same as `input` or
+    /// not, as with no guess, and as the parsed JSON decodes.
+    #[test]
+    fn a_guessed_type_never_changes_a_decoding() {
+        let object_type = r#"["object",{"a":"string","b":["list","number"]}]"#;
+        let pretty_object_type = "[\n  \"object\",\n  {\n    \"a\": \"string\",\n    \"b\": [\"list\", \"number\"]\n  }\n]";
+        let deep = format!("{}1{}", "[".repeat(99), "]".repeat(99));
+        let deep_type = format!("{}\"number\"{}", "[\"list\",".repeat(99), "]".repeat(99));
+        let inputs: Vec<String> = vec![
+            format!(r#"{{"value": {{"a": "x", "b": [1, 2]}}, "type": {object_type}}}"#),
+            format!(r#"{{"value": {{"a": "x", "b": [1, 2]}}, "type": {pretty_object_type}}}"#),
+            format!(r#"{{"type": {object_type}, "value": {{"a": "x", "b": [1, 2]}}}}"#),
+            r#"{"value": {"a": "x"}, "type": ["object",{"a":"string"}]}"#.to_string(),
+            r#"{"value": {"a": "x", "b": [1, 2], "c": true}, "type": ["object",{"a":"string","b":["list","number"],"c":"bool"}]}"#.to_string(),
+            r#"{"value": {"a": 1, "b": []}, "type": ["object",{"a":"number","b":["list","number"]}]}"#.to_string(),
+            r#"{"value": "s", "type": "string"}"#.to_string(),
+            r#"{"value": 12, "type": "string"}"#.to_string(),
+            r#"{"value": 12, "type": "number"}"#.to_string(),
+            r#"{"value": "12", "type": "number"}"#.to_string(),
+            r#"{"value": "caf\u00e9 \ud83d\ude00 \"q\" é", "type": "string"}"#.to_string(),
+            r#"{"value": [true], "type": ["list","bool"]}"#.to_string(),
+            r#"{"value": [true], "type": ["set","bool"]}"#.to_string(),
+            r#"{"value": null, "type": "string"}"#.to_string(),
+            r#"{"type": "string"}"#.to_string(),
+            r#"{"value": "v"}"#.to_string(),
+            r#"{"value": "v", "type": "string", "value": "w"}"#.to_string(),
+            r#"{"value": "v", "type": "string", "type": "number"}"#.to_string(),
+            r#"{"value": "v", "type": "nonsense"}"#.to_string(),
+            r#"{"value": "v", "type": "string", "extra": [1, {"x": null}]}"#.to_string(),
+            r#"{"extra": 1, "value": "v", "type": "string"}"#.to_string(),
+            r#""plain""#.to_string(),
+            "[1, 2]".to_string(),
+            "null".to_string(),
+            format!(r#"{{"value": {deep}, "type": {deep_type}}}"#),
+            // Malformed (the state reader refuses these; the decoder must still not be fooled).
+            format!(r#"{{"value": {{"a": "x", "b": [1,, 2]}}, "type": {object_type}}}"#),
+            format!(r#"{{"value": {{"a": "x", "b": [1, 2]}}, "type": {object_type}"#),
+            r#"{"value": "s", "type": "string"x}"#.to_string(),
+            r#"{"value": "s", "type": "string""#.to_string(),
+            r#"{"value": "s", "type": "strin"}"#.to_string(),
+            r#"{"value": "s\x", "type": "string"}"#.to_string(),
+            r#"{"value": 01, "type": "number"}"#.to_string(),
+        ];
+        let schema = Type::object([("id".to_string(), Type::String), ("input".to_string(), Type::Dynamic), ("output".to_string(), Type::Dynamic)].into());
+        let attributes = |input: &str, output: &str| format!(r#"{{"id": "x", "input": {input}, "output": {output}}}"#);
+        let decode = |text: &str, types: &TypeCache| format!("{:?}", decode_attributes_text(text, &schema, types));
+        let mut guessed = 0;
+        for primer in &inputs {
+            for (input, text) in inputs.iter().flat_map(|input| [(input, attributes(input, input)), (input, attributes(input, primer)), (input, attributes(primer, input))]) {
+                let primed = TypeCache::default();
+                decode(&attributes(primer, primer), &primed);
+                guessed += usize::from(primed.guess("input").is_some());
+                let expected = decode(&text, &TypeCache::default());
+                assert_eq!(decode(&text, &primed), expected, "{input} after {primer}");
+                // And again with the guess from this very text.
+                assert_eq!(decode(&text, &primed), expected, "{input} after {primer}, twice");
+                if let Ok(json) = serde_json::from_str::<Json>(&text) {
+                    let slow = decode_attributes(&json, &schema).ok();
+                    if expected != "None" {
+                        assert_eq!(expected, format!("{slow:?}"), "{input}: as the parsed JSON decodes");
+                    }
+                }
+            }
+        }
+        assert!(guessed > inputs.len() * 10, "guesses were made ({guessed})");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ReadError;
+use crate::fast_read;
 use crate::gojson;
 use crate::lazy_json;
 use crate::model::{LazyJson, StateFile, STATE_FORMAT_VERSION};
@@ -31,15 +32,17 @@ fn read_state_with(bytes: &[u8], raw: bool) -> Result<Option<StateFile>, ReadErr
         return Err(ReadError::LegacyBinary);
     }
 
-    // The common case first: a well-formed state parses in one pass, keeping each instance's
-    // attributes as text (see `LazyJson`) when that text is sure to parse into a value later.
-    // Otherwise the file is parsed again with every value parsed, exactly as it always was:
-    // that pass decides between the state and the error. Only when it fails too are the slower
-    // passes run, to report the most helpful error: the version first (a state of another
-    // format version is reported as such, not as a confusing structural error about a field
-    // that moved), then the path of the field at fault.
+    // The common case first: a well-formed state is read in one pass by the state's own reader
+    // (see `fast_read`), keeping each instance's attributes as text (see `LazyJson`). What that
+    // reader leaves (anything unusual, every error) is parsed by `serde_json`, still keeping
+    // attribute texts when they are sure to parse into a value later. Otherwise the file is
+    // parsed again with every value parsed, exactly as it always was: that pass decides between
+    // the state and the error. Only when it fails too are the slower passes run, to report the
+    // most helpful error: the version first (a state of another format version is reported as
+    // such, not as a confusing structural error about a field that moved), then the path of the
+    // field at fault.
     let fast = if raw {
-        lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes)).ok().filter(raw_parses_as_values)
+        fast_read::read(bytes).or_else(|| lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes)).ok().filter(raw_parses_as_values))
     } else {
         None
     };
@@ -373,6 +376,122 @@ mod tests {
                 let mut replaced = bytes.to_vec();
                 replaced[i] = c;
                 assert_same_reading(&replaced, &format!("byte {i} replaced by {c}"));
+            }
+        }
+    }
+
+    /// When the state's own reader reads a file (see `fast_read`), `serde_json` reads it too,
+    /// into the same state with the same attribute texts; and the file reads the same as with
+    /// every value parsed.
+    fn assert_fast_reading_agrees(bytes: &[u8], what: &str) -> bool {
+        assert_same_reading(bytes, what);
+        let Some(fast) = fast_read::read(bytes) else { return false };
+        let by_serde = lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes));
+        let by_serde = by_serde.unwrap_or_else(|e| panic!("{what}: read by the fast reader, refused by serde_json: {e}"));
+        assert_eq!(format!("{fast:?}"), format!("{by_serde:?}"), "{what}: same state");
+        let texts = |state: &StateFile| state.instances().map(|(_, i)| i.attributes.raw_text().map(str::to_owned)).collect::<Vec<_>>();
+        assert_eq!(texts(&fast), texts(&by_serde), "{what}: same attribute texts");
+        true
+    }
+
+    #[test]
+    fn the_fast_reader_reads_usual_states_as_serde_json_does() {
+        let mut read_fast = 0;
+        for path in repository_states() {
+            let bytes = std::fs::read(&path).unwrap();
+            read_fast += usize::from(assert_fast_reading_agrees(&bytes, &path.display().to_string()));
+        }
+        assert!(read_fast > 50, "the fast reader read the usual states ({read_fast})");
+    }
+
+    /// A state with one resource of two instances, with members added to the root, the resource
+    /// and the second instance (JSON members, spliced in verbatim, each ending with a comma):
+    /// they replace the usual members of the same names.
+    fn state_with_fields(root: &str, resource: &str, instance: &str) -> String {
+        fn members(usual: &[&str], given: &str) -> String {
+            let mut out: String = usual.iter().filter(|m| !given.contains(&m[..m.find(':').unwrap_or(0)])).map(|m| format!(" {m},")).collect();
+            out.push_str(given);
+            out.pop();
+            out
+        }
+        let root = members(&[r#""version": 4"#, r#""terraform_version": "1.11.4""#, r#""serial": 3"#, r#""lineage": "l""#, r#""outputs": {}"#, r#""check_results": null"#, "\"resources\": RESOURCES"], root);
+        let resource = members(&[r#""mode": "managed""#, r#""type": "t""#, r#""name": "n""#, r#""provider": "provider[\"p\"]""#, "\"instances\": INSTANCES"], resource);
+        let instance = members(&[r#""index_key": 1"#, r#""attributes": {"id": "b"}"#, r#""sensitive_attributes": []"#], instance);
+        let first = r#"{"index_key": 0, "schema_version": 1, "attributes": {"id": "a"}, "sensitive_attributes": []}"#;
+        let resource = resource.replace("INSTANCES", &format!("[{first},\n    {{{instance}}}]"));
+        format!("{{{}}}", root.replace("RESOURCES", &format!("[{{{resource}}}]")))
+    }
+
+    /// Every field in every spelling the fast reader reads itself, leaves to `serde_json`, or
+    /// must refuse: each is read as with every value parsed, and as `serde_json` reads it.
+    #[test]
+    fn the_fast_reader_agrees_on_every_spelling_of_every_field() {
+        let root = [
+            "", r#" "version": 4,"#, r#" "serial": 1.0,"#, r#" "serial": 01,"#, r#" "serial": -1,"#, r#" "serial": 18446744073709551616,"#,
+            r#" "lineage": "l\u0069n","#, r#" "unknown": {"a": [1, {"b": "\n"}]},"#, r#" "unknown": 1, "unknown": 2,"#, r#" "vers\u0069on": 4,"#,
+            r#" "check_results": [{"object_kind": "resource", "config_addr": "t.n", "status": "pass", "objects": null}],"#,
+            r#" "outputs": {"o": {"value": 1, "type": "number"}},"#, r#" "terraform_version": null,"#, r#" "x": "\ud83d\ude00","#,
+        ];
+        let resource = [
+            "", r#" "module": "module.m","#, r#" "module": "","#, r#" "module": null,"#, r#" "module": 1,"#, r#" "each": "list","#,
+            r#" "each": null,"#, r#" "each": "","#, r#" "mode": "data","#, r#" "mode": "d\u0061ta","#, r#" "mode": "other","#,
+            r#" "name": "n\"q","#, r#" "name": "\b\f\n\r\t\/\\ \u00e9\u20AC\u0000 é","#, r#" "type": null,"#, r#" "instances": null,"#, r#" "provider": "p", "provider": "p","#,
+        ];
+        let instance = [
+            "", r#" "index_key": 2,"#, r#" "index_key": "k","#, r#" "index_key": "k\"q","#, r#" "index_key": -1,"#, r#" "index_key": 1.0,"#,
+            r#" "index_key": 1.5,"#, r#" "index_key": null,"#, r#" "index_key": 123456789012345678901,"#, r#" "index_key": true,"#,
+            r#" "status": "tainted","#, r#" "status": null,"#, r#" "status": "t\u0061inted","#, r#" "status": "other","#,
+            r#" "deposed": "abcdefgh","#, r#" "deposed": "","#, r#" "deposed": null,"#, r#" "deposed": "short","#, r#" "schema_version": 2,"#,
+            r#" "schema_version": 1e0,"#, r#" "private": "eyJ4Ijp7fX0=","#, r#" "private": "","#, r#" "private": null,"#,
+            r#" "dependencies": ["a.b", "c.d"],"#, r#" "dependencies": ["a\u002eb"],"#, r#" "dependencies": [],"#, r#" "dependencies": null,"#,
+            r#" "dependencies": [1],"#, r#" "create_before_destroy": true,"#, r#" "create_before_destroy": false,"#,
+            r#" "create_before_destroy": null,"#, r#" "attributes_flat": {"a": "b"},"#, r#" "attributes_flat": null,"#,
+            r#" "sensitive_attributes": [[{"type": "get_attr", "value": "id"}]],"#, r#" "sensitive_attributes": [ ],"#,
+            r#" "sensitive_attributes": null,"#, r#" "attributes": null,"#, r#" "attributes": [1],"#, r#" "attributes": {"a": 1}, "attributes": {},"#,
+            r#" "attributes": {"n": [1e400, -0, 0.1, 1E+5, -2.5e-3], "s": "\u00e9\/\b\f\r\t", "u": "é 😀"},"#,
+            r#" "attributes": {"a": "\ud800"},"#, r#" "attributes": {"a": "\u12"},"#, r#" "attributes": {"a": 01},"#,
+            r#" "attributes": {"a": 1.},"#, r#" "attributes": {"a": -},"#, r#" "attributes": {"a": [1,]},"#, r#" "attributes": {"a": {"b":1,}},"#,
+            r#" "attributes": {"a" 1},"#, r#" "attributes": {"a": tru},"#, r#" "attributes": {"a": "tab	in"},"#, r#" "attr": {"a": "\x"},"#,
+            r#" "identity": {"a": [[[]]]},"#,
+        ];
+        let mut read_fast = 0;
+        for (r, s, i) in root.iter().map(|r| (*r, "", "")).chain(resource.iter().map(|s| ("", *s, ""))).chain(instance.iter().map(|i| ("", "", *i))) {
+            let text = state_with_fields(r, s, i);
+            read_fast += usize::from(assert_fast_reading_agrees(text.as_bytes(), &text));
+        }
+        let mut deep = String::new();
+        for depth in [90, 94, 95, 96, 100, 110, 130] {
+            deep.clear();
+            deep.push_str(&format!(r#" "attributes": {{"deep": {}1{}}},"#, "[".repeat(depth), "]".repeat(depth)));
+            let text = state_with_fields("", "", &deep);
+            read_fast += usize::from(assert_fast_reading_agrees(text.as_bytes(), &format!("depth {depth}")));
+        }
+        let invalid_utf8 = [state_with_fields("", "", " \"attributes\": {\"a\": \"\u{e9}\"},").as_bytes(), b"\xff"].concat();
+        assert_fast_reading_agrees(&invalid_utf8, "invalid UTF-8");
+        assert!(read_fast > 40, "the fast reader read the well-formed spellings itself ({read_fast})");
+    }
+
+    /// Damaged states with every field the fast reader reads itself: a byte dropped, doubled
+    /// or replaced at every position; each is read as with every value parsed.
+    #[test]
+    fn damaged_states_with_every_field_are_read_as_before() {
+        let text = state_with_fields(
+            r#" "unknown": [true, null],"#,
+            r#" "module": "module.m", "each": "list","#,
+            r#" "status": "tainted", "deposed": "abcdefgh", "private": "eA==", "dependencies": ["a.b"], "create_before_destroy": true,"#,
+        );
+        let bytes = text.as_bytes();
+        for i in 0..bytes.len() {
+            let mut dropped = bytes.to_vec();
+            dropped.remove(i);
+            assert_fast_reading_agrees(&dropped, &format!("byte {i} dropped"));
+            let mut doubled = bytes.to_vec();
+            doubled.insert(i, bytes[i]);
+            assert_fast_reading_agrees(&doubled, &format!("byte {i} doubled"));
+            for c in [b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'e', b' ', 0x01, 0xff] {
+                let mut replaced = bytes.to_vec();
+                replaced[i] = c;
+                assert_fast_reading_agrees(&replaced, &format!("byte {i} replaced by {c}"));
             }
         }
     }

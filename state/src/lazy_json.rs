@@ -13,11 +13,13 @@
 //! parsed value, never the raw text: the file is pretty-printed at a different indentation, and
 //! Go's escaping may differ from the text read, so only re-serialising gives the exact bytes.
 //!
-//! Only `read_state` captures text (see [`capture_raw`]); every other deserialisation (journal
-//! records, tests, `serde_json::from_value`) parses into a `Value` as before. `read_state` also
-//! makes sure the captured text is JSON that `serde_json` parses into a `Value` (the raw capture
-//! is more lenient about nesting depth and lone UTF-16 surrogates, see [`parses_as_value`]), so
-//! the deferred parse cannot fail.
+//! Only `read_state` captures text: its own reader cuts the text out of the file after checking
+//! it (`crate::fast_read`, [`LazyJson::from_checked_text`]), and for a file that reader leaves to
+//! `serde_json`, a raw capture keeps it (see [`capture_raw`]); every other deserialisation
+//! (journal records, tests, `serde_json::from_value`) parses into a `Value` as before.
+//! `read_state` also makes sure the text kept is JSON that `serde_json` parses into a `Value`
+//! (the raw capture is more lenient about nesting depth and lone UTF-16 surrogates, see
+//! [`parses_as_value`]; the fast reader refuses both), so the deferred parse cannot fail.
 
 use std::cell::Cell;
 use std::fmt;
@@ -33,7 +35,7 @@ use serde_json::Value;
 pub struct LazyJson {
     /// The text as read, when this value came from [`read_state`](crate::read_state) and has
     /// not been modified since. Starts at the value's first byte (no leading whitespace).
-    raw: Option<Box<RawValue>>,
+    raw: Option<Raw>,
     /// With `raw`: its parse, made on first use.
     parsed: OnceLock<Value>,
     /// Without `raw`: the value (with `raw`, `Null` and unused).
@@ -44,10 +46,29 @@ pub struct LazyJson {
     canonical: bool,
 }
 
+/// The text of a [`LazyJson`]: captured by `serde_json` (a file read by `serde_json`, or the
+/// engine's canonical text, checked by [`RawValue::from_string`]), or cut out of a file by the
+/// state reader's own scanner, which checked it as strictly (see `crate::fast_read`) — copying
+/// it into a `RawValue` would have parsed it once more.
+#[derive(Clone)]
+enum Raw {
+    Captured(Box<RawValue>),
+    Scanned(Box<str>),
+}
+
+impl Raw {
+    fn get(&self) -> &str {
+        match self {
+            Raw::Captured(raw) => raw.get(),
+            Raw::Scanned(text) => text,
+        }
+    }
+}
+
 /// Text a raw capture accepted, as a value. `read_state` only keeps text that parses (see
 /// [`parses_as_value`]); were it not to, null is the least harmful reading, and it cannot happen
 /// for text from a file.
-fn parse(raw: &RawValue) -> Value {
+fn parse(raw: &Raw) -> Value {
     serde_json::from_str(raw.get()).unwrap_or(Value::Null)
 }
 
@@ -65,15 +86,23 @@ impl LazyJson {
     /// (not made by that encoder) becomes `null`.
     pub fn from_canonical(text: String) -> Self {
         match RawValue::from_string(text) {
-            Ok(raw) => LazyJson { raw: Some(raw), parsed: OnceLock::new(), owned: Value::Null, canonical: true },
+            Ok(raw) => LazyJson { raw: Some(Raw::Captured(raw)), parsed: OnceLock::new(), owned: Value::Null, canonical: true },
             Err(_) => LazyJson::from_value(Value::Null),
         }
+    }
+
+    /// A value as the text of a state file: JSON that the state reader's scanner checked as
+    /// strictly as `serde_json` reads it, and that `serde_json` parses into a value (no nesting
+    /// near its limit, no surrogate escapes) — the caller's promise, which is what lets this
+    /// text skip the check a `RawValue` would make. Starts and ends with the value.
+    pub(crate) fn from_checked_text(text: &str) -> Self {
+        LazyJson { raw: Some(Raw::Scanned(text.into())), parsed: OnceLock::new(), owned: Value::Null, canonical: false }
     }
 
     /// The JSON text this value was read from, if it was read as text and not changed since.
     /// It is valid JSON that `serde_json` parses into this value.
     pub fn raw_text(&self) -> Option<&str> {
-        self.raw.as_deref().map(RawValue::get)
+        self.raw.as_ref().map(Raw::get)
     }
 
     /// The value, parsed now if it has not been yet.
@@ -172,7 +201,7 @@ impl Serialize for LazyJson {
     /// be laid out or escaped differently, see the module docs).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.raw {
-            Some(raw) if self.canonical => raw.serialize(serializer),
+            Some(Raw::Captured(raw)) if self.canonical => raw.serialize(serializer),
             _ => self.value().serialize(serializer),
         }
     }
@@ -187,7 +216,7 @@ impl<'de> Deserialize<'de> for LazyJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if CAPTURE_RAW.with(Cell::get) {
             let raw = Box::<RawValue>::deserialize(deserializer)?;
-            Ok(LazyJson { raw: Some(raw), parsed: OnceLock::new(), owned: Value::Null, canonical: false })
+            Ok(LazyJson { raw: Some(Raw::Captured(raw)), parsed: OnceLock::new(), owned: Value::Null, canonical: false })
         } else {
             Value::deserialize(deserializer).map(LazyJson::from_value)
         }

@@ -52,6 +52,7 @@
 pub mod backend;
 pub mod crypto;
 pub mod error;
+mod fast_read;
 pub mod format;
 mod fsutil;
 pub mod gojson;

@@ -62,7 +62,9 @@ pub fn type_from_json_str(text: &str) -> Result<Type, String> {
 /// is then of no further use.
 ///
 /// After [`next_key`](Self::next_key) gives a key, at most one of the value methods reads that
-/// member's value; a value not read is skipped by the next `next_key`.
+/// member's value; a value not read is skipped by the next `next_key`. A clone is a
+/// checkpoint: a caller that tries one reading of a value can go back to it and try another.
+#[derive(Clone)]
 pub struct JsonObjectReader<'a> {
     scanner: Scanner<'a>,
     state: ReaderState,
@@ -148,6 +150,35 @@ impl<'a> JsonObjectReader<'a> {
         self.scanner.value(ty).ok()
     }
 
+    /// [`value`](Self::value), with the text the value was read from (no whitespace around).
+    pub fn value_and_text(&mut self, ty: &Type) -> Option<(Value, &'a str)> {
+        self.take_value()?;
+        let start = self.scanner.skip_ws_pos();
+        let value = self.scanner.value(ty).ok()?;
+        Some((value, &self.scanner.text[start..self.scanner.pos]))
+    }
+
+    /// Whether the current member's value is `text`, byte for byte (after whitespace): read if
+    /// it is, left unread if not. `text` must be a whole JSON string, array or object — one
+    /// that was checked before — so that the value, starting with it, ends where it ends;
+    /// text that cannot be one (by its first and last bytes) is refused (`None`).
+    pub fn value_is(&mut self, text: &str) -> Option<bool> {
+        match (text.as_bytes().first(), text.as_bytes().last()) {
+            (Some(b'"'), Some(b'"')) | (Some(b'['), Some(b']')) | (Some(b'{'), Some(b'}')) if text.len() >= 2 => {}
+            _ => return None,
+        }
+        if self.state != ReaderState::Value {
+            return None;
+        }
+        let start = self.scanner.skip_ws_pos();
+        if !self.scanner.bytes[start..].starts_with(text.as_bytes()) {
+            return Some(false);
+        }
+        self.scanner.pos += text.len();
+        self.state = ReaderState::AfterValue;
+        Some(true)
+    }
+
     /// The current member's value as a type in cty's JSON encoding, as
     /// [`type_from_json_str`] reads it.
     pub fn type_value(&mut self) -> Option<Type> {
@@ -225,13 +256,17 @@ impl<'a> Scanner<'a> {
     }
 
     fn skip_ws(&mut self) {
+        const SPACES: u64 = u64::from_ne_bytes(*b"        ");
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
-            // Pretty-printed text indents with runs of spaces: eight at a time.
+            // Pretty-printed text indents with runs of spaces: eight at a time, and the run's
+            // end found in its last eight.
             while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
                 let mut word = [0u8; 8];
                 word.copy_from_slice(chunk);
-                if u64::from_ne_bytes(word) != u64::from_ne_bytes(*b"        ") {
+                let not_spaces = u64::from_le_bytes(word) ^ SPACES;
+                if not_spaces != 0 {
+                    self.pos += (not_spaces.trailing_zeros() / 8) as usize;
                     break;
                 }
                 self.pos += 8;
