@@ -83,6 +83,7 @@ for expr in [
 for path in files("tests/corpus/**/*.tfstate", "state/tests/fixtures/**/*.tfstate",
                   "state/tests/fixtures/**/*"):
     add("read_state", read(path))
+    add("read_state_fast", read(path))
 
 # journal: records in both modes (see fuzz_targets/journal.rs).
 MAGIC = b"INFRAJ1\n"

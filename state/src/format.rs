@@ -249,6 +249,25 @@ fn validate(state: &StateFile) -> Result<(), ReadError> {
     Ok(())
 }
 
+/// For tests and the fuzzer (`fuzz/fuzz_targets/read_state_fast.rs`): when the state's own
+/// reader reads `bytes`, `serde_json` must read them into the same state with the same attribute
+/// texts. `Ok(true)` when the own reader read them and both agree, `Ok(false)` when it declined,
+/// the disagreement otherwise.
+#[doc(hidden)]
+pub fn fast_reader_agrees(bytes: &[u8]) -> std::result::Result<bool, String> {
+    let Some(fast) = fast_read::read(bytes) else { return Ok(false) };
+    let by_serde = lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes))
+        .map_err(|e| format!("read by the fast reader, refused by serde_json: {e}"))?;
+    if format!("{fast:?}") != format!("{by_serde:?}") {
+        return Err(format!("different states:\n{fast:?}\n{by_serde:?}"));
+    }
+    let texts = |state: &StateFile| state.instances().map(|(_, i)| i.attributes.raw_text().map(str::to_owned)).collect::<Vec<_>>();
+    if texts(&fast) != texts(&by_serde) {
+        return Err("different attribute texts".to_string());
+    }
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,13 +404,7 @@ mod tests {
     /// every value parsed.
     fn assert_fast_reading_agrees(bytes: &[u8], what: &str) -> bool {
         assert_same_reading(bytes, what);
-        let Some(fast) = fast_read::read(bytes) else { return false };
-        let by_serde = lazy_json::capture_raw(|| serde_json::from_slice::<StateFile>(bytes));
-        let by_serde = by_serde.unwrap_or_else(|e| panic!("{what}: read by the fast reader, refused by serde_json: {e}"));
-        assert_eq!(format!("{fast:?}"), format!("{by_serde:?}"), "{what}: same state");
-        let texts = |state: &StateFile| state.instances().map(|(_, i)| i.attributes.raw_text().map(str::to_owned)).collect::<Vec<_>>();
-        assert_eq!(texts(&fast), texts(&by_serde), "{what}: same attribute texts");
-        true
+        super::fast_reader_agrees(bytes).unwrap_or_else(|e| panic!("{what}: {e}"))
     }
 
     #[test]
