@@ -1,6 +1,6 @@
 //! Reading and writing state file bytes (no I/O: see [`crate::LocalStateFile`] for files).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -201,9 +201,17 @@ fn strip_position(err: &serde_json::Error) -> String {
 /// The checks Terraform's `prepareStateV4` makes beyond JSON structure.
 fn validate(state: &StateFile) -> Result<(), ReadError> {
     // Instances are told apart by their parts, borrowed; the address text is only built for
-    // a message (building it for every instance was a tenth of reading a large state).
-    let mut seen = HashSet::new();
+    // a message (building it for every instance was a tenth of reading a large state). The
+    // resource's parts are hashed once per resource, each instance's key once per instance.
+    type Fast = foldhash::fast::RandomState;
+    let mut resources: HashMap<_, usize, Fast> = HashMap::default();
+    let mut instances: Vec<HashSet<_, Fast>> = Vec::new();
     for resource in &state.resources {
+        let address = (resource.module.as_deref(), &resource.mode, resource.type_.as_str(), resource.name.as_str());
+        let slot = *resources.entry(address).or_insert_with(|| {
+            instances.push(HashSet::with_capacity_and_hasher(resource.instances.len(), Fast::default()));
+            instances.len() - 1
+        });
         for instance in &resource.instances {
             let addr = || resource.instance_address(instance.index_key.as_ref());
             if let Some(deposed) = &instance.deposed {
@@ -223,15 +231,8 @@ fn validate(state: &StateFile) -> Result<(), ReadError> {
                     detail: format!("Instance {} has attributes that are not a JSON object.", addr()),
                 });
             }
-            let key = (
-                resource.module.as_deref(),
-                &resource.mode,
-                resource.type_.as_str(),
-                resource.name.as_str(),
-                instance.index_key.as_ref(),
-                instance.deposed.as_deref(),
-            );
-            if !seen.insert(key) {
+            let key = (instance.index_key.as_ref(), instance.deposed.as_deref());
+            if !instances.get_mut(slot).is_some_and(|seen| seen.insert(key)) {
                 let addr = addr();
                 let detail = match &instance.deposed {
                     Some(dk) => format!(
