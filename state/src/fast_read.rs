@@ -605,49 +605,11 @@ impl<'a> Reader<'a> {
     }
 
     fn skip_ws(&mut self) {
-        const SPACES: u64 = u64::from_ne_bytes(*b"        ");
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
-            // Pretty-printed text indents with runs of spaces: eight at a time, and the run's
-            // end found in its last eight.
-            while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let not_spaces = u64::from_le_bytes(word) ^ SPACES;
-                if not_spaces != 0 {
-                    self.pos += (not_spaces.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                self.pos += 8;
-            }
-        }
+        self.pos = infra_value::json::skip_whitespace(self.bytes, self.pos);
     }
 
-    /// Moves to the next `"`, `\` or control byte (or the end), eight bytes at a time: the plain
-    /// text of a string.
+    /// Moves to the next `"`, `\` or control byte (or the end): the plain text of a string.
     fn skip_plain(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let backslash = w ^ (ONES * u64::from(b'\\'));
-            // High bit of each byte that is a quote, a backslash or below 0x20; a false hit can
-            // only follow a true one, so the lowest hit is exact.
-            let hits = (quote.wrapping_sub(ONES) & !quote | backslash.wrapping_sub(ONES) & !backslash | w.wrapping_sub(ONES * 0x20) & !w) & HIGH;
-            if hits != 0 {
-                self.pos += (hits.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.pos += 8;
-        }
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                return;
-            }
-            self.pos += 1;
-        }
+        self.pos = infra_value::json::skip_string_text(self.bytes, self.pos);
     }
 }

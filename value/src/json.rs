@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 mod text;
 
-pub use text::{JsonObjectReader, try_value_from_json_str, type_from_json_str, value_from_json_str};
+pub use text::{JsonObjectReader, skip_string_text, skip_whitespace, try_value_from_json_str, type_from_json_str, value_from_json_str};
 
 use serde_json::Value as Json;
 

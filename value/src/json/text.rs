@@ -250,56 +250,69 @@ struct Scanner<'a> {
     depth: usize,
 }
 
+/// The position of the first byte at or after `pos` that is not JSON whitespace. Pretty-printed
+/// text indents with runs of spaces: they are passed eight at a time, the run's end found in its
+/// last eight.
+#[inline]
+pub fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes(*b"        ");
+    while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(pos) {
+        pos += 1;
+        while let Some(chunk) = bytes.get(pos..pos + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let not_spaces = u64::from_le_bytes(word) ^ SPACES;
+            if not_spaces != 0 {
+                pos += (not_spaces.trailing_zeros() / 8) as usize;
+                break;
+            }
+            pos += 8;
+        }
+    }
+    pos
+}
+
+/// The position of the next `"`, `\\` or control byte at or after `pos` (or the end): the end of
+/// a string's plain text, found eight bytes at a time — the way `serde_json` scans strings.
+#[inline]
+pub fn skip_string_text(bytes: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // High bit of each byte that is a quote, a backslash or below 0x20; a false hit can only
+        // follow a true one, so the lowest hit is exact.
+        let hits = (quote.wrapping_sub(ONES) & !quote | backslash.wrapping_sub(ONES) & !backslash | w.wrapping_sub(ONES * 0x20) & !w) & HIGH;
+        if hits != 0 {
+            return pos + (hits.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return pos;
+        }
+        pos += 1;
+    }
+    pos
+}
+
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
         Scanner { text, bytes: text.as_bytes(), pos: 0, depth: 0 }
     }
 
     fn skip_ws(&mut self) {
-        const SPACES: u64 = u64::from_ne_bytes(*b"        ");
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
-            // Pretty-printed text indents with runs of spaces: eight at a time, and the run's
-            // end found in its last eight.
-            while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let not_spaces = u64::from_le_bytes(word) ^ SPACES;
-                if not_spaces != 0 {
-                    self.pos += (not_spaces.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                self.pos += 8;
-            }
-        }
+        self.pos = skip_whitespace(self.bytes, self.pos);
     }
 
-    /// Moves to the next `"`, `\\` or control byte of a string's text (or the end of input),
-    /// eight bytes at a time — the way `serde_json` scans strings.
+    /// Moves to the next `"`, `\` or control byte of a string's text (or the end of input).
     fn skip_plain(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let backslash = w ^ (ONES * u64::from(b'\\'));
-            // High bit of each byte that is a quote, a backslash or below 0x20; a false hit can
-            // only follow a true one, so the lowest hit is exact.
-            let hits = (quote.wrapping_sub(ONES) & !quote | backslash.wrapping_sub(ONES) & !backslash | w.wrapping_sub(ONES * 0x20) & !w) & HIGH;
-            if hits != 0 {
-                self.pos += (hits.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.pos += 8;
-        }
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                return;
-            }
-            self.pos += 1;
-        }
+        self.pos = skip_string_text(self.bytes, self.pos);
     }
 
     fn skip_ws_pos(&mut self) -> usize {
