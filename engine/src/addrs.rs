@@ -94,25 +94,10 @@ impl fmt::Display for ResourceInstance {
             // `[N]`, as `InstanceKey`'s `Display` writes it, without a formatting pass per
             // `count` instance.
             Some(InstanceKey::Int(i)) => {
-                let mut buf = [0u8; 22];
-                let mut at = buf.len() - 1;
-                buf[at] = b']';
-                let mut rest = i.unsigned_abs();
-                loop {
-                    at -= 1;
-                    buf[at] = b'0' + (rest % 10) as u8;
-                    rest /= 10;
-                    if rest == 0 {
-                        break;
-                    }
-                }
-                if *i < 0 {
-                    at -= 1;
-                    buf[at] = b'-';
-                }
-                at -= 1;
-                buf[at] = b'[';
-                f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?)
+                let mut buf = [0u8; 21];
+                f.write_str("[")?;
+                f.write_str(infra_value::number::integer_text(*i, &mut buf))?;
+                f.write_str("]")
             }
             Some(k) => fmt::Display::fmt(k, f),
             None => Ok(()),

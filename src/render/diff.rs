@@ -634,19 +634,22 @@ pub(crate) fn diff_block<'a>(change: &Change<'a>, block: &'a BlockSchema) -> Dif
     diff(Renderer::Block { attrs, blocks }, current, replace)
 }
 
+/// The action a map or object change starts from, before its entries': a value that stops
+/// (starts) being an object is deleted (created).
+fn map_action(change: &Change<'_>) -> Action {
+    match (change.before.is_object(), change.after.is_object()) {
+        (true, false) => Action::Delete,
+        (false, true) => Action::Create,
+        _ => Action::NoOp,
+    }
+}
+
 fn transform_map<'a>(
     change: &Change<'a>,
     keys: Vec<&'a str>,
     mut process: impl FnMut(&Change<'a>) -> Diff<'a>,
 ) -> (Keyed<'a, Diff<'a>>, Action) {
-    let mut current = Action::NoOp;
-    let (b, a) = (change.before.is_object(), change.after.is_object());
-    if b && !a {
-        current = Action::Delete;
-    }
-    if !b && a {
-        current = Action::Create;
-    }
+    let mut current = map_action(change);
     let mut out = Vec::with_capacity(keys.len());
     for k in keys {
         let d = process(&change.child_key(k));
@@ -664,14 +667,7 @@ fn transform_all_keys<'a>(change: &Change<'a>, mut process: impl FnMut(&Change<'
     let Some((after, before)) = change.key_maps() else {
         return transform_map(change, change.all_keys(), process);
     };
-    let mut current = Action::NoOp;
-    let (b, a) = (change.before.is_object(), change.after.is_object());
-    if b && !a {
-        current = Action::Delete;
-    }
-    if !b && a {
-        current = Action::Create;
-    }
+    let mut current = map_action(change);
     let mut out = Vec::with_capacity(after.map_or(0, |m| m.len()).max(before.map_or(0, |m| m.len())));
     for (k, after_entry, before_entry) in view::union_entries(after, before) {
         let d = process(&change.child_key_found(k, before_entry, after_entry));

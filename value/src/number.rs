@@ -1189,24 +1189,7 @@ impl Number {
         if 64 - value.unsigned_abs().leading_zeros() > *prec {
             return None;
         }
-        // Written by hand: `write!(f, "{value}")` goes through a second formatting pass and
-        // integer padding, several times the cost for the short integers (`count.index`,
-        // lengths) that are printed most.
-        let mut at = buf.len();
-        let mut rest = value.unsigned_abs();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        if *value < 0 {
-            at -= 1;
-            buf[at] = b'-';
-        }
-        std::str::from_utf8(&buf[at..]).ok()
+        Some(integer_text(*value, buf))
     }
 }
 
@@ -1229,6 +1212,28 @@ impl fmt::Debug for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
+}
+
+/// The decimal text of `value`, written into `buf` by hand: `write!(f, "{value}")` goes
+/// through a second formatting pass and integer padding, several times the cost for the short
+/// integers (`count.index`, lengths, instance keys) that are printed most.
+pub fn integer_text(value: i64, buf: &mut [u8; 21]) -> &str {
+    let mut at = buf.len();
+    let mut rest = value.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Only ASCII digits and a sign were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 #[cfg(test)]
