@@ -753,6 +753,59 @@ fn quickstart_json_plan_is_well_formed_and_leaks_nothing() {
     report.finish();
 }
 
+const BLOCK_CONFIG: &str = r#"
+resource "tls_private_key" "k" {
+  algorithm   = "ECDSA"
+  ecdsa_curve = "P256"
+}
+
+resource "tls_cert_request" "r" {
+  private_key_pem = tls_private_key.k.private_key_pem
+  dns_names       = ["a.example.test"]
+
+  subject {
+    common_name  = "a.example.test"
+    organization = "Example"
+  }
+}
+"#;
+
+/// The plan is rendered with the providers' schemas: a nested block reads as a block, as
+/// Terraform prints it (a blank line, `+ subject {`, only the attributes that are set), not as a
+/// list of objects with every null attribute — in `plan`, in `show` of a saved plan (which reads
+/// no configuration) and in `show -markdown`.
+#[test]
+fn nested_blocks_render_as_blocks() {
+    let mut report = Report::new("nested_blocks_render_as_blocks");
+    let mut p = Vec::new();
+    let result = (|| -> Result<(), String> {
+        let work = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+        let w = work.path();
+        fs::write(w.join("main.tf"), BLOCK_CONFIG).map_err(|e| format!("write: {e}"))?;
+        let block = "\n\n      + subject {\n          + common_name  = \"a.example.test\"\n          + organization = \"Example\"\n        }\n    }\n";
+        let planned = run_ok(w, &["plan", "-no-color", "-input=false", "-out=p.bin"])?.stdout;
+        let shown = run_ok(w, &["show", "-no-color", "p.bin"])?.stdout;
+        for (what, text) in [("plan", &planned), ("show p.bin", &shown)] {
+            if !text.contains(block) {
+                p.push(format!("{what}: the subject block is not rendered as a block:\n{text}"));
+            }
+            if text.contains("subject          = [") || text.contains("country") {
+                p.push(format!("{what}: the subject block is rendered as a list of objects with null attributes:\n{text}"));
+            }
+        }
+        let md = run_ok(w, &["show", "-markdown", "p.bin"])?.stdout;
+        if !md.contains(" subject {") || md.contains("country") {
+            p.push(format!("show -markdown: the subject block is not rendered as a block:\n{md}"));
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        p.push(e);
+    }
+    report.case("generated/tls_cert_request_subject", p);
+    report.finish();
+}
+
 /// The validator is not vacuous: it rejects plans that break the documented structure.
 #[test]
 fn validator_rejects_broken_plans() {

@@ -77,7 +77,9 @@ impl Session {
         (Some(Session { config, sources: sources.clone(), providers, graph }), diags, sources)
     }
 
-    fn lookup(&self) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + '_ {
+    /// The schema and object type of each resource type, among the session's providers (what
+    /// state decoding and the plan renderer take as a [`state_bridge::SchemaLookup`]).
+    pub fn lookup(&self) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + Sync + '_ {
         schema_lookup(&self.providers)
     }
 
@@ -144,7 +146,7 @@ impl Session {
 }
 
 /// The schema and object type of a resource type, among `providers`.
-fn schema_lookup(providers: &Providers) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + '_ {
+pub fn schema_lookup(providers: &Providers) -> impl Fn(Mode, &str) -> Option<(std::sync::Arc<infra_provider_sdk::ProviderSchema>, Type)> + Sync + '_ {
     move |mode, ty| {
         let s = providers.schema_for_type(mode == Mode::Data, ty)?;
         let t = match mode {

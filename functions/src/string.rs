@@ -785,7 +785,7 @@ fn format_append(verb: &Verb<'_>, out: &mut String, args: &[Value]) -> Result<()
                     go_format_integer(verb, small < 0, digits, out);
                     return Ok(());
                 }
-                let Some(magnitude) = integer_digits(n) else {
+                let Some(magnitude) = integer_value(n) else {
                     return Err(unsupported("an integer is required"));
                 };
                 let radix = match verb.mode {
@@ -868,16 +868,31 @@ pub(crate) struct Decimal {
     pub negative: bool,
     pub digits: Vec<u8>,
     pub exp: i64,
-    /// How the binary value Terraform holds (a 512-bit float) compares in magnitude with these
-    /// shortest digits: needed to round exact-looking halves the way Terraform does.
-    binary_side: std::cell::Cell<Option<std::cmp::Ordering>>,
 }
 
 impl Decimal {
-    /// Parses the canonical text of a [`Number`] (`-12.5`, `1e+21`, `1.5e-07`). `None` for
-    /// infinities.
+    /// The shortest digits of a [`Number`], its canonical text (`-12.5`, `1e+21`, `1.5e-07`):
+    /// Go's `Text(format, -1)`. `None` for infinities.
     pub(crate) fn from_number(n: &Number) -> Option<Decimal> {
         Decimal::parse(&n.to_string())
+    }
+
+    /// Every digit of the binary value of a [`Number`], as Go's `Text(format, prec)` rounds it
+    /// to `prec` places: `format("%.0f", pow(2, 60))` is `1152921504606846976`, not the
+    /// shortest text's `1152921504606847000`. `None` for infinities.
+    pub(crate) fn exact(n: &Number) -> Option<Decimal> {
+        let d = n.exact_decimal()?;
+        Some(Decimal { negative: d.negative, digits: d.digits.bytes().map(|b| b - b'0').collect(), exp: d.exponent })
+    }
+
+    /// The digits to print `n` with: its exact value when rounded to `prec` places, its shortest
+    /// text when `prec` is `None`.
+    fn for_precision(n: &Number, prec: Option<usize>) -> Option<Decimal> {
+        if prec.is_some() {
+            Decimal::exact(n)
+        } else {
+            Decimal::from_number(n)
+        }
     }
 
     fn parse(text: &str) -> Option<Decimal> {
@@ -910,28 +925,14 @@ impl Decimal {
         if digits.is_empty() {
             exp = 0;
         }
-        Some(Decimal { negative, digits, exp, binary_side: std::cell::Cell::new(None) })
+        Some(Decimal { negative, digits, exp })
     }
 
-    /// Compares the 512-bit binary float nearest to these digits (as Terraform parses and holds
-    /// numbers) with the digits themselves.
-    fn binary_side(&self) -> std::cmp::Ordering {
-        if let Some(side) = self.binary_side.get() {
-            return side;
-        }
-        let side = binary512_side(&self.digits, self.exp);
-        self.binary_side.set(Some(side));
-        side
-    }
-
+    /// Go's `shouldRoundUp`: digits rounded are every digit of the value, so a lone trailing 5
+    /// is exactly halfway, and rounds to even.
     fn should_round_up(&self, n: usize) -> bool {
         if self.digits[n] == 5 && n + 1 == self.digits.len() {
-            return match self.binary_side() {
-                std::cmp::Ordering::Greater => true,
-                std::cmp::Ordering::Less => false,
-                // Exactly halfway: round to even.
-                std::cmp::Ordering::Equal => n > 0 && self.digits[n - 1] % 2 == 1,
-            };
+            return n > 0 && self.digits[n - 1] % 2 == 1;
         }
         self.digits[n] >= 5
     }
@@ -1014,58 +1015,9 @@ impl Decimal {
     }
 }
 
-/// Which side of `0.digits × 10^exp` the nearest float with a 512-bit mantissa lies on.
-fn binary512_side(digits: &[u8], exp: i64) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    if digits.is_empty() {
-        return Ordering::Equal;
-    }
-    let mantissa = digits.iter().fold(BigUint::from(0u8), |acc, d| acc * 10u8 + *d);
-    // value = mantissa × 10^e10
-    let e10 = exp - digits.len() as i64;
-    let five = BigUint::from(5u8);
-    let (num, den) = if e10 >= 0 {
-        (mantissa * five.pow(e10 as u32), BigUint::from(1u8))
-    } else {
-        (mantissa, five.pow(e10.unsigned_abs() as u32))
-    };
-    // The power of two does not change the mantissa bits; find a shift giving a 512-bit quotient.
-    let mut shift: i64 = 512 - (num.bits() as i64 - den.bits() as i64);
-    for _ in 0..4 {
-        let (n, d) = if shift >= 0 { (&num << shift as usize, den.clone()) } else { (num.clone(), &den << (-shift) as usize) };
-        let q = &n / &d;
-        let bits = q.bits();
-        if bits > 512 {
-            shift -= 1;
-            continue;
-        }
-        if bits < 512 {
-            shift += 1;
-            continue;
-        }
-        let r = &n % &d;
-        if r == BigUint::from(0u8) {
-            return Ordering::Equal;
-        }
-        let twice = r * 2u8;
-        return match twice.cmp(&d) {
-            Ordering::Greater => Ordering::Greater,
-            Ordering::Less => Ordering::Less,
-            Ordering::Equal => {
-                if q.bit(0) {
-                    Ordering::Greater
-                } else {
-                    Ordering::Less
-                }
-            }
-        };
-    }
-    Ordering::Equal
-}
-
 /// Go's `big.Float.Text(format, prec)` (`prec` `None` is the shortest form).
 pub(crate) fn format_number_text(n: &Number, format: char, prec: Option<usize>) -> String {
-    let Some(d) = Decimal::from_number(n) else {
+    let Some(d) = Decimal::for_precision(n, prec) else {
         return if n.is_negative() { "-Inf".into() } else { "+Inf".into() };
     };
     let body = decimal_text(d.clone(), format, prec);
@@ -1131,15 +1083,12 @@ fn decimal_text(mut d: Decimal, format: char, prec: Option<usize>) -> String {
 
 /// Go's `fmt` of a `big.Float` with `%e %E %f %g %G`, flags, width and precision.
 fn go_format_float(verb: &Verb<'_>, n: &Number) -> String {
-    let (sign_text, body) = match Decimal::from_number(n) {
-        Some(d) => {
-            let negative = d.negative;
-            let prec = match verb.mode {
-                'g' | 'G' => verb.prec,
-                _ => Some(verb.prec.unwrap_or(6)),
-            };
-            (if negative { "-" } else { "" }, decimal_text(d, verb.mode, prec))
-        }
+    let prec = match verb.mode {
+        'g' | 'G' => verb.prec,
+        _ => Some(verb.prec.unwrap_or(6)),
+    };
+    let (sign_text, body) = match Decimal::for_precision(n, prec) {
+        Some(d) => (if d.negative { "-" } else { "" }, decimal_text(d, verb.mode, prec)),
         None => (if n.is_negative() { "-" } else { "+" }, "Inf".to_string()),
     };
     let infinite = n.is_infinite();
@@ -1162,33 +1111,23 @@ fn go_format_float(verb: &Verb<'_>, n: &Number) -> String {
     }
 }
 
-/// The magnitude of an integer number in base 10 digits, or `None` when it has a fraction.
-fn integer_digits(n: &Number) -> Option<BigUint> {
-    let d = Decimal::from_number(n)?;
-    if d.digits.is_empty() {
-        return Some(BigUint::from(0u8));
-    }
-    if d.exp < d.digits.len() as i64 {
+/// The magnitude of `n` when it is an integer: its exact value, as cty's `%d` prints the
+/// number's `big.Float` (`format("%d", pow(2, 60))` is `"1152921504606846976"` in Terraform
+/// 1.11.4, while `pow(2, 60)` itself prints as its 53-bit shortest text `1152921504606847000`).
+fn integer_value(n: &Number) -> Option<BigUint> {
+    if !n.is_integer() {
         return None;
     }
-    let mut v = d.digits.iter().fold(BigUint::from(0u8), |acc, x| acc * 10u8 + *x);
-    let zeros = d.exp - d.digits.len() as i64;
-    if zeros > 0 {
-        v *= BigUint::from(10u8).pow(zeros as u32);
-    }
-    Some(v)
+    n.to_big_int().map(|i| i.magnitude().clone())
 }
 
-/// The value of `n` when it is an integer whose text ([`Number`]'s `Display`, which
-/// [`integer_digits`] reads) is exactly its decimal digits: an `i64` (other than `i64::MIN`)
-/// whose bit length fits the number's precision. Wider integers at a smaller precision print
-/// rounded (`pow(2, 60)` is `1152921504606847000`), so they take the general path.
+/// The value of `n` when it is an integer that fits an `i64` (other than `i64::MIN`, whose
+/// magnitude does not): the integer verbs' fast path.
 fn exact_small_integer(n: &Number) -> Option<i64> {
     if !n.is_integer() {
         return None;
     }
-    let v = n.to_i64().filter(|v| *v != i64::MIN)?;
-    (64 - v.unsigned_abs().leading_zeros() <= n.precision()).then_some(v)
+    n.to_i64().filter(|v| *v != i64::MIN)
 }
 
 /// Writes the digits of `magnitude` in the radix of integer verb `mode` (`X` in upper case) at
@@ -1271,13 +1210,35 @@ mod tests {
     #[test]
     fn halves_round_like_512_bit_floats() {
         // 2.675 and 0.45 are just below their decimal text at 512 bits; 0.25 is exact.
-        let f = |s: &str, p| decimal_text(Decimal::parse(s).unwrap_or_else(|| panic!("{s}")), 'f', Some(p));
+        let number = |s: &str| Number::parse(s).unwrap_or_else(|| panic!("{s}"));
+        let f = |s: &str, p| format_number_text(&number(s), 'f', Some(p));
         assert_eq!(f("2.675", 2), "2.67");
         assert_eq!(f("0.35", 1), "0.3");
         assert_eq!(f("0.45", 1), "0.4");
         assert_eq!(f("0.25", 1), "0.2");
         assert_eq!(f("2.5", 0), "2");
         assert_eq!(f("1.005", 2), "1.00");
+        assert_eq!(f("-0.125", 2), "-0.12");
+        // The shortest text is what prints without a precision.
+        assert_eq!(format_number_text(&number("2.675"), 'f', None), "2.675");
+    }
+
+    /// A float from a function (53 bits, as cty's `NumberFloatVal`) prints every digit of its
+    /// binary value when a precision asks for them, as Terraform 1.11.4 does:
+    /// `format("%.20f", pow(2, 0.5))` is `1.41421356237309514547`, and
+    /// `format("%.0f", pow(2, 60))` is `1152921504606846976`; without a precision `%g` and `%v`
+    /// print the shortest text, `1.152921504606847e+18`.
+    #[test]
+    fn precision_prints_the_binary_value_not_the_shortest_text() {
+        let f = |fmt: &str, x: f64| {
+            let n = Number::from_f64(x).unwrap_or_else(|| panic!("{x}"));
+            format_values(fmt, &[Value::number(n)]).unwrap_or_else(|e| panic!("{fmt}: {e:?}"))
+        };
+        assert_eq!(f("%.20f", 2f64.sqrt()), "1.41421356237309514547");
+        assert_eq!(f("%.0f", 2f64.powi(60)), "1152921504606846976");
+        assert_eq!(f("%.3e", 2f64.powi(60)), "1.153e+18");
+        assert_eq!(f("%g", 2f64.powi(60)), "1.152921504606847e+18");
+        assert_eq!(f("%v", 2f64.powi(60)), "1.152921504606847e+18");
     }
 
     /// Found by the `eval_expr` fuzz target: a width that saturated `usize` made the integer and
@@ -1295,13 +1256,18 @@ mod tests {
     }
 
     /// The integer verbs print small integers from their `i64` and everything else from the
-    /// number's text; both paths must agree at their boundary (an integer wider than its
-    /// precision prints as its rounded text, as before), for every radix and flag.
+    /// number's exact integer value; both paths must agree at their boundary, for every radix
+    /// and flag. An integer wider than its precision prints exactly, not as its rounded text:
+    /// Terraform 1.11.4 gives `"1152921504606846976"` for `format("%d", pow(2, 60))`.
     #[test]
     fn integer_verbs_agree_between_fast_and_general_paths() {
         let f = |fmt: &str, n: Number| format_values(fmt, &[Value::number(n)]).unwrap_or_else(|e| panic!("{fmt}: {e:?}"));
         let two60 = Number::from_f64(2f64.powi(60)).unwrap_or_else(|| panic!("2^60"));
-        assert_eq!(f("%d", two60), "1152921504606847000");
+        assert_eq!(two60.to_string(), "1152921504606847000");
+        assert_eq!(f("%d", two60.clone()), "1152921504606846976");
+        assert_eq!(f("%x", two60.neg()), "-1000000000000000");
+        let two70 = Number::from_f64(2f64.powi(70)).unwrap_or_else(|| panic!("2^70"));
+        assert_eq!(f("%d", two70), "1180591620717411303424");
         assert_eq!(f("%d", Number::from_i64(i64::MAX)), "9223372036854775807");
         assert_eq!(f("%d", Number::from_i64(i64::MIN)), "-9223372036854775808");
         assert_eq!(f("%x", Number::from_i64(-255)), "-ff");

@@ -15,8 +15,11 @@ fn ctx(base: PathBuf) -> FuncContext {
 fn s(v: &str) -> Value {
     Value::string(v)
 }
+/// The number a literal written as `v`'s shortest text is in Terraform: parsed from its
+/// decimal text at 512 bits, not the `f64` itself (`0.45` is just below 0.45 at 512 bits and
+/// just above it as an `f64`, which `%.1f` tells apart).
 fn n(v: f64) -> Value {
-    Value::number(Number::from_f64(v).unwrap_or_else(|| panic!("bad number {v}")))
+    Value::number(Number::parse(&v.to_string()).unwrap_or_else(|| panic!("bad number {v}")))
 }
 fn strs(vs: &[&str]) -> Vec<Value> {
     vs.iter().map(|v| s(v)).collect()

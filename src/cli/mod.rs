@@ -514,15 +514,15 @@ async fn cmd_plan(ctx: Ctx, args: &Args) -> i32 {
     if diags.iter().any(Diagnostic::is_error) {
         // Like Terraform, show what was planned before the error (e.g. prevent_destroy).
         if result.plan.has_changes() && !markdown {
-            print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: None }));
+            print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: Some(&session.lookup()) }));
         }
         ctx.print_diags(&diags);
         return 1;
     }
     if markdown {
-        print!("{}", render::plan_markdown(&result.plan));
+        print!("{}", render::plan_markdown(&result.plan, Some(&session.lookup())));
     } else {
-        print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: None }));
+        print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: Some(&session.lookup()) }));
     }
     infra_engine::timings::mark("rendered");
     ctx.print_diags(&diags);
@@ -614,7 +614,7 @@ async fn cmd_apply(ctx: Ctx, args: &Args, destroy: bool) -> i32 {
             ctx.print_diags(&diags);
             return 1;
         }
-        print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: None }));
+        print!("{}", render::render_plan(&result.plan, &render::TextOptions { color: ctx.color, schemas: Some(&session.lookup()) }));
         ctx.print_diags(&diags);
         if !result.plan.has_changes() && mode != PlanMode::RefreshOnly {
             // Nothing to do; outputs are still refreshed in state.
@@ -880,10 +880,15 @@ async fn cmd_show(ctx: Ctx, args: &Args) -> i32 {
         if json {
             let v = render::plan_json(&saved.plan, saved.configuration, saved.relevant_attributes);
             println!("{}", serde_json::to_string(&v).unwrap_or_default());
-        } else if markdown {
-            print!("{}", render::plan_markdown(&saved.plan));
         } else {
-            print!("{}", render::render_plan(&saved.plan, &render::TextOptions { color: ctx.color, schemas: None }));
+            // The built-in providers' schemas need no configuration.
+            let providers = infra_engine::providers::Providers::new(factories());
+            let lookup = infra_engine::session::schema_lookup(&providers);
+            if markdown {
+                print!("{}", render::plan_markdown(&saved.plan, Some(&lookup)));
+            } else {
+                print!("{}", render::render_plan(&saved.plan, &render::TextOptions { color: ctx.color, schemas: Some(&lookup) }));
+            }
         }
         return 0;
     }

@@ -7,13 +7,15 @@
 use std::fmt::Write as _;
 
 use infra_engine::plan::{Action, ActionReason, Plan, ResourceChange};
+use infra_engine::state_bridge::SchemaLookup;
 use infra_state::InstanceKey;
 
 use super::plan_json::sorted_changes;
 use super::plan_text::{render_resource_blocks, TextOptions};
 
-/// The markdown summary of a plan.
-pub fn plan_markdown(plan: &Plan) -> String {
+/// The markdown summary of a plan. `schemas` as in [`TextOptions::schemas`]: nested blocks
+/// then read as blocks in the details.
+pub fn plan_markdown(plan: &Plan, schemas: Option<&SchemaLookup<'_>>) -> String {
     let s = plan.summary();
     let mut out = String::new();
     let changes: Vec<&ResourceChange> = sorted_changes(&plan.changes)
@@ -86,7 +88,7 @@ pub fn plan_markdown(plan: &Plan) -> String {
     if !details.is_empty() {
         out.push_str("\n### Details\n");
         let items: Vec<(&ResourceChange, bool)> = details.iter().enumerate().map(|(i, c)| (*c, i >= changes.len())).collect();
-        let blocks = render_resource_blocks(&items, &TextOptions::new(false));
+        let blocks = render_resource_blocks(&items, &TextOptions { color: false, schemas });
         for (i, (c, block)) in details.iter().zip(&blocks).enumerate() {
             let drifted = i >= changes.len();
             let title = if drifted { format!("{} (changed outside of infra)", c.addr) } else { c.addr.to_string() };
@@ -228,7 +230,7 @@ mod tests {
             outputs: vec![OutputChange { name: "pw".into(), action: Action::Create, before: None, after: Some(s("secret!").mark_sensitive()), sensitive: true }],
             ..Plan::default()
         };
-        let md = plan_markdown(&plan);
+        let md = plan_markdown(&plan, None);
         assert!(md.starts_with("## infra plan: 2 to add, 0 to change, 2 to destroy\n"), "{md}");
         let risky = md.find("### Destroy and replace").expect("risky section");
         let rest = md.find("### Update and create").expect("create section");
@@ -247,6 +249,6 @@ mod tests {
 
     #[test]
     fn no_changes() {
-        assert_eq!(plan_markdown(&Plan::default()), "## infra plan: no changes\n\nYour infrastructure matches the configuration.\n");
+        assert_eq!(plan_markdown(&Plan::default(), None), "## infra plan: no changes\n\nYour infrastructure matches the configuration.\n");
     }
 }

@@ -30,7 +30,9 @@ pub struct TextOptions<'a> {
     pub schemas: Option<&'a SchemaLookup<'a>>,
 }
 
+#[cfg(test)]
 impl<'a> TextOptions<'a> {
+    /// Options without schemas (every command passes the providers' schemas).
     pub fn new(color: bool) -> TextOptions<'a> {
         TextOptions { color, schemas: None }
     }
@@ -1213,7 +1215,6 @@ Plan: 1 to add, 0 to change, 1 to destroy.
     fn value_views_render_as_the_json_change_representation() {
         use super::super::diff::{BlockSchema, Change, Matcher, Opts};
         use super::super::plan_json::{replace_paths_json, resource_change_json};
-        use super::super::view::{Flags, Val};
         use infra_provider_sdk::schema::{Attribute, Block, NestedBlock, Nesting};
         use infra_value::PathStep;
 

@@ -30,6 +30,8 @@ output "formatting" {
     format_float = format("%.2f|%8.3f|%-6s|", 3.14159, 2.5, "ab")
     format_verbs = format("%d %t %q %v %x %X %o %b %e", 42, true, "quoted", [1, 2], 255, 255, 8, 5, 1234.5)
     format_pct   = format("%d%% done", 75)
+    format_wide  = format("%d %x %.0f %.20f %.3e %g %v", pow(2, 60), pow(2, 60), pow(2, 60), pow(2, 0.5), pow(2, 60), pow(2, 60), pow(2, 60))
+    format_halfs = format("%.2f %.1f %.1f %.0f %.2f", 2.675, 0.45, 0.25, 2.5, -0.125)
     formatlist   = formatlist("https://%s/health", local.domains)
     formatlist2  = formatlist("%s=%s", ["a", "b"], ["1", "2"])
     indent       = indent(4, "first\nsecond\nthird")
