@@ -1114,19 +1114,14 @@ fn go_format_float(verb: &Verb<'_>, n: &Number) -> String {
 /// The magnitude of `n` when it is an integer: its exact value, as cty's `%d` prints the
 /// number's `big.Float` (`format("%d", pow(2, 60))` is `"1152921504606846976"` in Terraform
 /// 1.11.4, while `pow(2, 60)` itself prints as its 53-bit shortest text `1152921504606847000`).
+/// (`to_big_int` is `None` for fractions and infinities.)
 fn integer_value(n: &Number) -> Option<BigUint> {
-    if !n.is_integer() {
-        return None;
-    }
-    n.to_big_int().map(|i| i.magnitude().clone())
+    n.to_big_int().map(|i| i.into_parts().1)
 }
 
 /// The value of `n` when it is an integer that fits an `i64` (other than `i64::MIN`, whose
-/// magnitude does not): the integer verbs' fast path.
+/// magnitude does not): the integer verbs' fast path. (`to_i64` is `None` for fractions.)
 fn exact_small_integer(n: &Number) -> Option<i64> {
-    if !n.is_integer() {
-        return None;
-    }
     n.to_i64().filter(|v| *v != i64::MIN)
 }
 
